@@ -1,0 +1,2 @@
+/** Puppeteer must never download its own browser here: tests use Debian's Chromium (see tests/helpers). */
+module.exports = { skipDownload: true };

@@ -1,0 +1,56 @@
+/**
+ * Byte helpers: the one place for hex codecs, concatenation, comparison and wiping.
+ * States and wire messages carry bytes as lower-case hex strings so they stay JSON-safe.
+ */
+import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { InvalidArgumentError } from './errors.js';
+
+export { bytesToHex, concatBytes, utf8ToBytes };
+
+const HEX_RE = /^(?:[0-9a-f]{2})*$/;
+
+/** True when `value` is lower-case hex of exactly `bytes` bytes (any even length when omitted). */
+export function isHex(value: unknown, bytes?: number): value is string {
+  if (typeof value !== 'string' || !HEX_RE.test(value)) return false;
+  return bytes === undefined || value.length === bytes * 2;
+}
+
+/** Decodes lower-case hex, throwing `InvalidArgumentError` naming `field` on anything else. */
+export function fromHex(value: string, field = 'hex', bytes?: number): Uint8Array {
+  if (!isHex(value, bytes)) {
+    const expected = bytes === undefined ? 'lower-case hex' : `${bytes} bytes of lower-case hex`;
+    throw new InvalidArgumentError(field, expected, typeof value === 'string' ? `${value.length} chars` : typeof value);
+  }
+  return hexToBytes(value);
+}
+
+export const toHex = bytesToHex;
+
+/** Constant-time equality for byte arrays of any length (length itself is not secret). */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}
+
+/** Best-effort erasure: JavaScript may keep copies (JIT, strings, GC), so this narrows exposure only. */
+export function wipe(...arrays: (Uint8Array | undefined)[]): void {
+  for (const a of arrays) a?.fill(0);
+}
+
+/** Big-endian unsigned 32-bit encoding, used for length prefixes and counters. */
+export function u32be(n: number): Uint8Array {
+  if (!Number.isSafeInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('n', 'uint32', String(n));
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n, false);
+  return out;
+}
+
+/** Big-endian unsigned 64-bit encoding of a non-negative safe integer. */
+export function u64be(n: number): Uint8Array {
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('n', 'safe non-negative integer', String(n));
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(n), false);
+  return out;
+}
