@@ -16,7 +16,7 @@ export function isHex(value: unknown, bytes?: number): value is string {
 }
 
 /** Decodes lower-case hex, throwing `InvalidArgumentError` naming `field` on anything else. */
-export function fromHex(value: string, field = 'hex', bytes?: number): Uint8Array {
+export function fromHex(value: unknown, field = 'hex', bytes?: number): Uint8Array {
   if (!isHex(value, bytes)) {
     const expected = bytes === undefined ? 'lower-case hex' : `${bytes} bytes of lower-case hex`;
     throw new InvalidArgumentError(field, expected, typeof value === 'string' ? `${value.length} chars` : typeof value);

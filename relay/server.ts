@@ -1,0 +1,63 @@
+/**
+ * Starts a relay: opens the database, applies migrations, makes sure the demo organisation exists,
+ * and serves HTTP. Used by `npm start` (main.ts) and by the integration tests.
+ */
+import { type ServerType, serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import type { RelayConfig } from './config.js';
+import type { Database } from './db/database.js';
+import { applyMigrations } from './db/migrate.js';
+import { openDatabase } from './db/open.js';
+import { RELAY_MIGRATIONS } from './db/schema.js';
+import { ensureDemoOrganisation } from './organisations/demo.js';
+
+export interface RunningRelay {
+  url: string;
+  port: number;
+  db: Database;
+  /** Set only when the demo organisation's key was created in this start (shown once). */
+  newDemoApiKey: string | undefined;
+  /** Stops accepting connections, waits for in-flight requests, then closes the database. */
+  close(): Promise<void>;
+}
+
+export async function startRelay(
+  config: RelayConfig,
+  log: (line: string) => void = console.log,
+): Promise<RunningRelay> {
+  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  try {
+    await applyMigrations(db, RELAY_MIGRATIONS);
+    const demo = await ensureDemoOrganisation(db, config.demoApiKey);
+    const app = createApp({ db, version: config.version, log });
+    const { server, port } = await listen(app.fetch, config.host, config.port);
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${config.host}:${port}`,
+      port,
+      db,
+      newDemoApiKey: demo.newApiKey,
+      close() {
+        closing ??= (async () => {
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          await db.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, (info) => resolve({ server, port: info.port }));
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * Starts a real relay for a test: a fresh PGlite directory (or DATABASE_URL), port 0 on 127.0.0.1,
+ * and a known demo API key.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../relay/config.js';
+import { type RunningRelay, startRelay } from '../../relay/server.js';
+
+export interface TestRelay extends RunningRelay {
+  apiKey: string;
+  dataDir: string;
+  /** fetch against the relay with the demo key, returning status and parsed JSON. */
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; json: any }>;
+  stop(): Promise<void>;
+}
+
+export async function startTestRelay(options: { dataDir?: string; apiKey?: string } = {}): Promise<TestRelay> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tandem-relay-'));
+  const apiKey = options.apiKey ?? `tdm_test_${crypto.randomUUID().replaceAll('-', '')}`;
+  const config = loadConfig({
+    PORT: '0',
+    TANDEM_DATA_DIR: dataDir,
+    TANDEM_API_KEY: apiKey,
+    DATABASE_URL: process.env.DATABASE_URL,
+  });
+  const relay = await startRelay(config, () => undefined);
+  return {
+    ...relay,
+    apiKey,
+    dataDir,
+    async call(method, path, body, headers = {}) {
+      const res = await fetch(relay.url + path, {
+        method,
+        headers: {
+          'X-API-Key': apiKey,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = text;
+      }
+      return { status: res.status, json };
+    },
+    async stop() {
+      await relay.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
