@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: builds the extension, runs the unit, integration and e2e projects one after another
+ * (so CPU-heavy protocol tests never starve the browser tests on a 2-core machine), and ends with the
+ * plain line CI reads: `N passed, N failed, N skipped`.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const projects = (process.env.TANDEM_TEST_PROJECTS ?? 'unit,integration,e2e').split(',');
+const extraArgs = process.argv.slice(2);
+const reportDir = '.tmp/test-reports';
+rmSync(reportDir, { recursive: true, force: true });
+mkdirSync(reportDir, { recursive: true });
+
+function run(command, args) {
+  const r = spawnSync(command, args, { stdio: 'inherit', env: process.env });
+  return r.status ?? 1;
+}
+
+let exitCode = 0;
+if (projects.includes('e2e')) {
+  console.log('\n== building the extension (wxt build) ==');
+  if (run('npx', ['wxt', 'build']) !== 0) {
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+for (const project of projects) {
+  console.log(`\n== ${project} tests ==`);
+  const report = join(reportDir, `${project}.json`);
+  const status = run('npx', [
+    'vitest',
+    'run',
+    '--project',
+    project,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    '--passWithNoTests',
+    ...extraArgs,
+  ]);
+  if (status !== 0) exitCode = status;
+  if (!existsSync(report)) {
+    // The runner died before writing its report: count the project as one failure so CI sees it.
+    totals.failed += 1;
+    exitCode ||= 1;
+    continue;
+  }
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  totals.passed += json.numPassedTests ?? 0;
+  totals.failed += json.numFailedTests ?? 0;
+  totals.skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+  // A file that fails to load has no tests but is a failure all the same.
+  const brokenSuites = (json.testResults ?? []).filter(
+    (s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0,
+  );
+  totals.failed += brokenSuites.length;
+}
+if (totals.failed > 0) exitCode ||= 1;
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(exitCode);
