@@ -1,0 +1,121 @@
+/**
+ * The FROST ciphersuites Tandem uses (RFC 9591 §6), as noble's `createFROST` instances.
+ *
+ * A key share lives in a *group* (ed25519 or secp256k1); signing picks a *scheme* on that group:
+ *   ed25519    → `ed25519_FROST`   (FROST-ED25519-SHA512-v1, RFC 8032-compatible signatures)
+ *   secp256k1  → `secp256k1_FROST` (FROST-secp256k1-SHA256-v1, RFC 9591 vectors only)
+ *   bip340     → `schnorr_FROST`   (FROST-secp256k1-SHA256-TR-v1, BIP340 signatures for Taproot)
+ * DKG always runs with the plain suite of the group (`secp256k1_FROST` for Taproot roots), because
+ * `schnorr_FROST.DKG` silently TapTweaks its output (mpc-design §2.1.3) and we need the internal key.
+ */
+import { ed25519, ed25519_FROST } from '@noble/curves/ed25519.js';
+import { schnorr, schnorr_FROST, secp256k1, secp256k1_FROST } from '@noble/curves/secp256k1.js';
+
+export type FrostGroup = 'ed25519' | 'secp256k1';
+export type FrostScheme = 'ed25519' | 'secp256k1' | 'bip340';
+
+type Frost = typeof ed25519_FROST;
+
+/** Minimal point surface we use from both curves (noble's Point classes). */
+export interface GroupPoint {
+  add(other: GroupPoint): GroupPoint;
+  subtract(other: GroupPoint): GroupPoint;
+  multiply(scalar: bigint): GroupPoint;
+  negate(): GroupPoint;
+  equals(other: GroupPoint): boolean;
+  is0(): boolean;
+  isTorsionFree(): boolean;
+  assertValidity(): void;
+  toBytes(compressed?: boolean): Uint8Array;
+}
+
+export interface GroupInfo {
+  group: FrostGroup;
+  /** The plain RFC 9591 suite of the group, used for DKG, dealer splits and share checks. */
+  frost: Frost;
+  pointBytes: number;
+  scalarBytes: number;
+  fromBytes(bytes: Uint8Array): GroupPoint;
+  base: GroupPoint;
+  zero: GroupPoint;
+  /** Scalar field (order of the prime subgroup). */
+  Fn: Frost['utils']['Fn'];
+}
+
+const ED25519_GROUP: GroupInfo = {
+  group: 'ed25519',
+  frost: ed25519_FROST,
+  pointBytes: 32,
+  scalarBytes: 32,
+  fromBytes: (b) => ed25519.Point.fromBytes(b) as unknown as GroupPoint,
+  base: ed25519.Point.BASE as unknown as GroupPoint,
+  zero: ed25519.Point.ZERO as unknown as GroupPoint,
+  Fn: ed25519_FROST.utils.Fn,
+};
+
+const SECP256K1_GROUP: GroupInfo = {
+  group: 'secp256k1',
+  frost: secp256k1_FROST,
+  pointBytes: 33,
+  scalarBytes: 32,
+  fromBytes: (b) => secp256k1.Point.fromBytes(b) as unknown as GroupPoint,
+  base: secp256k1.Point.BASE as unknown as GroupPoint,
+  zero: secp256k1.Point.ZERO as unknown as GroupPoint,
+  Fn: secp256k1_FROST.utils.Fn,
+};
+
+export function groupInfo(group: FrostGroup): GroupInfo {
+  return group === 'ed25519' ? ED25519_GROUP : SECP256K1_GROUP;
+}
+
+export interface SchemeInfo {
+  scheme: FrostScheme;
+  group: FrostGroup;
+  frost: Frost;
+  signatureBytes: number;
+  /** Independent single-key verification of the final signature (not through FROST code). */
+  verify(signature: Uint8Array, message: Uint8Array, groupPublicKey: Uint8Array): boolean;
+}
+
+const SCHEMES: Record<FrostScheme, SchemeInfo> = {
+  ed25519: {
+    scheme: 'ed25519',
+    group: 'ed25519',
+    frost: ed25519_FROST,
+    signatureBytes: 64,
+    // Strict RFC 8032 (not ZIP-215), the rule the stricter verifiers (Solana runtime, NEAR) apply.
+    verify: (sig, msg, pub) => ed25519.verify(sig, msg, pub, { zip215: false }),
+  },
+  secp256k1: {
+    scheme: 'secp256k1',
+    group: 'secp256k1',
+    frost: secp256k1_FROST,
+    signatureBytes: 65,
+    verify: (sig, msg, pub) => secp256k1_FROST.verify(sig, msg, pub),
+  },
+  bip340: {
+    scheme: 'bip340',
+    group: 'secp256k1',
+    frost: schnorr_FROST,
+    signatureBytes: 64,
+    // BIP340 verification under the x-only key, the check every Bitcoin node runs.
+    verify: (sig, msg, pub) => schnorr.verify(sig, msg, pub.subarray(1)),
+  },
+};
+
+export function schemeInfo(scheme: FrostScheme): SchemeInfo {
+  return SCHEMES[scheme];
+}
+
+/** noble's RNG signature (optional length, ArrayBuffer-backed result) over our injected `Rng`. */
+export function nobleRng(rng: (n: number) => Uint8Array): (bytesLength?: number) => Uint8Array<ArrayBuffer> {
+  return (bytesLength?: number) => Uint8Array.from(rng(bytesLength ?? 32));
+}
+
+export function isFrostGroup(value: unknown): value is FrostGroup {
+  return value === 'ed25519' || value === 'secp256k1';
+}
+
+export function isFrostScheme(value: unknown): value is FrostScheme {
+  return value === 'ed25519' || value === 'secp256k1' || value === 'bip340';
+}
