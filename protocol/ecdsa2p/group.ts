@@ -1,0 +1,59 @@
+/**
+ * secp256k1 group helpers for the two-party ECDSA protocols: scalar and point codecs, hashing to
+ * scalars, and hedged secret sampling. Scalars are `bigint` inside a transition and 32-byte hex in
+ * states and messages; points are 33-byte compressed hex on the wire.
+ */
+import { mapHashToField } from '@noble/curves/abstract/modular.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { fromHex, toHex } from '../bytes.js';
+import type { Rng } from '../rng.js';
+import { encodeTranscript, type TranscriptPart } from '../transcript.js';
+
+export const Point = secp256k1.Point;
+export type Point = InstanceType<typeof secp256k1.Point>;
+export const Fn = Point.Fn;
+export const G = Point.BASE;
+export const CURVE_ORDER = Fn.ORDER;
+export const SCALAR_BYTES = 32;
+export const POINT_BYTES = 33;
+
+/** 32-byte big-endian encoding of a scalar (must already be reduced). */
+export function scalarToHex(value: bigint): string {
+  return toHex(Fn.toBytes(value));
+}
+
+export function scalarToBytes(value: bigint): Uint8Array {
+  return Fn.toBytes(value);
+}
+
+/** Decodes a scalar we stored ourselves; throws on anything out of range (a bug or corrupted state). */
+export function scalarFromHex(value: string, field: string): bigint {
+  return Fn.fromBytes(fromHex(value, field, SCALAR_BYTES));
+}
+
+export function pointToHex(point: Point): string {
+  return toHex(point.toBytes(true));
+}
+
+/** Decodes a compressed point we stored ourselves (noble rejects off-curve points and the identity). */
+export function pointFromHex(value: string, field: string): Point {
+  return Point.fromBytes(fromHex(value, field, POINT_BYTES));
+}
+
+/**
+ * Random-oracle output as a non-zero scalar: SHA-512 over the length-prefixed transcript, reduced
+ * with noble's `mapHashToField` (64 bytes in, bias ≤ 2^-256, result in [1, n-1]).
+ */
+export function hashToScalar(tag: string, ...parts: TranscriptPart[]): bigint {
+  return Fn.fromBytes(mapHashToField(sha512(encodeTranscript(tag, parts)), CURVE_ORDER));
+}
+
+/**
+ * A fresh secret scalar hedged against a weak RNG (mpc-design §1.3, "Nonce reuse or bad
+ * randomness"): H(rand ‖ long-term secret ‖ session id ‖ label). A broken RNG alone then cannot
+ * repeat a nonce across sessions, and a broken hash alone cannot predict it.
+ */
+export function hedgedScalar(rng: Rng, secret: Uint8Array, sessionId: Uint8Array, label: string): bigint {
+  return hashToScalar('tandem/ecdsa2p/v1/hedged-scalar', rng(32), secret, sessionId, label);
+}
