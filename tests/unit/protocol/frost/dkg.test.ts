@@ -127,7 +127,7 @@ describe.each(groups)('FROST DKG 2-of-2 (%s)', (group) => {
         () =>
           deliverRound1((m) => ({
             ...m,
-            payload: { ...m.payload, identifier: json(c0.outgoing[0]).payload.identifier },
+            payload: { ...m.payload, identifier: run.client.keyShare.identifiers.client },
           })),
         'identifier',
         'server',
@@ -214,7 +214,7 @@ describe.each(groups)('FROST DKG 2-of-2 (%s)', (group) => {
         () =>
           deliverRound2((m) => ({
             ...m,
-            payload: { ...m.payload, identifier: json(c1.outgoing[0]).payload.identifier },
+            payload: { ...m.payload, identifier: run.client.keyShare.identifiers.client },
           })),
         'identifier',
         'server',
