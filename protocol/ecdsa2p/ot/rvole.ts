@@ -1,0 +1,465 @@
+/**
+ * DKLs23 Protocol 5.2, "OT-based random vector OLE" (eprint 2023/765, §5), with l = 2 inputs and
+ * ρ = 1 check value, over the OT extension of `extension.ts`, in two messages (Fiat–Shamir, §5.1).
+ *
+ * Bob (OT-extension receiver) gets a random b; Alice (OT-extension sender) inputs a ∈ Z_n^2; they
+ * end with c (Alice) and d (Bob) such that c_i + d_i = a_i·b (mod n).
+ *
+ *   Bob, msg 1:   β ← {0,1}^ξ (plus λ_c pad bits);  b = ⟨g, β⟩ with the public gadget vector g;
+ *                 OT-extension message (u, x̃, t̃) for choice bits β.
+ *   Alice:        KOS check (abort 'ot-consistency' on failure); per row j < ξ the pads
+ *                 v0_j = H(j, q_j), v1_j = H(j, q_j ⊕ Δ) ∈ Z_n^3; â ← Z_n; α = (a_1, a_2, â);
+ *                 ã_j = v0_j − v1_j + α                                   (sent: ξ × 3 scalars)
+ *                 her row shares c_j = −v0_j, so c_j + d_j = β_j·α;
+ *                 θ = H(transcript, ã) ∈ Z_n^{l×ρ};  η = â + Σ_i θ_i·a_i;
+ *                 μ̃_j = c_{j,3} + Σ_i θ_i·c_{j,i};  μ = H(μ̃_0..μ̃_{ξ−1});  c_i = Σ_j g_j·c_{j,i}.
+ *   Bob:          w_j = H(j, t_j) = v^{β_j}_j;  d_j = w_j + β_j·ã_j;
+ *                 accept iff H(β_j·η − (d_{j,3} + Σ_i θ_i·d_{j,i}))_j = μ (else 'rvole-consistency');
+ *                 d_i = Σ_j g_j·d_{j,i}.
+ *
+ * Index conventions follow Trail of Bits' correction of Protocol 5.2 (TOB-SILA, Appendix F): θ is
+ * indexed θ_{i,k} with i ∈ [l] and k ∈ [ρ] (here ρ = 1), and the check uses â_k for the same k.
+ */
+import { equalBytes, fromHex, isHex, toHex } from '../../bytes.js';
+import { InvalidArgumentError, ProtocolAbortError, ProtocolStateError } from '../../errors.js';
+import type { Rng } from '../../rng.js';
+import type { PartyRole } from '../../session.js';
+import { taggedHash } from '../../transcript.js';
+import { getBit } from './bit-matrix.js';
+import { BlockHasher } from './block-hash.js';
+import { extendAsReceiver, extendAsSender, sessionDigest } from './extension.js';
+import {
+  BLOCK_DOMAIN,
+  COLUMN_BYTES,
+  DIGEST_BYTES,
+  LAMBDA_C,
+  ROW_BYTES,
+  RVOLE_INPUTS,
+  RVOLE_WIDTH,
+  SCALAR_BYTES,
+  SESSION_ID_BYTES,
+  TAG,
+  XI,
+} from './params.js';
+import { mod, N, randomScalar, scalarToHex, wordsToScalar } from './scalar.js';
+import { decodeReceiverSetup, decodeSenderSetup, type OtReceiverSetup, type OtSenderSetup } from './setup.js';
+import { describeValue, expectArray, expectHex, expectRecord, fail, type Origin } from './wire.js';
+
+/** Bob → Alice: the OT-extension message for Bob's random choice bits. */
+export interface RvoleReceiverMessage {
+  sessionId: string;
+  /** The pairing direction this run uses (catches a mix-up of setups before any check burns them). */
+  setupId: string;
+  /** u^0..u^{λ_c−1}: λ_c columns of ℓ'/8 bytes. */
+  u: string[];
+  xTilde: string;
+  tTilde: string;
+}
+
+/** Alice → Bob: ã (ξ rows of 3 scalars), η and μ. */
+export interface RvoleSenderMessage {
+  sessionId: string;
+  setupId: string;
+  /** ã_j = three 32-byte scalars concatenated, for j < ξ. */
+  aTilde: string[];
+  eta: string;
+  mu: string;
+}
+
+/** Bob's state between his two steps: JSON-safe, one-shot, secret (holds β and his OT rows). */
+export interface RvoleReceiverState {
+  kind: 'ecdsa2p/rvole/receiver-await-sender';
+  consumed: boolean;
+  sessionId: string;
+  setupId: string;
+  /** H(msg 1), bound into θ. */
+  msg1Digest: string;
+  /** β, ξ bits. */
+  beta: string;
+  /** t_0..t_{ξ−1}, λ_c bits each. */
+  rows: string;
+}
+
+const ROW_SCALAR_HEX = RVOLE_WIDTH * SCALAR_BYTES * 2;
+const SCALAR_HEX_RE = /^[0-9a-f]*$/;
+
+/** Raw bytes of each message (hex length / 2), for the "bytes exchanged" benchmark figure. */
+export const RVOLE_RECEIVER_MESSAGE_BYTES = SESSION_ID_BYTES + DIGEST_BYTES + LAMBDA_C * COLUMN_BYTES + 2 * ROW_BYTES;
+export const RVOLE_SENDER_MESSAGE_BYTES =
+  SESSION_ID_BYTES + DIGEST_BYTES + XI * RVOLE_WIDTH * SCALAR_BYTES + SCALAR_BYTES + DIGEST_BYTES;
+
+function checkSessionId(sessionId: Uint8Array): void {
+  if (!(sessionId instanceof Uint8Array) || sessionId.length !== SESSION_ID_BYTES) {
+    throw new InvalidArgumentError('sessionId', `${SESSION_ID_BYTES} bytes`);
+  }
+}
+
+function checkRole(value: unknown, name: string): asserts value is PartyRole {
+  if (value !== 'client' && value !== 'server') throw new InvalidArgumentError(name, "'client' or 'server'");
+}
+
+/** Public gadget vector g ∈ Z_n^ξ, g_j = H(0x03 ‖ setupId ‖ j): fixed per pairing direction. */
+function gadgetVector(setupId: Uint8Array): bigint[] {
+  const hasher = new BlockHasher();
+  const input = hasher.input;
+  input[0] = BLOCK_DOMAIN.gadget;
+  input.set(setupId, 1);
+  const g: bigint[] = new Array(XI);
+  for (let j = 0; j < XI; j++) {
+    input[33] = j >>> 8;
+    input[34] = j & 0xff;
+    g[j] = wordsToScalar(hasher.digestWords(35));
+  }
+  return g;
+}
+
+/**
+ * The tweakable correlation-robust row hash: RVOLE_WIDTH scalars from SHA-256(0x02 ‖ digest ‖ j ‖
+ * row ‖ k). With `delta` given, hashes row ⊕ Δ instead (Alice's second pad).
+ */
+function hashRow(hasher: BlockHasher, j: number, rows: Uint8Array, delta: Uint8Array | undefined, out: bigint[]): void {
+  const input = hasher.input;
+  input[33] = j >>> 8;
+  input[34] = j & 0xff;
+  const off = j * ROW_BYTES;
+  for (let k = 0; k < ROW_BYTES; k++) input[35 + k] = (rows[off + k] as number) ^ (delta ? (delta[k] as number) : 0);
+  for (let k = 0; k < RVOLE_WIDTH; k++) {
+    input[51] = k;
+    out[k] = wordsToScalar(hasher.digestWords(52));
+  }
+}
+
+function rowHasher(digest: Uint8Array): BlockHasher {
+  const hasher = new BlockHasher();
+  hasher.input[0] = BLOCK_DOMAIN.rowHash;
+  hasher.input.set(digest, 1);
+  return hasher;
+}
+
+function thetaVector(digest: Uint8Array, msg1Digest: Uint8Array, aTildeDigest: Uint8Array): bigint[] {
+  const theta: bigint[] = [];
+  for (let i = 0; i < RVOLE_INPUTS; i++) {
+    const h = taggedHash(TAG.theta, digest, msg1Digest, aTildeDigest, i);
+    theta.push(mod(BigInt(`0x${toHex(h)}`)));
+  }
+  return theta;
+}
+
+function muDigest(digest: Uint8Array, msg1Digest: Uint8Array, muTilde: bigint[]): Uint8Array {
+  return taggedHash(TAG.mu, digest, msg1Digest, fromHex(muTilde.map(scalarToHex).join('')));
+}
+
+function receiverMessageDigest(
+  digest: Uint8Array,
+  m: { u: Uint8Array; xTilde: Uint8Array; tTilde: Uint8Array },
+): Uint8Array {
+  return taggedHash(TAG.receiverMessage, digest, m.u, m.xTilde, m.tTilde);
+}
+
+/**
+ * Bob, step 1: samples β, returns his random input b = ⟨g, β⟩ and message 1.
+ * @param p.setup this party's `OtReceiverSetup` from pairing (reusable across runs).
+ * @param p.sessionId 32 bytes, distinct per run (the caller derives it per signature and direction).
+ */
+export function rvoleReceiverStart(p: { setup: OtReceiverSetup; sessionId: Uint8Array; rng: Rng }): {
+  state: RvoleReceiverState;
+  message: RvoleReceiverMessage;
+  b: bigint;
+} {
+  checkSessionId(p.sessionId);
+  const setup = decodeReceiverSetup(p.setup);
+  const digest = sessionDigest(setup.setupId, p.sessionId);
+  const choice = p.rng(COLUMN_BYTES);
+  const ext = extendAsReceiver({ seeds0: setup.seeds0, seeds1: setup.seeds1, digest, choice });
+  const g = gadgetVector(setup.setupId);
+  let b = 0n;
+  for (let j = 0; j < XI; j++) b += (g[j] as bigint) * BigInt(getBit(choice, j));
+  b = mod(b);
+  const msg1Digest = receiverMessageDigest(digest, ext);
+  const u: string[] = [];
+  for (let i = 0; i < LAMBDA_C; i++) u.push(toHex(ext.u.subarray(i * COLUMN_BYTES, (i + 1) * COLUMN_BYTES)));
+  const state: RvoleReceiverState = {
+    kind: 'ecdsa2p/rvole/receiver-await-sender',
+    consumed: false,
+    sessionId: toHex(p.sessionId),
+    setupId: toHex(setup.setupId),
+    msg1Digest: toHex(msg1Digest),
+    beta: toHex(choice.subarray(0, XI / 8)),
+    rows: toHex(ext.rows),
+  };
+  choice.fill(0);
+  ext.rows.fill(0);
+  const message: RvoleReceiverMessage = {
+    sessionId: toHex(p.sessionId),
+    setupId: toHex(setup.setupId),
+    u,
+    xTilde: toHex(ext.xTilde),
+    tTilde: toHex(ext.tTilde),
+  };
+  return { state, message, b };
+}
+
+interface ParsedReceiverMessage {
+  message: RvoleReceiverMessage;
+  sessionId: Uint8Array;
+  setupId: Uint8Array;
+  u: Uint8Array;
+  xTilde: Uint8Array;
+  tTilde: Uint8Array;
+}
+
+function parseReceiverMessage(value: unknown, from: PartyRole): ParsedReceiverMessage {
+  const origin: Origin = { from };
+  const r = expectRecord(value, '', origin, ['sessionId', 'setupId', 'u', 'xTilde', 'tTilde']);
+  const sessionId = expectHex(r.sessionId, 'sessionId', origin, SESSION_ID_BYTES);
+  const setupId = expectHex(r.setupId, 'setupId', origin, DIGEST_BYTES);
+  const columns = expectArray(r.u, 'u', origin, LAMBDA_C);
+  const u = new Uint8Array(LAMBDA_C * COLUMN_BYTES);
+  columns.forEach((c, i) => {
+    u.set(expectHex(c, `u[${i}]`, origin, COLUMN_BYTES), i * COLUMN_BYTES);
+  });
+  const xTilde = expectHex(r.xTilde, 'xTilde', origin, ROW_BYTES);
+  const tTilde = expectHex(r.tTilde, 'tTilde', origin, ROW_BYTES);
+  return {
+    message: r as unknown as RvoleReceiverMessage,
+    sessionId,
+    setupId,
+    u,
+    xTilde,
+    tTilde,
+  };
+}
+
+/**
+ * Validates Bob's message 1 from `from` (exact lengths, lower-case hex, no unknown keys).
+ * @throws InvalidMessageError naming the field.
+ */
+export function parseRvoleReceiverMessage(value: unknown, from: PartyRole): RvoleReceiverMessage {
+  checkRole(from, 'from');
+  return parseReceiverMessage(value, from).message;
+}
+
+/**
+ * Alice: checks Bob's OT-extension message, then returns her shares c and message 2.
+ * @throws InvalidMessageError for a malformed message, a different session or setup.
+ * @throws ProtocolAbortError { culprit: peer, reason: 'ot-consistency' } when the KOS check fails:
+ *   the caller must burn this setup (the outcome depends on Δ).
+ */
+export function rvoleSenderRespond(p: {
+  setup: OtSenderSetup;
+  sessionId: Uint8Array;
+  inputs: readonly [bigint, bigint];
+  message: unknown;
+  rng: Rng;
+  peer: PartyRole;
+}): { message: RvoleSenderMessage; shares: [bigint, bigint] } {
+  checkSessionId(p.sessionId);
+  checkRole(p.peer, 'peer');
+  const setup = decodeSenderSetup(p.setup);
+  if (setup.peer !== p.peer) throw new InvalidArgumentError('peer', `the setup's peer '${setup.peer}'`, p.peer);
+  if (!Array.isArray(p.inputs) || p.inputs.length !== RVOLE_INPUTS)
+    throw new InvalidArgumentError('inputs', 'two scalars');
+  for (const [i, a] of p.inputs.entries()) {
+    if (typeof a !== 'bigint' || a < 0n || a >= N) throw new InvalidArgumentError(`inputs[${i}]`, 'a scalar in [0, n)');
+  }
+  const m = parseReceiverMessage(p.message, p.peer);
+  const origin: Origin = { from: p.peer };
+  if (!equalBytes(m.sessionId, p.sessionId)) fail(origin, 'sessionId', 'this RVOLE session');
+  if (!equalBytes(m.setupId, setup.setupId)) fail(origin, 'setupId', "this pairing direction's setup id");
+
+  const digest = sessionDigest(setup.setupId, p.sessionId);
+  const ext = extendAsSender({
+    seeds: setup.seeds,
+    delta: setup.delta,
+    digest,
+    u: m.u,
+    xTilde: m.xTilde,
+    tTilde: m.tTilde,
+  });
+  if (!ext.consistent) {
+    ext.rows.fill(0);
+    throw new ProtocolAbortError({
+      culprit: p.peer,
+      reason: 'ot-consistency',
+      detail: 'the OT-extension consistency check failed; burn this pairing',
+    });
+  }
+  const msg1Digest = receiverMessageDigest(digest, m);
+  const g = gadgetVector(setup.setupId);
+  const aHat = randomScalar(p.rng);
+  const alpha = [p.inputs[0], p.inputs[1], aHat];
+
+  const hasher = rowHasher(digest);
+  const v0 = new Array<bigint>(RVOLE_WIDTH);
+  const v1 = new Array<bigint>(RVOLE_WIDTH);
+  const aTildeHex: string[] = new Array(XI);
+  const v0Rows: bigint[] = new Array(XI * RVOLE_WIDTH);
+  for (let j = 0; j < XI; j++) {
+    hashRow(hasher, j, ext.rows, undefined, v0);
+    hashRow(hasher, j, ext.rows, setup.delta, v1);
+    let row = '';
+    for (let k = 0; k < RVOLE_WIDTH; k++) {
+      let x = (v0[k] as bigint) - (v1[k] as bigint) + (alpha[k] as bigint);
+      if (x < 0n) x += N;
+      if (x >= N) x -= N;
+      row += scalarToHex(x);
+      v0Rows[j * RVOLE_WIDTH + k] = v0[k] as bigint;
+    }
+    aTildeHex[j] = row;
+  }
+  hasher.clear();
+  ext.rows.fill(0);
+
+  const aTildeDigest = taggedHash(TAG.receiverMessage, fromHex(aTildeHex.join('')));
+  const theta = thetaVector(digest, msg1Digest, aTildeDigest);
+  const t0 = theta[0] as bigint;
+  const t1 = theta[1] as bigint;
+  const eta = mod(aHat + t0 * p.inputs[0] + t1 * p.inputs[1]);
+  // Alice's row shares are c_j = −v0_j: μ̃_j = −(v0_{j,3} + θ_1·v0_{j,1} + θ_2·v0_{j,2}).
+  const muTilde: bigint[] = new Array(XI);
+  let sum0 = 0n;
+  let sum1 = 0n;
+  for (let j = 0; j < XI; j++) {
+    const a0 = v0Rows[j * 3] as bigint;
+    const a1 = v0Rows[j * 3 + 1] as bigint;
+    const a2 = v0Rows[j * 3 + 2] as bigint;
+    muTilde[j] = mod(-(a2 + t0 * a0 + t1 * a1));
+    const gj = g[j] as bigint;
+    sum0 += gj * a0;
+    sum1 += gj * a1;
+  }
+  const mu = muDigest(digest, msg1Digest, muTilde);
+  const shares: [bigint, bigint] = [mod(-sum0), mod(-sum1)];
+  return {
+    message: {
+      sessionId: toHex(p.sessionId),
+      setupId: toHex(setup.setupId),
+      aTilde: aTildeHex,
+      eta: scalarToHex(eta),
+      mu: toHex(mu),
+    },
+    shares,
+  };
+}
+
+interface ParsedSenderMessage {
+  message: RvoleSenderMessage;
+  sessionId: Uint8Array;
+  setupId: Uint8Array;
+  aTilde: bigint[];
+  eta: bigint;
+  mu: Uint8Array;
+}
+
+function parseSenderMessage(value: unknown, from: PartyRole): ParsedSenderMessage {
+  const origin: Origin = { from };
+  const r = expectRecord(value, '', origin, ['sessionId', 'setupId', 'aTilde', 'eta', 'mu']);
+  const sessionId = expectHex(r.sessionId, 'sessionId', origin, SESSION_ID_BYTES);
+  const setupId = expectHex(r.setupId, 'setupId', origin, DIGEST_BYTES);
+  const rows = expectArray(r.aTilde, 'aTilde', origin, XI);
+  const aTilde: bigint[] = new Array(XI * RVOLE_WIDTH);
+  rows.forEach((row, j) => {
+    if (typeof row !== 'string' || row.length !== ROW_SCALAR_HEX || !SCALAR_HEX_RE.test(row)) {
+      fail(origin, `aTilde[${j}]`, `${RVOLE_WIDTH * SCALAR_BYTES} bytes of lower-case hex`, describeValue(row));
+    }
+    for (let k = 0; k < RVOLE_WIDTH; k++) {
+      const x = BigInt(`0x${row.slice(k * 64, (k + 1) * 64)}`);
+      if (x >= N) fail(origin, `aTilde[${j}]`, 'three scalars below n', 'a value >= n');
+      aTilde[j * RVOLE_WIDTH + k] = x;
+    }
+  });
+  if (!isHex(r.eta, SCALAR_BYTES)) fail(origin, 'eta', `${SCALAR_BYTES} bytes of lower-case hex`, describeValue(r.eta));
+  const eta = BigInt(`0x${r.eta}`);
+  if (eta >= N) fail(origin, 'eta', 'a scalar below n', 'a value >= n');
+  const mu = expectHex(r.mu, 'mu', origin, DIGEST_BYTES);
+  return { message: r as unknown as RvoleSenderMessage, sessionId, setupId, aTilde, eta, mu };
+}
+
+/**
+ * Validates Alice's message 2 from `from` (exact lengths, lower-case hex, scalars below n, no
+ * unknown keys). @throws InvalidMessageError naming the field.
+ */
+export function parseRvoleSenderMessage(value: unknown, from: PartyRole): RvoleSenderMessage {
+  checkRole(from, 'from');
+  return parseSenderMessage(value, from).message;
+}
+
+function checkReceiverState(state: RvoleReceiverState): void {
+  if (typeof state !== 'object' || state === null || state.kind !== 'ecdsa2p/rvole/receiver-await-sender') {
+    throw new ProtocolStateError({ expected: 'ecdsa2p/rvole/receiver-await-sender', actual: String(state?.kind) });
+  }
+  if (state.consumed)
+    throw new ProtocolStateError({ expected: 'an unused RVOLE receiver state', actual: 'a consumed state' });
+  if (
+    !isHex(state.sessionId, SESSION_ID_BYTES) ||
+    !isHex(state.setupId, DIGEST_BYTES) ||
+    !isHex(state.msg1Digest, DIGEST_BYTES) ||
+    !isHex(state.beta, XI / 8) ||
+    !isHex(state.rows, XI * ROW_BYTES)
+  ) {
+    throw new InvalidArgumentError('state', 'an RVOLE receiver state with fields of the right sizes');
+  }
+}
+
+/**
+ * Bob, step 2: checks Alice's μ and returns his shares d.
+ * A malformed message throws `InvalidMessageError` and leaves the state usable; otherwise the state
+ * is consumed (reuse → `ProtocolStateError`).
+ * @throws ProtocolAbortError { culprit: peer, reason: 'rvole-consistency' } when the μ check fails.
+ */
+export function rvoleReceiverFinish(p: { state: RvoleReceiverState; message: unknown; peer: PartyRole }): {
+  shares: [bigint, bigint];
+} {
+  const state = p.state;
+  checkReceiverState(state);
+  checkRole(p.peer, 'peer');
+  const m = parseSenderMessage(p.message, p.peer);
+  const origin: Origin = { from: p.peer };
+  if (toHex(m.sessionId) !== state.sessionId) fail(origin, 'sessionId', 'this RVOLE session');
+  if (toHex(m.setupId) !== state.setupId) fail(origin, 'setupId', "this pairing direction's setup id");
+
+  const sessionId = fromHex(state.sessionId);
+  const setupId = fromHex(state.setupId);
+  const msg1Digest = fromHex(state.msg1Digest);
+  const beta = fromHex(state.beta);
+  const rows = fromHex(state.rows);
+  state.consumed = true;
+  state.beta = '';
+  state.rows = '';
+
+  const digest = sessionDigest(setupId, sessionId);
+  const aTildeDigest = taggedHash(TAG.receiverMessage, fromHex(m.message.aTilde.join('')));
+  const theta = thetaVector(digest, msg1Digest, aTildeDigest);
+  const t0 = theta[0] as bigint;
+  const t1 = theta[1] as bigint;
+  const g = gadgetVector(setupId);
+  const hasher = rowHasher(digest);
+  const w = new Array<bigint>(RVOLE_WIDTH);
+  const muTilde: bigint[] = new Array(XI);
+  let sum0 = 0n;
+  let sum1 = 0n;
+  for (let j = 0; j < XI; j++) {
+    hashRow(hasher, j, rows, undefined, w);
+    // d_j = w_j + β_j·ã_j: a multiplication by the bit instead of a branch on it.
+    const bj = BigInt(getBit(beta, j));
+    const d0 = (w[0] as bigint) + bj * (m.aTilde[j * 3] as bigint);
+    const d1 = (w[1] as bigint) + bj * (m.aTilde[j * 3 + 1] as bigint);
+    const d2 = (w[2] as bigint) + bj * (m.aTilde[j * 3 + 2] as bigint);
+    muTilde[j] = mod(bj * m.eta - (d2 + t0 * d0 + t1 * d1));
+    const gj = g[j] as bigint;
+    sum0 += gj * d0;
+    sum1 += gj * d1;
+  }
+  hasher.clear();
+  rows.fill(0);
+  beta.fill(0);
+  const mu = muDigest(digest, msg1Digest, muTilde);
+  if (!equalBytes(mu, m.mu)) {
+    throw new ProtocolAbortError({
+      culprit: p.peer,
+      reason: 'rvole-consistency',
+      detail: "the RVOLE check value μ does not match the sender's message; burn this pairing",
+    });
+  }
+  return { shares: [mod(sum0), mod(sum1)] };
+}

@@ -1,0 +1,51 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  rvoleReceiverFinish,
+  rvoleReceiverStart,
+  rvoleSenderRespond,
+} from '../../../../../protocol/ecdsa2p/ot/rvole.js';
+import { N } from '../../../../../protocol/ecdsa2p/ot/scalar.js';
+import { createSeededRng } from '../../../../../protocol/rng.js';
+import { type PairingRun, runPairing, viaJson } from './helpers.js';
+
+let run: PairingRun;
+beforeAll(() => {
+  run = runPairing('rvole.test');
+});
+
+function randomScalarFrom(rng: (n: number) => Uint8Array): bigint {
+  let x = 0n;
+  for (const b of rng(40)) x = (x << 8n) | BigInt(b);
+  return x % N;
+}
+
+describe('rvole', () => {
+  for (const direction of ['client', 'server'] as const) {
+    it(`satisfies c_i + d_i = a_i * b over many runs (${direction} as sender)`, () => {
+      const alice = direction === 'client' ? run.client : run.server;
+      const bob = direction === 'client' ? run.server : run.client;
+      const rng = createSeededRng(`rvole invariant ${direction}`);
+      for (let k = 0; k < 20; k++) {
+        const sessionId = rng(32);
+        const inputs: [bigint, bigint] = [randomScalarFrom(rng), k === 0 ? 0n : randomScalarFrom(rng)];
+        const start = rvoleReceiverStart({ setup: bob.receiver, sessionId, rng });
+        const respond = rvoleSenderRespond({
+          setup: alice.sender,
+          sessionId,
+          inputs,
+          message: viaJson(start.message),
+          rng,
+          peer: bob.receiver.role,
+        });
+        const finish = rvoleReceiverFinish({
+          state: viaJson(start.state),
+          message: viaJson(respond.message),
+          peer: alice.sender.role,
+        });
+        for (const i of [0, 1]) {
+          expect((respond.shares[i]! + finish.shares[i]!) % N).toBe(((inputs[i] as bigint) * start.b) % N);
+        }
+      }
+    });
+  }
+});
