@@ -6,6 +6,7 @@
  * MPC/devices/key shares 50–69, PIN/recovery on the relay 70–89.
  */
 import type { Migration } from './migrate.js';
+import { API_MIGRATIONS } from './migrations/api.js';
 import { FOUNDATION_MIGRATIONS } from './migrations/foundation.js';
 
-export const RELAY_MIGRATIONS: Migration[] = [...FOUNDATION_MIGRATIONS].sort((a, b) => a.id - b.id);
+export const RELAY_MIGRATIONS: Migration[] = [...FOUNDATION_MIGRATIONS, ...API_MIGRATIONS].sort((a, b) => a.id - b.id);
