@@ -14,8 +14,8 @@ const reportDir = '.tmp/test-reports';
 rmSync(reportDir, { recursive: true, force: true });
 mkdirSync(reportDir, { recursive: true });
 
-function run(command, args) {
-  const r = spawnSync(command, args, { stdio: 'inherit', env: process.env });
+function run(command, args, env = {}) {
+  const r = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   return r.status ?? 1;
 }
 
@@ -28,21 +28,33 @@ if (projects.includes('e2e')) {
   }
 }
 
+// With TANDEM_TEST_POSTGRES_URL set (CI does), the integration suite runs a second time against that
+// PostgreSQL server; each test relay creates and drops its own database there.
+const postgresUrl = process.env.TANDEM_TEST_POSTGRES_URL;
+const runs = projects.map((project) => ({ project, label: project, env: {} }));
+if (postgresUrl && projects.includes('integration')) {
+  runs.push({ project: 'integration', label: 'integration-postgres', env: { DATABASE_URL: postgresUrl } });
+}
+
 const totals = { passed: 0, failed: 0, skipped: 0 };
-for (const project of projects) {
-  console.log(`\n== ${project} tests ==`);
-  const report = join(reportDir, `${project}.json`);
-  const status = run('npx', [
-    'vitest',
-    'run',
-    '--project',
-    project,
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${report}`,
-    '--passWithNoTests',
-    ...extraArgs,
-  ]);
+for (const { project, label, env } of runs) {
+  console.log(`\n== ${label} tests ==`);
+  const report = join(reportDir, `${label}.json`);
+  const status = run(
+    'npx',
+    [
+      'vitest',
+      'run',
+      '--project',
+      project,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+      '--passWithNoTests',
+      ...extraArgs,
+    ],
+    env,
+  );
   if (status !== 0) exitCode = status;
   if (!existsSync(report)) {
     // The runner died before writing its report: count the project as one failure so CI sees it.

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../relay/config.js';
 import { type RunningRelay, startRelay } from '../../relay/server.js';
+import { createTestDatabase } from './database.js';
 
 export interface TestRelay extends RunningRelay {
   apiKey: string;
@@ -18,17 +19,29 @@ export interface TestRelay extends RunningRelay {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<{ status: number; json: any }>;
-  stop(): Promise<void>;
+  /** The PostgreSQL database this relay uses (undefined on PGlite). */
+  databaseUrl: string | undefined;
+  /** Stops the relay; unless `keepData`, deletes its data directory / test database. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startTestRelay(options: { dataDir?: string; apiKey?: string } = {}): Promise<TestRelay> {
+/**
+ * `dataDir` / `databaseUrl` let a test restart a relay on the same storage (pass what `stop({ keepData: true })`
+ * left behind: `relay.dataDir` and `relay.databaseUrl`).
+ */
+export async function startTestRelay(
+  options: { dataDir?: string; apiKey?: string; databaseUrl?: string } = {},
+): Promise<TestRelay> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tandem-relay-'));
   const apiKey = options.apiKey ?? `tdm_test_${crypto.randomUUID().replaceAll('-', '')}`;
+  const database = options.databaseUrl
+    ? { url: options.databaseUrl, drop: async () => undefined }
+    : await createTestDatabase();
   const config = loadConfig({
     PORT: '0',
     TANDEM_DATA_DIR: dataDir,
     TANDEM_API_KEY: apiKey,
-    DATABASE_URL: process.env.DATABASE_URL,
+    DATABASE_URL: database.url,
   });
   const relay = await startRelay(config, () => undefined);
   return {
@@ -54,8 +67,11 @@ export async function startTestRelay(options: { dataDir?: string; apiKey?: strin
       }
       return { status: res.status, json };
     },
-    async stop() {
+    databaseUrl: database.url,
+    async stop(stopOptions = {}) {
       await relay.close();
+      if (stopOptions.keepData) return;
+      await database.drop();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
