@@ -18,6 +18,7 @@
  * Every per-run value is bound to a 32-byte session digest H(setup id, caller session id), so the
  * same seeds can be reused across signatures (setups are long-lived, runs are not).
  */
+import { chacha20 } from '@noble/ciphers/chacha.js';
 import { equalBytes } from '../../bytes.js';
 import { taggedHash } from '../../transcript.js';
 import { getBit, transposeColumns } from './bit-matrix.js';
@@ -55,27 +56,21 @@ function expandColumn(
 }
 
 /**
- * Fiat–Shamir challenges χ_0..χ_{ℓ'-1} (DKLs23 §5.1): the first ξ from H(digest, u) so that Bob
- * commits to u before learning them; the pad rows get the fixed monomials X^0..X^{λ_c−1}.
+ * Fiat–Shamir challenges χ_0..χ_{ℓ'-1} (DKLs23 §5.1): the first ξ expand uDigest = H(digest, u)
+ * (see `hashColumns`) with ChaCha20,
+ * so Bob commits to u before learning them; the pad rows get the fixed monomials X^0..X^{λ_c−1}.
  */
-export function deriveChallenges(digest: Uint8Array, u: Uint8Array): Uint32Array {
-  const chiSeed = taggedHash(TAG.kosChallenge, digest, u);
+export function deriveChallenges(uDigest: Uint8Array): Uint32Array {
+  const stream = chacha20(uDigest, new Uint8Array(12), new Uint8Array(XI * 16));
   const chi = new Uint32Array(EXTENDED_ROWS * 4);
-  const hasher = new BlockHasher();
-  const input = hasher.input;
-  input[0] = BLOCK_DOMAIN.challenge;
-  input.set(chiSeed, 1);
-  for (let counter = 0; counter < XI / 2; counter++) {
-    input[33] = counter >>> 24;
-    input[34] = (counter >>> 16) & 0xff;
-    input[35] = (counter >>> 8) & 0xff;
-    input[36] = counter & 0xff;
-    const w = hasher.digestWords(37);
-    chi.set(w, counter * 8); // two 128-bit challenges per SHA-256 output
-  }
+  for (let j = 0; j < XI; j++) chi.set(gfFromBytes(stream, 16 * j), 4 * j);
   for (let k = 0; k < EXTENDED_ROWS - XI; k++) chi[(XI + k) * 4 + (k >>> 5)] = 1 << (k & 31);
-  hasher.clear();
   return chi;
+}
+
+/** H(session digest, u): the Fiat–Shamir seed of the KOS challenges, also bound into θ by the RVOLE. */
+export function hashColumns(digest: Uint8Array, u: Uint8Array): Uint8Array {
+  return taggedHash(TAG.kosChallenge, digest, u);
 }
 
 /** Σ_j χ_j·row_j for the matrix given by its λ_c columns: Σ_i X^i · (Σ_j col_i[j]·χ_j). */
@@ -121,6 +116,8 @@ function weightedBitSum(bits: Uint8Array, chi: Uint32Array): Uint32Array {
 export interface ReceiverExtension {
   /** u^0..u^{λ_c−1}, column-major, λ_c·ℓ'/8 bytes: sent to Alice. */
   u: Uint8Array;
+  /** H(session digest, u). */
+  uDigest: Uint8Array;
   /** x̃ and t̃ (16 bytes each): sent to Alice. */
   xTilde: Uint8Array;
   tTilde: Uint8Array;
@@ -147,14 +144,15 @@ export function extendAsReceiver(p: {
     }
   }
   hasher.clear();
-  const chi = deriveChallenges(p.digest, u);
+  const uDigest = hashColumns(p.digest, u);
+  const chi = deriveChallenges(uDigest);
   const tTilde = gfToBytes(weightedRowSum(t0, chi));
   const xTilde = gfToBytes(weightedBitSum(p.choice, chi));
   const allRows = transposeColumns(t0, LAMBDA_C, EXTENDED_ROWS);
   t0.fill(0);
   const rows = allRows.slice(0, XI * ROW_BYTES);
   allRows.fill(0);
-  return { u, xTilde, tTilde, rows };
+  return { u, uDigest, xTilde, tTilde, rows };
 }
 
 /**
@@ -169,7 +167,7 @@ export function extendAsSender(p: {
   u: Uint8Array;
   xTilde: Uint8Array;
   tTilde: Uint8Array;
-}): { consistent: boolean; rows: Uint8Array } {
+}): { consistent: boolean; rows: Uint8Array; uDigest: Uint8Array } {
   const hasher = new BlockHasher();
   const q = new Uint8Array(LAMBDA_C * COLUMN_BYTES);
   for (let i = 0; i < LAMBDA_C; i++) {
@@ -179,7 +177,8 @@ export function extendAsSender(p: {
     for (let k = 0; k < COLUMN_BYTES; k++) q[off + k] = (q[off + k] as number) ^ ((p.u[off + k] as number) & mask);
   }
   hasher.clear();
-  const chi = deriveChallenges(p.digest, p.u);
+  const uDigest = hashColumns(p.digest, p.u);
+  const chi = deriveChallenges(uDigest);
   const qTilde = weightedRowSum(q, chi);
   const expected = gfMul(gfFromBytes(p.xTilde), gfFromBytes(p.delta));
   const tTilde = gfFromBytes(p.tTilde);
@@ -189,5 +188,5 @@ export function extendAsSender(p: {
   q.fill(0);
   const rows = allRows.slice(0, XI * ROW_BYTES);
   allRows.fill(0);
-  return { consistent, rows };
+  return { consistent, rows, uDigest };
 }

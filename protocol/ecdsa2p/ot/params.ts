@@ -63,7 +63,9 @@ export const TAG = {
   direction: 'tandem/ecdsa2p/ot/v1/pairing/direction',
   sessionNonce: 'tandem/ecdsa2p/ot/v1/extension/session',
   kosChallenge: 'tandem/ecdsa2p/ot/v1/extension/kos-chi',
+  gadget: 'tandem/ecdsa2p/ot/v1/rvole/gadget',
   receiverMessage: 'tandem/ecdsa2p/ot/v1/rvole/msg1',
+  aTilde: 'tandem/ecdsa2p/ot/v1/rvole/a-tilde',
   theta: 'tandem/ecdsa2p/ot/v1/rvole/theta',
   mu: 'tandem/ecdsa2p/ot/v1/rvole/mu',
 } as const;
@@ -72,7 +74,7 @@ export const TAG = {
 export const HASH_TO_CURVE_DST = 'TANDEM-ECDSA2P-OT-V1-BASE-OT_secp256k1_XMD:SHA-256_SSWU_RO_';
 
 /**
- * One-byte domain prefixes of the single-block SHA-256 calls in `block-hash.ts` (PRG, row hash,
- * gadget vector, KOS challenges), so no two uses can collide.
+ * One-byte domain prefixes of the single-block SHA-256 calls in `block-hash.ts` (column PRG and row
+ * hash), so the two uses can never collide.
  */
-export const BLOCK_DOMAIN = { prg: 1, rowHash: 2, gadget: 3, challenge: 4 } as const;
+export const BLOCK_DOMAIN = { prg: 1, rowHash: 2 } as const;

@@ -20,6 +20,7 @@
  * Index conventions follow Trail of Bits' correction of Protocol 5.2 (TOB-SILA, Appendix F): θ is
  * indexed θ_{i,k} with i ∈ [l] and k ∈ [ρ] (here ρ = 1), and the check uses â_k for the same k.
  */
+import { chacha20 } from '@noble/ciphers/chacha.js';
 import { equalBytes, fromHex, isHex, toHex } from '../../bytes.js';
 import { InvalidArgumentError, ProtocolAbortError, ProtocolStateError } from '../../errors.js';
 import type { Rng } from '../../rng.js';
@@ -28,6 +29,7 @@ import { taggedHash } from '../../transcript.js';
 import { getBit } from './bit-matrix.js';
 import { BlockHasher } from './block-hash.js';
 import { extendAsReceiver, extendAsSender, sessionDigest } from './extension.js';
+import { decodeHex, decodeHexInto, encodeHex, readScalar, writeScalar } from './hex.js';
 import {
   BLOCK_DOMAIN,
   COLUMN_BYTES,
@@ -41,7 +43,7 @@ import {
   TAG,
   XI,
 } from './params.js';
-import { mod, N, randomScalar, scalarToHex, wordsToScalar } from './scalar.js';
+import { mod, N, randomScalar, scalarToHex } from './scalar.js';
 import { decodeReceiverSetup, decodeSenderSetup, type OtReceiverSetup, type OtSenderSetup } from './setup.js';
 import { describeValue, expectArray, expectHex, expectRecord, fail, type Origin } from './wire.js';
 
@@ -80,8 +82,8 @@ export interface RvoleReceiverState {
   rows: string;
 }
 
-const ROW_SCALAR_HEX = RVOLE_WIDTH * SCALAR_BYTES * 2;
-const SCALAR_HEX_RE = /^[0-9a-f]*$/;
+/** Bytes of one row of ã (RVOLE_WIDTH scalars). */
+const ROW_SCALAR_BYTES = RVOLE_WIDTH * SCALAR_BYTES;
 
 /** Raw bytes of each message (hex length / 2), for the "bytes exchanged" benchmark figure. */
 export const RVOLE_RECEIVER_MESSAGE_BYTES = SESSION_ID_BYTES + DIGEST_BYTES + LAMBDA_C * COLUMN_BYTES + 2 * ROW_BYTES;
@@ -98,17 +100,18 @@ function checkRole(value: unknown, name: string): asserts value is PartyRole {
   if (value !== 'client' && value !== 'server') throw new InvalidArgumentError(name, "'client' or 'server'");
 }
 
-/** Public gadget vector g ∈ Z_n^ξ, g_j = H(0x03 ‖ setupId ‖ j): fixed per pairing direction. */
+/**
+ * Public gadget vector g ∈ Z_n^ξ, fixed per pairing direction: ChaCha20 keystream under
+ * H(setup id), 32 bytes per entry, reduced by one conditional subtraction (bias < 2^-127 each).
+ */
 function gadgetVector(setupId: Uint8Array): bigint[] {
-  const hasher = new BlockHasher();
-  const input = hasher.input;
-  input[0] = BLOCK_DOMAIN.gadget;
-  input.set(setupId, 1);
+  const key = taggedHash(TAG.gadget, setupId);
+  const stream = chacha20(key, new Uint8Array(12), new Uint8Array(XI * SCALAR_BYTES));
+  const view = new DataView(stream.buffer);
   const g: bigint[] = new Array(XI);
   for (let j = 0; j < XI; j++) {
-    input[33] = j >>> 8;
-    input[34] = j & 0xff;
-    g[j] = wordsToScalar(hasher.digestWords(35));
+    const x = readScalar(view, j * SCALAR_BYTES);
+    g[j] = x >= N ? x - N : x;
   }
   return g;
 }
@@ -125,7 +128,9 @@ function hashRow(hasher: BlockHasher, j: number, rows: Uint8Array, delta: Uint8A
   for (let k = 0; k < ROW_BYTES; k++) input[35 + k] = (rows[off + k] as number) ^ (delta ? (delta[k] as number) : 0);
   for (let k = 0; k < RVOLE_WIDTH; k++) {
     input[51] = k;
-    out[k] = wordsToScalar(hasher.digestWords(52));
+    // One conditional subtraction maps [0, 2^256) to Z_n with bias < 2^-127 (n > 2^256 − 2^129).
+    const x = hasher.digestBigInt(52);
+    out[k] = x >= N ? x - N : x;
   }
 }
 
@@ -136,24 +141,26 @@ function rowHasher(digest: Uint8Array): BlockHasher {
   return hasher;
 }
 
-function thetaVector(digest: Uint8Array, msg1Digest: Uint8Array, aTildeDigest: Uint8Array): bigint[] {
+function thetaVector(digest: Uint8Array, msg1Digest: Uint8Array, aTildeBytes: Uint8Array): bigint[] {
+  const aTildeDigest = taggedHash(TAG.aTilde, aTildeBytes);
   const theta: bigint[] = [];
   for (let i = 0; i < RVOLE_INPUTS; i++) {
     const h = taggedHash(TAG.theta, digest, msg1Digest, aTildeDigest, i);
-    theta.push(mod(BigInt(`0x${toHex(h)}`)));
+    theta.push(mod(readScalar(new DataView(h.buffer, h.byteOffset, h.byteLength), 0)));
   }
   return theta;
 }
 
 function muDigest(digest: Uint8Array, msg1Digest: Uint8Array, muTilde: bigint[]): Uint8Array {
-  return taggedHash(TAG.mu, digest, msg1Digest, fromHex(muTilde.map(scalarToHex).join('')));
+  const bytes = new Uint8Array(XI * SCALAR_BYTES);
+  const view = new DataView(bytes.buffer);
+  for (let j = 0; j < XI; j++) writeScalar(view, j * SCALAR_BYTES, muTilde[j] as bigint);
+  return taggedHash(TAG.mu, digest, msg1Digest, bytes);
 }
 
-function receiverMessageDigest(
-  digest: Uint8Array,
-  m: { u: Uint8Array; xTilde: Uint8Array; tTilde: Uint8Array },
-): Uint8Array {
-  return taggedHash(TAG.receiverMessage, digest, m.u, m.xTilde, m.tTilde);
+/** H(msg 1) from H(digest, u) (already computed for the KOS challenges) and x̃, t̃. */
+function receiverMessageDigest(uDigest: Uint8Array, xTilde: Uint8Array, tTilde: Uint8Array): Uint8Array {
+  return taggedHash(TAG.receiverMessage, uDigest, xTilde, tTilde);
 }
 
 /**
@@ -175,7 +182,7 @@ export function rvoleReceiverStart(p: { setup: OtReceiverSetup; sessionId: Uint8
   let b = 0n;
   for (let j = 0; j < XI; j++) b += (g[j] as bigint) * BigInt(getBit(choice, j));
   b = mod(b);
-  const msg1Digest = receiverMessageDigest(digest, ext);
+  const msg1Digest = receiverMessageDigest(ext.uDigest, ext.xTilde, ext.tTilde);
   const u: string[] = [];
   for (let i = 0; i < LAMBDA_C; i++) u.push(toHex(ext.u.subarray(i * COLUMN_BYTES, (i + 1) * COLUMN_BYTES)));
   const state: RvoleReceiverState = {
@@ -284,7 +291,7 @@ export function rvoleSenderRespond(p: {
       detail: 'the OT-extension consistency check failed; burn this pairing',
     });
   }
-  const msg1Digest = receiverMessageDigest(digest, m);
+  const msg1Digest = receiverMessageDigest(ext.uDigest, m.xTilde, m.tTilde);
   const g = gadgetVector(setup.setupId);
   const aHat = randomScalar(p.rng);
   const alpha = [p.inputs[0], p.inputs[1], aHat];
@@ -292,26 +299,26 @@ export function rvoleSenderRespond(p: {
   const hasher = rowHasher(digest);
   const v0 = new Array<bigint>(RVOLE_WIDTH);
   const v1 = new Array<bigint>(RVOLE_WIDTH);
+  const aTildeBytes = new Uint8Array(XI * ROW_SCALAR_BYTES);
+  const aTildeView = new DataView(aTildeBytes.buffer);
   const aTildeHex: string[] = new Array(XI);
   const v0Rows: bigint[] = new Array(XI * RVOLE_WIDTH);
   for (let j = 0; j < XI; j++) {
     hashRow(hasher, j, ext.rows, undefined, v0);
     hashRow(hasher, j, ext.rows, setup.delta, v1);
-    let row = '';
     for (let k = 0; k < RVOLE_WIDTH; k++) {
       let x = (v0[k] as bigint) - (v1[k] as bigint) + (alpha[k] as bigint);
       if (x < 0n) x += N;
       if (x >= N) x -= N;
-      row += scalarToHex(x);
+      writeScalar(aTildeView, (j * RVOLE_WIDTH + k) * SCALAR_BYTES, x);
       v0Rows[j * RVOLE_WIDTH + k] = v0[k] as bigint;
     }
-    aTildeHex[j] = row;
+    aTildeHex[j] = encodeHex(aTildeBytes, j * ROW_SCALAR_BYTES, (j + 1) * ROW_SCALAR_BYTES);
   }
   hasher.clear();
   ext.rows.fill(0);
 
-  const aTildeDigest = taggedHash(TAG.receiverMessage, fromHex(aTildeHex.join('')));
-  const theta = thetaVector(digest, msg1Digest, aTildeDigest);
+  const theta = thetaVector(digest, msg1Digest, aTildeBytes);
   const t0 = theta[0] as bigint;
   const t1 = theta[1] as bigint;
   const eta = mod(aHat + t0 * p.inputs[0] + t1 * p.inputs[1]);
@@ -347,6 +354,7 @@ interface ParsedSenderMessage {
   sessionId: Uint8Array;
   setupId: Uint8Array;
   aTilde: bigint[];
+  aTildeBytes: Uint8Array;
   eta: bigint;
   mu: Uint8Array;
 }
@@ -357,22 +365,25 @@ function parseSenderMessage(value: unknown, from: PartyRole): ParsedSenderMessag
   const sessionId = expectHex(r.sessionId, 'sessionId', origin, SESSION_ID_BYTES);
   const setupId = expectHex(r.setupId, 'setupId', origin, DIGEST_BYTES);
   const rows = expectArray(r.aTilde, 'aTilde', origin, XI);
+  const aTildeBytes = new Uint8Array(XI * ROW_SCALAR_BYTES);
+  const view = new DataView(aTildeBytes.buffer);
   const aTilde: bigint[] = new Array(XI * RVOLE_WIDTH);
-  rows.forEach((row, j) => {
-    if (typeof row !== 'string' || row.length !== ROW_SCALAR_HEX || !SCALAR_HEX_RE.test(row)) {
-      fail(origin, `aTilde[${j}]`, `${RVOLE_WIDTH * SCALAR_BYTES} bytes of lower-case hex`, describeValue(row));
+  for (let j = 0; j < XI; j++) {
+    const row = rows[j];
+    if (!decodeHexInto(row, ROW_SCALAR_BYTES, aTildeBytes, j * ROW_SCALAR_BYTES)) {
+      fail(origin, `aTilde[${j}]`, `${ROW_SCALAR_BYTES} bytes of lower-case hex`, describeValue(row));
     }
     for (let k = 0; k < RVOLE_WIDTH; k++) {
-      const x = BigInt(`0x${row.slice(k * 64, (k + 1) * 64)}`);
+      const x = readScalar(view, (j * RVOLE_WIDTH + k) * SCALAR_BYTES);
       if (x >= N) fail(origin, `aTilde[${j}]`, 'three scalars below n', 'a value >= n');
       aTilde[j * RVOLE_WIDTH + k] = x;
     }
-  });
+  }
   if (!isHex(r.eta, SCALAR_BYTES)) fail(origin, 'eta', `${SCALAR_BYTES} bytes of lower-case hex`, describeValue(r.eta));
   const eta = BigInt(`0x${r.eta}`);
   if (eta >= N) fail(origin, 'eta', 'a scalar below n', 'a value >= n');
   const mu = expectHex(r.mu, 'mu', origin, DIGEST_BYTES);
-  return { message: r as unknown as RvoleSenderMessage, sessionId, setupId, aTilde, eta, mu };
+  return { message: r as unknown as RvoleSenderMessage, sessionId, setupId, aTilde, aTildeBytes, eta, mu };
 }
 
 /**
@@ -394,8 +405,10 @@ function checkReceiverState(state: RvoleReceiverState): void {
     !isHex(state.sessionId, SESSION_ID_BYTES) ||
     !isHex(state.setupId, DIGEST_BYTES) ||
     !isHex(state.msg1Digest, DIGEST_BYTES) ||
-    !isHex(state.beta, XI / 8) ||
-    !isHex(state.rows, XI * ROW_BYTES)
+    typeof state.beta !== 'string' ||
+    state.beta.length !== XI / 4 ||
+    typeof state.rows !== 'string' ||
+    state.rows.length !== XI * ROW_BYTES * 2
   ) {
     throw new InvalidArgumentError('state', 'an RVOLE receiver state with fields of the right sizes');
   }
@@ -421,15 +434,15 @@ export function rvoleReceiverFinish(p: { state: RvoleReceiverState; message: unk
   const sessionId = fromHex(state.sessionId);
   const setupId = fromHex(state.setupId);
   const msg1Digest = fromHex(state.msg1Digest);
-  const beta = fromHex(state.beta);
-  const rows = fromHex(state.rows);
+  const beta = decodeHex(state.beta, XI / 8);
+  const rows = decodeHex(state.rows, XI * ROW_BYTES);
   state.consumed = true;
   state.beta = '';
   state.rows = '';
 
   const digest = sessionDigest(setupId, sessionId);
-  const aTildeDigest = taggedHash(TAG.receiverMessage, fromHex(m.message.aTilde.join('')));
-  const theta = thetaVector(digest, msg1Digest, aTildeDigest);
+  if (beta === undefined || rows === undefined) throw new InvalidArgumentError('state', 'an RVOLE receiver state');
+  const theta = thetaVector(digest, msg1Digest, m.aTildeBytes);
   const t0 = theta[0] as bigint;
   const t1 = theta[1] as bigint;
   const g = gadgetVector(setupId);

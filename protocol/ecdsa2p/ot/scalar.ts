@@ -15,20 +15,6 @@ export const N = secp256k1.Point.Fn.ORDER;
 
 const HEX_SCALAR = /^[0-9a-f]{64}$/;
 
-/**
- * Maps a 256-bit SHA-256 output (8 big-endian words) to Z_n by one conditional subtraction.
- * n > 2^256 − 2^129, so the statistical distance from uniform is below 2^-127 (the standard way to
- * hash to secp256k1 scalars when a RO output is 256 bits).
- */
-export function wordsToScalar(w: Uint32Array): bigint {
-  const x =
-    (((BigInt(w[0] as number) << 32n) | BigInt(w[1] as number)) << 192n) |
-    (((BigInt(w[2] as number) << 32n) | BigInt(w[3] as number)) << 128n) |
-    (((BigInt(w[4] as number) << 32n) | BigInt(w[5] as number)) << 64n) |
-    ((BigInt(w[6] as number) << 32n) | BigInt(w[7] as number));
-  return x >= N ? x - N : x;
-}
-
 /** Reduces any non-negative bigint mod n (avoids `%` when the value is already small). */
 export function mod(x: bigint): bigint {
   const r = x % N;

@@ -4,6 +4,7 @@
  */
 import { fromHex, isHex } from '../../bytes.js';
 import { InvalidArgumentError, type PartyRole } from '../../errors.js';
+import { decodeHex } from './hex.js';
 import { DIGEST_BYTES, LAMBDA_C, ROW_BYTES, SEED_BYTES } from './params.js';
 
 /** This party as OT-extension sender ("Alice"): Δ and the λ_c seeds k_i^{Δ_i}. */
@@ -49,8 +50,9 @@ function seedList(value: unknown, name: string): Uint8Array[] {
     throw new InvalidArgumentError(name, `an array of ${LAMBDA_C} seeds`);
   }
   return value.map((s, i) => {
-    if (!isHex(s, SEED_BYTES)) throw new InvalidArgumentError(`${name}[${i}]`, `${SEED_BYTES} bytes of lower-case hex`);
-    return fromHex(s, `${name}[${i}]`, SEED_BYTES);
+    const seed = decodeHex(s, SEED_BYTES);
+    if (!seed) throw new InvalidArgumentError(`${name}[${i}]`, `${SEED_BYTES} bytes of lower-case hex`);
+    return seed;
   });
 }
 
