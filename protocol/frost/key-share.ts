@@ -51,13 +51,16 @@ export function identifierScalar(group: FrostGroup, identifier: string): bigint 
   return groupInfo(group).Fn.fromBytes(fromHex(identifier, 'identifier', groupInfo(group).scalarBytes));
 }
 
-/** Σ_j C_j · id^j: the public value of the shared polynomial at `id` (RFC 9591 Appendix C.2). */
+/**
+ * Σ_j C_j · id^j: the public value of the shared polynomial at `id` (RFC 9591 Appendix C.2).
+ * Commitments and identifiers are public, so variable-time multiplication is safe here.
+ */
 export function evaluateCommitments(group: FrostGroup, commitments: GroupPoint[], id: bigint): GroupPoint {
   const { Fn, zero } = groupInfo(group);
   let acc = zero;
   let power = Fn.ONE;
   for (const c of commitments) {
-    acc = acc.add(c.multiply(power));
+    acc = acc.add(Fn.is0(power) ? zero : c.multiplyUnsafe(power));
     power = Fn.mul(power, id);
   }
   return acc;

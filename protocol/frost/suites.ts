@@ -21,6 +21,8 @@ export interface GroupPoint {
   add(other: GroupPoint): GroupPoint;
   subtract(other: GroupPoint): GroupPoint;
   multiply(scalar: bigint): GroupPoint;
+  /** Variable-time multiplication: only for public points and public scalars. */
+  multiplyUnsafe(scalar: bigint): GroupPoint;
   negate(): GroupPoint;
   equals(other: GroupPoint): boolean;
   is0(): boolean;
