@@ -1,0 +1,13 @@
+/**
+ * Per-chain encodings (DESIGN.md §3, §6): addresses, unsigned transactions, what the signer signs,
+ * signed-transaction assembly, off-chain message digests and Gateway descriptions. Pure: no I/O.
+ */
+export * from './amounts.js';
+export * as bitcoin from './bitcoin/index.js';
+export * from './describe.js';
+export * as evm from './evm/index.js';
+export * from './messages.js';
+export * as near from './near/index.js';
+export * as solana from './solana/index.js';
+export * from './types.js';
+export * from './unsigned.js';
