@@ -1,19 +1,154 @@
 /**
- * Messages extension pages send to the background, parsed before dispatch: anything else is refused.
+ * Every message the background accepts, as an explicit table keyed by the literal `type` (style
+ * anchors §9.3): each entry names the only context allowed to send it and a strict schema (unknown
+ * keys refused). Nothing is dispatched by a name taken from the message itself.
+ *
+ * Contexts:
+ * - `extension-page`: our own pages (Gateway window, popup), `sender.url` on the extension's origin;
+ * - `content-script`: our content script in a web page tab; it may only ask to open the Gateway for
+ *   a challenge, and the relay origin is taken from `sender`, never from the message.
  */
-export type BackgroundRequest = { type: 'status' };
+import { z } from 'zod';
+import type { Approval } from './approvals.js';
+import type { ChallengeReadResult } from './challenge-reader.js';
+import { isUuid } from './ids.js';
+import type { LockStatus } from './lock.js';
+import type { Settings } from './settings.js';
 
-export interface StatusResponse {
-  ok: true;
-  version: string;
-  bootCount: number;
+const uuid = z.string().refine(isUuid, 'expected a lowercase UUID');
+
+export const MESSAGE_SCHEMAS = {
+  status: z.strictObject({ type: z.literal('status') }),
+  'gateway.open': z.strictObject({ type: z.literal('gateway.open'), challengeId: uuid }),
+  'approval.get': z.strictObject({ type: z.literal('approval.get'), approvalId: uuid }),
+  'approval.reject': z.strictObject({ type: z.literal('approval.reject'), approvalId: uuid }),
+  'challenge.read': z.strictObject({ type: z.literal('challenge.read'), approvalId: uuid }),
+  'settings.get': z.strictObject({ type: z.literal('settings.get') }),
+  'settings.update': z.strictObject({
+    type: z.literal('settings.update'),
+    relayUrl: z.string().max(2048).optional(),
+    autoLockMinutes: z.number().optional(),
+  }),
+  'lock.status': z.strictObject({ type: z.literal('lock.status') }),
+  'lock.lock': z.strictObject({ type: z.literal('lock.lock') }),
+  'accounts.list': z.strictObject({ type: z.literal('accounts.list') }),
+} as const;
+
+export type MessageType = keyof typeof MESSAGE_SCHEMAS;
+export type BackgroundRequest = { [T in MessageType]: z.infer<(typeof MESSAGE_SCHEMAS)[T]> }[MessageType];
+export type RequestOf<T extends MessageType> = Extract<BackgroundRequest, { type: T }>;
+
+export type SenderContext = 'extension-page' | 'content-script';
+
+/** Who may send each message type. */
+export const MESSAGE_SENDERS: Record<MessageType, SenderContext> = {
+  status: 'extension-page',
+  'gateway.open': 'content-script',
+  'approval.get': 'extension-page',
+  'approval.reject': 'extension-page',
+  'challenge.read': 'extension-page',
+  'settings.get': 'extension-page',
+  'settings.update': 'extension-page',
+  'lock.status': 'extension-page',
+  'lock.lock': 'extension-page',
+  'accounts.list': 'extension-page',
+};
+
+/** One account row for the popup (filled by wallet creation in a later step). */
+export interface AccountView {
+  chain: 'evm' | 'bitcoin' | 'solana' | 'near';
+  address: string;
+  label: string;
 }
 
-export type ErrorResponse = { ok: false; error: string };
+/** What each message answers on success (the `ok: true` fields). */
+export interface ResponseData {
+  status: { version: string; bootCount: number };
+  'gateway.open': { approvalId: string };
+  'approval.get': { approval: Approval };
+  'approval.reject': Record<string, never>;
+  'challenge.read': { challenge: ChallengeReadResult };
+  'settings.get': { settings: Settings };
+  'settings.update': { settings: Settings };
+  'lock.status': { lock: LockStatus };
+  'lock.lock': { lock: LockStatus };
+  'accounts.list': { accounts: AccountView[] };
+}
 
-export function parseBackgroundRequest(value: unknown): BackgroundRequest {
-  if (typeof value !== 'object' || value === null) throw new TypeError('expected a message object');
+/** Why a message was refused before any handler ran, or what the handler reported. */
+export type ErrorCode =
+  | 'not-an-object'
+  | 'unknown-type'
+  | 'invalid-fields'
+  | 'foreign-sender'
+  | 'wrong-context'
+  | 'unknown-approval'
+  | 'invalid-setting'
+  | 'internal';
+
+export type ErrorResponse = { ok: false; error: { code: ErrorCode; message: string; field?: string } };
+export type SuccessResponse<T extends MessageType> = { ok: true } & ResponseData[T];
+export type BackgroundResponse<T extends MessageType> = SuccessResponse<T> | ErrorResponse;
+
+/** Kept for the popup's first status line. */
+export type StatusResponse = SuccessResponse<'status'>;
+
+export class MessageRefusedError extends Error {
+  override readonly name = 'MessageRefusedError';
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+  constructor(code: ErrorCode, message: string, field?: string) {
+    super(message);
+    this.code = code;
+    this.field = field;
+  }
+}
+
+/** The parts of `chrome.runtime.MessageSender` the checks read. */
+export interface MessageSenderInfo {
+  id?: string;
+  url?: string;
+  origin?: string;
+  tab?: { id?: number };
+}
+
+/** Which context sent a message, or a refusal when it is not our extension at all. */
+export function senderContext(sender: MessageSenderInfo, extensionId: string): SenderContext {
+  if (sender.id !== extensionId) {
+    throw new MessageRefusedError('foreign-sender', 'messages are accepted only from this extension');
+  }
+  const pageOrigin = `chrome-extension://${extensionId}`;
+  if (typeof sender.url === 'string' && sender.url.startsWith(`${pageOrigin}/`)) return 'extension-page';
+  if (sender.tab && typeof sender.url === 'string' && /^https?:\/\//.test(sender.url)) return 'content-script';
+  throw new MessageRefusedError('foreign-sender', 'the sender is neither an extension page nor a web page tab');
+}
+
+/**
+ * Parses `value` against the table and checks that `context` may send it.
+ * @throws MessageRefusedError with code not-an-object | unknown-type | invalid-fields | wrong-context.
+ */
+export function parseBackgroundRequest(value: unknown, context: SenderContext): BackgroundRequest {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new MessageRefusedError('not-an-object', 'expected a message object');
+  }
   const type = (value as { type?: unknown }).type;
-  if (type === 'status' && Object.keys(value).length === 1) return { type };
-  throw new TypeError(`unknown message type ${JSON.stringify(type)}`);
+  if (typeof type !== 'string' || !Object.hasOwn(MESSAGE_SCHEMAS, type)) {
+    throw new MessageRefusedError('unknown-type', `unknown message type ${JSON.stringify(type)}`, 'type');
+  }
+  const messageType = type as MessageType;
+  if (MESSAGE_SENDERS[messageType] !== context) {
+    throw new MessageRefusedError(
+      'wrong-context',
+      `${messageType} is accepted only from ${MESSAGE_SENDERS[messageType]}, not from ${context}`,
+      'type',
+    );
+  }
+  const parsed = MESSAGE_SCHEMAS[messageType].safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field =
+      issue?.code === 'unrecognized_keys' ? String(issue.keys[0]) : issue?.path.map(String).join('.') || 'message';
+    throw new MessageRefusedError('invalid-fields', `${messageType}: ${issue?.message ?? 'invalid'}`, field);
+  }
+  return parsed.data as BackgroundRequest;
 }

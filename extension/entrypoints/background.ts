@@ -1,31 +1,64 @@
+/**
+ * The service worker (Node 1). Wiring only: every listener is registered synchronously in the first
+ * turn (so Chrome can wake the worker for it), and the logic lives in the factories it wires.
+ */
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { createApprovalQueue } from '../background/approvals.js';
 import { recordBoot } from '../background/boot-log.js';
-import { type ErrorResponse, parseBackgroundRequest, type StatusResponse } from '../background/messages.js';
+import { createHttpChallengeReader } from '../background/challenge-reader.js';
+import { createBackgroundController } from '../background/controller.js';
+import { createDeviceKey, createIndexedDbKeyStore } from '../background/device-key.js';
+import { createChromeBadge, createChromeGatewayWindows } from '../background/gateway-window.js';
+import { createLockState } from '../background/lock.js';
+import { createReturnToBusiness } from '../background/return-to-business.js';
+import { createSettingsStore } from '../background/settings.js';
 
 export default defineBackground(() => {
   const booted = recordBoot(browser.storage.session, Date.now);
+  const settings = createSettingsStore({ storage: browser.storage.local });
+  const queue = createApprovalQueue({
+    storage: browser.storage.session,
+    windows: createChromeGatewayWindows(browser),
+    badge: createChromeBadge(browser),
+    clock: Date.now,
+    newId: () => crypto.randomUUID(),
+    gatewayUrl: (approvalId) => `chrome-extension://${browser.runtime.id}/gateway.html#${approvalId}`,
+  });
+  queue.onSettled(createReturnToBusiness({ tabs: browser.tabs }));
+  const lock = createLockState({
+    session: browser.storage.session,
+    alarms: browser.alarms,
+    clock: Date.now,
+    autoLockMinutes: async () => (await settings.get()).autoLockMinutes,
+  });
+  const deviceKey = createDeviceKey({ store: createIndexedDbKeyStore(indexedDB), subtle: crypto.subtle });
+  const controller = createBackgroundController({
+    extensionId: browser.runtime.id,
+    version: browser.runtime.getManifest().version,
+    bootCount: async () => (await booted).length,
+    queue,
+    settings,
+    lock,
+    challenges: createHttpChallengeReader({ fetch: (...args) => fetch(...args) }),
+    // Wallet creation (a later step) fills this in.
+    accounts: async () => [],
+  });
 
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    // Only our own extension pages may talk to the background.
-    if (sender.id !== browser.runtime.id) return false;
-    let request: ReturnType<typeof parseBackgroundRequest>;
-    try {
-      request = parseBackgroundRequest(message);
-    } catch (error) {
-      sendResponse({ ok: false, error: (error as Error).message } satisfies ErrorResponse);
-      return false;
-    }
-    if (request.type === 'status') {
-      void booted.then((log) =>
-        sendResponse({
-          ok: true,
-          version: browser.runtime.getManifest().version,
-          bootCount: log.length,
-        } satisfies StatusResponse),
-      );
-      return true;
-    }
-    return false;
+    void controller.handle(message, sender).then(sendResponse);
+    return true; // the answer is sent asynchronously
   });
+  browser.windows.onRemoved.addListener((windowId) => {
+    void queue.handleWindowRemoved(windowId);
+  });
+  browser.alarms.onAlarm.addListener((alarm) => {
+    void lock.handleAlarm(alarm);
+  });
+  // The device key is made on first start, so registration at onboarding never waits for key generation.
+  browser.runtime.onInstalled.addListener(() => {
+    void deviceKey.publicKeyRaw().catch((error) => console.error('device key creation failed', error));
+  });
+  // Restore the badge after a worker restart (the badge text survives, but a stale count would not).
+  void queue.list().then((items) => createChromeBadge(browser).setCount(items.length));
 });

@@ -1,0 +1,127 @@
+/**
+ * The background's message handling: sender checks, parsing (messages.ts) and one handler per
+ * message type. The entrypoint only wires Chrome's listeners to `handle`.
+ */
+import { type ApprovalQueue, UnknownApprovalError, userRejected } from './approvals.js';
+import type { ChallengeReader } from './challenge-reader.js';
+import { httpOrigin } from './ids.js';
+import type { LockState } from './lock.js';
+import {
+  type AccountView,
+  type BackgroundRequest,
+  type ErrorResponse,
+  MessageRefusedError,
+  type MessageSenderInfo,
+  type MessageType,
+  parseBackgroundRequest,
+  type RequestOf,
+  type ResponseData,
+  senderContext,
+} from './messages.js';
+import { SettingsError, type SettingsStore } from './settings.js';
+
+export interface BackgroundControllerDependencies {
+  extensionId: string;
+  version: string;
+  /** Resolves to the number of recorded worker starts (boot-log.ts). */
+  bootCount: () => Promise<number>;
+  queue: ApprovalQueue;
+  settings: SettingsStore;
+  lock: LockState;
+  challenges: ChallengeReader;
+  accounts: () => Promise<AccountView[]>;
+}
+
+type Handler<T extends MessageType> = (request: RequestOf<T>, sender: MessageSenderInfo) => Promise<ResponseData[T]>;
+
+export interface BackgroundController {
+  /** Never throws: refusals and failures come back as `{ ok: false, error }`. */
+  handle(message: unknown, sender: MessageSenderInfo): Promise<{ ok: true } | ErrorResponse>;
+}
+
+export function createBackgroundController(deps: BackgroundControllerDependencies): BackgroundController {
+  async function approval(approvalId: string) {
+    const found = await deps.queue.get(approvalId);
+    if (!found) throw new UnknownApprovalError(approvalId);
+    return found;
+  }
+
+  const handlers: { [T in MessageType]: Handler<T> } = {
+    status: async () => ({ version: deps.version, bootCount: await deps.bootCount() }),
+    'gateway.open': async (request, sender) => {
+      // The relay origin is the sending tab's origin, and it must be the relay the user configured:
+      // another site cannot open the Gateway (or point it at its own server) by copying the meta tag.
+      const pageOrigin = sender.url ? httpOrigin(sender.url) : undefined;
+      const { relayUrl } = await deps.settings.get();
+      if (!pageOrigin || pageOrigin !== relayUrl) {
+        throw new MessageRefusedError(
+          'wrong-context',
+          `gateway pages are accepted only from the configured relay ${relayUrl}`,
+          'sender',
+        );
+      }
+      const queued = await deps.queue.enqueue({
+        kind: 'business-challenge',
+        relayOrigin: pageOrigin,
+        challengeId: request.challengeId,
+        tabId: sender.tab?.id ?? null,
+        returnUrl: null,
+      });
+      return { approvalId: queued.id };
+    },
+    'approval.get': async (request) => ({ approval: await approval(request.approvalId) }),
+    'approval.reject': async (request) => {
+      await deps.queue.settle(request.approvalId, userRejected());
+      return {};
+    },
+    'challenge.read': async (request) => {
+      const { request: challenge } = await approval(request.approvalId);
+      const result = await deps.challenges.read(challenge.relayOrigin, challenge.challengeId);
+      if (result.state === 'ready' && result.challenge.returnUrl) {
+        await deps.queue.setReturnUrl(request.approvalId, result.challenge.returnUrl);
+      }
+      return { challenge: result };
+    },
+    'settings.get': async () => ({ settings: await deps.settings.get() }),
+    'settings.update': async (request) => {
+      const { type: _type, ...patch } = request;
+      return { settings: await deps.settings.update(patch) };
+    },
+    'lock.status': async () => ({ lock: await deps.lock.status() }),
+    'lock.lock': async () => {
+      await deps.lock.lock();
+      return { lock: await deps.lock.status() };
+    },
+    'accounts.list': async () => ({ accounts: await deps.accounts() }),
+  };
+
+  return {
+    async handle(message, sender) {
+      let request: BackgroundRequest;
+      try {
+        request = parseBackgroundRequest(message, senderContext(sender, deps.extensionId));
+        const handler = handlers[request.type] as Handler<MessageType>;
+        return { ok: true, ...(await handler(request as RequestOf<MessageType>, sender)) };
+      } catch (error) {
+        return toErrorResponse(error);
+      }
+    },
+  };
+}
+
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (error instanceof MessageRefusedError) {
+    return {
+      ok: false,
+      error: { code: error.code, message: error.message, ...(error.field && { field: error.field }) },
+    };
+  }
+  if (error instanceof UnknownApprovalError) {
+    return { ok: false, error: { code: 'unknown-approval', message: error.message, field: 'approvalId' } };
+  }
+  if (error instanceof SettingsError) {
+    return { ok: false, error: { code: 'invalid-setting', message: error.message, field: error.field } };
+  }
+  console.error('background handler failed', error);
+  return { ok: false, error: { code: 'internal', message: 'the wallet service failed; try again' } };
+}

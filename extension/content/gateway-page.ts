@@ -1,0 +1,24 @@
+/**
+ * Recognising the relay's Gateway page (`/gateway/:challengeId`), which names its challenge in
+ * `<meta name="tandem-gateway" content="<challengeId>">`. The id must be a UUID and must be the one in
+ * the path, so a page cannot show one challenge and make the extension open another.
+ */
+import { isUuid } from '../background/ids.js';
+
+export const GATEWAY_META_NAME = 'tandem-gateway';
+const GATEWAY_PATH = /^\/gateway\/([^/]+)\/?$/;
+
+export type GatewayPageReading =
+  | { ok: true; challengeId: string }
+  | { ok: false; reason: 'not-a-gateway-path' | 'no-meta' | 'not-a-uuid' | 'path-mismatch' };
+
+export function readGatewayPage(pathname: string, metaContent: string | null | undefined): GatewayPageReading {
+  const match = GATEWAY_PATH.exec(pathname);
+  if (!match) return { ok: false, reason: 'not-a-gateway-path' };
+  if (metaContent === null || metaContent === undefined) return { ok: false, reason: 'no-meta' };
+  const challengeId = metaContent.trim().toLowerCase();
+  if (!isUuid(challengeId)) return { ok: false, reason: 'not-a-uuid' };
+  if (decodeURIComponent(match[1] as string).toLowerCase() !== challengeId)
+    return { ok: false, reason: 'path-mismatch' };
+  return { ok: true, challengeId };
+}

@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { createApprovalQueue } from '../../../../extension/background/approvals.js';
+import type { ChallengeReader, ChallengeReadResult } from '../../../../extension/background/challenge-reader.js';
+import { createBackgroundController } from '../../../../extension/background/controller.js';
+import { createLockState } from '../../../../extension/background/lock.js';
+import type { MessageSenderInfo } from '../../../../extension/background/messages.js';
+import { createSettingsStore } from '../../../../extension/background/settings.js';
+import { FakeBadge, FakeStorageArea, FakeWindows, fakeClock, sequentialUuids } from '../fakes.js';
+
+const EXT = 'ekbkjpbnbeckoidcedncpjdbchagnhef';
+const PAGE: MessageSenderInfo = { id: EXT, url: `chrome-extension://${EXT}/gateway.html#x` };
+const RELAY_TAB: MessageSenderInfo = { id: EXT, url: 'http://127.0.0.1:8787/gateway/abc', tab: { id: 12 } };
+const CHALLENGE = '11111111-1111-4111-8111-111111111111';
+
+function setup(readResult: ChallengeReadResult = { state: 'unknown' }) {
+  const session = new FakeStorageArea();
+  const local = new FakeStorageArea();
+  const windows = new FakeWindows();
+  const badge = new FakeBadge();
+  const clock = fakeClock();
+  const queue = createApprovalQueue({
+    storage: session,
+    windows,
+    badge,
+    clock: clock.now,
+    newId: sequentialUuids(),
+    gatewayUrl: (id) => `gateway.html#${id}`,
+  });
+  const settings = createSettingsStore({ storage: local });
+  const lock = createLockState({
+    session,
+    alarms: { create: () => undefined, clear: async () => true },
+    clock: clock.now,
+    autoLockMinutes: async () => 15,
+  });
+  const reads: string[] = [];
+  const challenges: ChallengeReader = {
+    async read(relayOrigin, challengeId) {
+      reads.push(`${relayOrigin} ${challengeId}`);
+      return readResult;
+    },
+  };
+  const controller = createBackgroundController({
+    extensionId: EXT,
+    version: '0.1.0',
+    bootCount: async () => 1,
+    queue,
+    settings,
+    lock,
+    challenges,
+    accounts: async () => [],
+  });
+  return { controller, queue, windows, badge, local, reads };
+}
+
+async function errorCode(promise: Promise<unknown>): Promise<unknown> {
+  const answer = (await promise) as { ok: boolean; error?: { code: string } };
+  expect(answer.ok).toBe(false);
+  return answer.error?.code;
+}
+
+describe('background message refusals', () => {
+  it('refuses a message from another extension (foreign-sender)', async () => {
+    const { controller } = setup();
+    expect(await errorCode(controller.handle({ type: 'status' }, { ...PAGE, id: 'other' }))).toBe('foreign-sender');
+  });
+
+  it('refuses a sender that is neither our page nor a tab (foreign-sender)', async () => {
+    const { controller } = setup();
+    expect(await errorCode(controller.handle({ type: 'status' }, { id: EXT, url: 'file:///x' }))).toBe(
+      'foreign-sender',
+    );
+  });
+
+  it('refuses a non-object (not-an-object)', async () => {
+    const { controller } = setup();
+    expect(await errorCode(controller.handle('status', PAGE))).toBe('not-an-object');
+    expect(await errorCode(controller.handle(null, PAGE))).toBe('not-an-object');
+    expect(await errorCode(controller.handle(['status'], PAGE))).toBe('not-an-object');
+  });
+
+  it('refuses an unknown type, including inherited names (unknown-type)', async () => {
+    const { controller } = setup();
+    expect(await errorCode(controller.handle({ type: 'approval.approveAll' }, PAGE))).toBe('unknown-type');
+    expect(await errorCode(controller.handle({ type: 'toString' }, PAGE))).toBe('unknown-type');
+    expect(await errorCode(controller.handle({}, PAGE))).toBe('unknown-type');
+  });
+
+  it('refuses unknown keys (invalid-fields, naming the key)', async () => {
+    const { controller } = setup();
+    const answer = (await controller.handle({ type: 'status', extra: 1 }, PAGE)) as any;
+    expect(answer.error).toMatchObject({ code: 'invalid-fields', field: 'extra' });
+  });
+
+  it('refuses a malformed approval id (invalid-fields)', async () => {
+    const { controller } = setup();
+    const answer = (await controller.handle({ type: 'approval.get', approvalId: 'x' }, PAGE)) as any;
+    expect(answer.error).toMatchObject({ code: 'invalid-fields', field: 'approvalId' });
+  });
+
+  it('refuses gateway.open from an extension page (wrong-context)', async () => {
+    const { controller } = setup();
+    expect(await errorCode(controller.handle({ type: 'gateway.open', challengeId: CHALLENGE }, PAGE))).toBe(
+      'wrong-context',
+    );
+  });
+
+  it('refuses page messages from a content script (wrong-context)', async () => {
+    const { controller } = setup();
+    expect(await errorCode(controller.handle({ type: 'settings.get' }, RELAY_TAB))).toBe('wrong-context');
+    expect(await errorCode(controller.handle({ type: 'lock.lock' }, RELAY_TAB))).toBe('wrong-context');
+  });
+
+  it('refuses gateway.open from a page that is not the configured relay (wrong-context)', async () => {
+    const { controller, windows } = setup();
+    const elsewhere = { ...RELAY_TAB, url: 'https://phish.example/gateway/abc' };
+    const answer = (await controller.handle({ type: 'gateway.open', challengeId: CHALLENGE }, elsewhere)) as any;
+    expect(answer.error).toMatchObject({ code: 'wrong-context', field: 'sender' });
+    expect(windows.open_.size).toBe(0);
+  });
+
+  it('refuses an unknown approval id (unknown-approval)', async () => {
+    const { controller } = setup();
+    expect(await errorCode(controller.handle({ type: 'approval.reject', approvalId: CHALLENGE }, PAGE))).toBe(
+      'unknown-approval',
+    );
+  });
+
+  it('refuses an invalid setting, naming the field (invalid-setting)', async () => {
+    const { controller } = setup();
+    const answer = (await controller.handle(
+      { type: 'settings.update', relayUrl: 'http://relay.example' },
+      PAGE,
+    )) as any;
+    expect(answer.error).toMatchObject({ code: 'invalid-setting', field: 'relayUrl' });
+  });
+});
+
+describe('background message handling', () => {
+  it('opens the Gateway for the configured relay, with the relay origin and tab taken from the sender', async () => {
+    const { controller, queue, windows, badge } = setup();
+    const answer = (await controller.handle({ type: 'gateway.open', challengeId: CHALLENGE }, RELAY_TAB)) as any;
+    expect(answer.ok).toBe(true);
+    const [approval] = await queue.list();
+    expect(approval).toMatchObject({
+      id: answer.approvalId,
+      request: { relayOrigin: 'http://127.0.0.1:8787', challengeId: CHALLENGE, tabId: 12 },
+    });
+    expect(windows.open_.size).toBe(1);
+    expect(badge.count).toBe(1);
+  });
+
+  it('reads the challenge for an approval and records its return URL', async () => {
+    const { controller, queue, reads } = setup({
+      state: 'ready',
+      challenge: {
+        challengeId: CHALLENGE,
+        kind: 'initialize',
+        status: 'pending',
+        expiresAt: '2030-01-01T00:00:00Z',
+        returnUrl: 'https://shop.example/back',
+      },
+    });
+    const { approvalId } = (await controller.handle(
+      { type: 'gateway.open', challengeId: CHALLENGE },
+      RELAY_TAB,
+    )) as any;
+    const answer = (await controller.handle({ type: 'challenge.read', approvalId }, PAGE)) as any;
+    expect(answer.challenge.state).toBe('ready');
+    expect(reads).toEqual([`http://127.0.0.1:8787 ${CHALLENGE}`]);
+    expect((await queue.get(approvalId))?.request.returnUrl).toBe('https://shop.example/back');
+  });
+
+  it('rejects an approval by id and updates the badge', async () => {
+    const { controller, badge } = setup();
+    const { approvalId } = (await controller.handle(
+      { type: 'gateway.open', challengeId: CHALLENGE },
+      RELAY_TAB,
+    )) as any;
+    expect(await controller.handle({ type: 'approval.reject', approvalId }, PAGE)).toEqual({ ok: true });
+    expect(badge.count).toBe(0);
+  });
+
+  it('updates settings from a page', async () => {
+    const { controller } = setup();
+    const answer = (await controller.handle({ type: 'settings.update', autoLockMinutes: 5 }, PAGE)) as any;
+    expect(answer.settings).toEqual({ relayUrl: 'http://127.0.0.1:8787', autoLockMinutes: 5 });
+  });
+
+  it('answers status, lock and accounts', async () => {
+    const { controller } = setup();
+    expect(await controller.handle({ type: 'status' }, PAGE)).toEqual({ ok: true, version: '0.1.0', bootCount: 1 });
+    expect(await controller.handle({ type: 'lock.status' }, PAGE)).toEqual({
+      ok: true,
+      lock: { unlocked: false, lockAt: null },
+    });
+    expect(await controller.handle({ type: 'accounts.list' }, PAGE)).toEqual({ ok: true, accounts: [] });
+  });
+});
