@@ -17,8 +17,6 @@ export default defineConfig({
     key: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAsC7asDWcOOFPMP76yvjTN0K88NxrUb+glqTwSrOMnnDvfwv18Zs8TA8MMg9BqYfmA3kdGJwwSYYYAa6hUlbpHko8357Pj8No/vr/N2TYiurNSF7poLDone/Fm/RNuJvJtLDFCw3XH9tzfvK3gJIllikQ7xHQMI8NJOPPwuAgnJU6Bu7BNSoM3CyWWTxhIXxBueSEAjtJQSjZVz+adp9ZI7PyN/ltdpela76xyFuG4nQmFUEiSRoRwho19bOa0cKVTpZoEQtLiyNfelZobSUgvQiMWPWprBeen2qYA2g73Ui1QDuPVw13KjfLTMygBmDE9lA5Bus9Z/f9palQdV3OjQIDAQAB',
     // alarms: the auto-lock wipes the unlocked bundle even while the service worker sleeps.
     permissions: ['storage', 'alarms'],
-    // The default relay runs on loopback; the background reads challenges from it (challenge-reader.ts).
-    host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
     content_security_policy: {
       // hash-wasm's Argon2id compiles WebAssembly in the service worker and the Gateway.
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",

@@ -1,11 +1,13 @@
 /**
  * Reading a business challenge from the relay, for the Gateway: its kind (which screens to show), its
- * status (expired / already used get their own screen, not a spinner) and the business's return URL.
+ * status (expired / already used get their own screen, not a spinner), the payload being approved and
+ * the business's return URL.
  *
- * The reader is an interface so the transport can change: today an HTTP read of the relay's gateway
- * page as JSON (`GET {relay}/gateway/{challengeId}` with `Accept: application/json`, answering
- * 404 unknown / 410 expired / 409 already used, or 200 with the relay's envelope whose `data` is the
- * `GatewayChallenge` below); later the authenticated MPC WebSocket may carry the same read.
+ * Transport: the relay's Gateway JSON API, `GET {relay}/v2/gateway/challenges/{challengeId}` (relay/
+ * gateway-api/routes.ts; CORS is granted to extension origins, the challenge id is the capability).
+ * It answers 404 unknown, 410 expired, 409 already used, or 200 with the relay envelope
+ * `{ success, status, message, data }`. The reader is an interface so tests and a later WebSocket
+ * transport can stand in.
  */
 import { isUuid } from './ids.js';
 
@@ -13,10 +15,19 @@ export interface GatewayChallenge {
   challengeId: string;
   /** A DESIGN.md §5 kind (`initialize`, `transfer`, …); unknown kinds get an "update the extension" screen. */
   kind: string;
-  status: 'pending';
+  /** `in_progress`: a ceremony already started (e.g. before a service-worker restart). */
+  status: 'pending' | 'in_progress';
   /** ISO 8601. */
   expiresAt: string;
-  /** The business's return URL (validated https, or http on loopback, by the relay). */
+  /** The business's name, as the relay knows its organisation. */
+  businessName: string;
+  hasPin: boolean;
+  hasRecovery: boolean;
+  /** Too many wrong PINs: the Gateway must send the user to recovery. */
+  locked: boolean;
+  /** The approved payload exactly as the business created it (null once pruned). */
+  payload: Record<string, unknown> | null;
+  /** The business's return URL, when the relay provides it (validated https, or http on loopback). */
   returnUrl: string | null;
 }
 
@@ -34,8 +45,8 @@ export interface ChallengeReader {
   read(relayOrigin: string, challengeId: string): Promise<ChallengeReadResult>;
 }
 
-const PENDING_LIKE = new Set(['pending']);
-const USED = new Set(['in_progress', 'verified', 'failed']);
+const ACTIVE = new Set(['pending', 'in_progress']);
+const USED = new Set(['verified', 'failed']);
 
 function isHttpUrl(value: unknown): value is string {
   if (typeof value !== 'string') return false;
@@ -47,36 +58,44 @@ function isHttpUrl(value: unknown): value is string {
   }
 }
 
+const unreadable = (detail: string): ChallengeReadResult => ({ state: 'unreachable', detail });
+
 /** Interprets the relay's 200 answer; anything unexpected is `unreachable` with what was wrong. */
 export function parseChallengeAnswer(body: unknown, challengeId: string): ChallengeReadResult {
   const data = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).data : undefined;
-  if (typeof data !== 'object' || data === null) return { state: 'unreachable', detail: 'the answer has no data' };
+  if (typeof data !== 'object' || data === null) return unreadable('the answer has no data');
   const c = data as Record<string, unknown>;
-  if (c.challengeId !== challengeId || !isUuid(c.challengeId)) {
-    return { state: 'unreachable', detail: 'the answer is about another challenge' };
-  }
-  if (typeof c.kind !== 'string' || !/^[a-z-]{1,40}$/.test(c.kind)) {
-    return { state: 'unreachable', detail: 'the answer has no valid kind' };
-  }
+  if (c.id !== challengeId) return unreadable('the answer is about another challenge');
+  if (typeof c.kind !== 'string' || !/^[a-z-]{1,40}$/.test(c.kind)) return unreadable('the answer has no valid kind');
   if (typeof c.expiresAt !== 'string' || Number.isNaN(Date.parse(c.expiresAt))) {
-    return { state: 'unreachable', detail: 'the answer has no valid expiresAt' };
+    return unreadable('the answer has no valid expiresAt');
   }
-  if (c.returnUrl !== null && !isHttpUrl(c.returnUrl)) {
-    return { state: 'unreachable', detail: 'the answer has an invalid returnUrl' };
+  const returnUrl = c.returnUrl ?? null;
+  if (returnUrl !== null && !isHttpUrl(returnUrl)) return unreadable('the answer has an invalid returnUrl');
+  if (typeof c.businessName !== 'string') return unreadable('the answer has no businessName');
+  for (const flag of ['hasPin', 'hasRecovery', 'locked'] as const) {
+    if (typeof c[flag] !== 'boolean') return unreadable(`the answer has no boolean ${flag}`);
+  }
+  const payload = c.payload ?? null;
+  if (payload !== null && (typeof payload !== 'object' || Array.isArray(payload))) {
+    return unreadable('the answer has an invalid payload');
   }
   if (c.status === 'expired') return { state: 'expired' };
   if (typeof c.status === 'string' && USED.has(c.status)) return { state: 'used' };
-  if (typeof c.status !== 'string' || !PENDING_LIKE.has(c.status)) {
-    return { state: 'unreachable', detail: 'the answer has an unknown status' };
-  }
+  if (typeof c.status !== 'string' || !ACTIVE.has(c.status)) return unreadable('the answer has an unknown status');
   return {
     state: 'ready',
     challenge: {
       challengeId,
       kind: c.kind,
-      status: 'pending',
+      status: c.status as 'pending' | 'in_progress',
       expiresAt: c.expiresAt,
-      returnUrl: c.returnUrl as string | null,
+      businessName: c.businessName,
+      hasPin: c.hasPin as boolean,
+      hasRecovery: c.hasRecovery as boolean,
+      locked: c.locked as boolean,
+      payload: payload as Record<string, unknown> | null,
+      returnUrl,
     },
   };
 }
@@ -87,7 +106,7 @@ export function createHttpChallengeReader(deps: { fetch: typeof fetch; timeoutMs
       if (!isUuid(challengeId)) return { state: 'unknown' };
       let response: Response;
       try {
-        response = await deps.fetch(`${relayOrigin}/gateway/${challengeId}`, {
+        response = await deps.fetch(`${relayOrigin}/v2/gateway/challenges/${challengeId}`, {
           headers: { accept: 'application/json' },
           credentials: 'omit',
           redirect: 'error',

@@ -5,10 +5,17 @@ import { createHttpChallengeReader, parseChallengeAnswer } from '../../../../ext
 
 const ID = '11111111-1111-4111-8111-111111111111';
 const view = {
-  challengeId: ID,
+  id: ID,
   kind: 'initialize',
   status: 'pending',
   expiresAt: '2030-01-01T00:00:00.000Z',
+  customerId: 'c1',
+  hasPin: false,
+  hasRecovery: false,
+  locked: false,
+  businessName: 'Acme Shop',
+  payload: null,
+  storedCopies: [],
   returnUrl: 'https://shop.example/',
 };
 
@@ -19,16 +26,26 @@ describe('reading a challenge answer', () => {
   it('maps expired and used statuses to their screens', () => {
     expect(parseChallengeAnswer({ data: { ...view, status: 'expired' } }, ID)).toEqual({ state: 'expired' });
     expect(parseChallengeAnswer({ data: { ...view, status: 'verified' } }, ID)).toEqual({ state: 'used' });
-    expect(parseChallengeAnswer({ data: { ...view, status: 'in_progress' } }, ID)).toEqual({ state: 'used' });
+    expect(parseChallengeAnswer({ data: { ...view, status: 'in_progress' } }, ID)).toMatchObject({ state: 'ready' });
   });
   it('refuses an answer about another challenge', () => {
-    const other = { ...view, challengeId: '22222222-2222-4222-8222-222222222222' };
+    const other = { ...view, id: '22222222-2222-4222-8222-222222222222' };
     expect(parseChallengeAnswer({ data: other }, ID)).toMatchObject({ state: 'unreachable' });
   });
   it('refuses a javascript: return URL', () => {
     expect(parseChallengeAnswer({ data: { ...view, returnUrl: 'javascript:x' } }, ID)).toMatchObject({
       state: 'unreachable',
     });
+  });
+  it('accepts an answer without returnUrl (the relay does not send it yet)', () => {
+    const { returnUrl: _omitted, ...withoutReturn } = view;
+    expect(parseChallengeAnswer({ data: withoutReturn }, ID)).toMatchObject({
+      state: 'ready',
+      challenge: { returnUrl: null, businessName: 'Acme Shop' },
+    });
+  });
+  it('refuses a missing customer flag', () => {
+    expect(parseChallengeAnswer({ data: { ...view, locked: 'no' } }, ID)).toMatchObject({ state: 'unreachable' });
   });
   it('refuses an unknown status or a missing kind', () => {
     expect(parseChallengeAnswer({ data: { ...view, status: 'weird' } }, ID)).toMatchObject({ state: 'unreachable' });
@@ -41,7 +58,7 @@ describe('HTTP challenge reader against a real server', () => {
   let origin: string;
   beforeAll(async () => {
     server = createServer((req, res) => {
-      const status = req.url?.endsWith(ID) ? 200 : req.url?.includes('22222222') ? 410 : 404;
+      const status = req.url === `/v2/gateway/challenges/${ID}` ? 200 : req.url?.includes('22222222') ? 410 : 404;
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(status === 200 ? { success: true, data: view } : { success: false }));
     });

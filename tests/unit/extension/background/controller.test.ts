@@ -158,6 +158,11 @@ describe('background message handling', () => {
         kind: 'initialize',
         status: 'pending',
         expiresAt: '2030-01-01T00:00:00Z',
+        businessName: 'Acme Shop',
+        hasPin: false,
+        hasRecovery: false,
+        locked: false,
+        payload: null,
         returnUrl: 'https://shop.example/back',
       },
     });
