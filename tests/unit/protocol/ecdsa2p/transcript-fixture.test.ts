@@ -1,0 +1,73 @@
+/**
+ * Frozen transcripts: a DKG and one signature run with seeded RNGs (`createSeededRng`) must
+ * reproduce the stored messages and outputs byte for byte, so any change to the wire format, the
+ * hashing or the algebra is deliberate. The large OT messages are stored as SHA-256 digests of their
+ * JSON to keep the fixture reviewable. Regenerate (after an intended change) with
+ * `UPDATE_ECDSA2P_FIXTURES=1 npx vitest run --project unit tests/unit/protocol/ecdsa2p/transcript-fixture.test.ts`.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { toHex, utf8ToBytes } from '../../../../protocol/bytes.js';
+import type { Envelope } from '../../../../protocol/session.js';
+import { runDkg, runSign } from './helpers.js';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/ecdsa2p');
+const UPDATE = process.env.UPDATE_ECDSA2P_FIXTURES === '1';
+const OT_FIELDS = new Set(['pairing', 'rvole', 'rvoleReceiver', 'rvoleSender']);
+
+const digestOf = (value: unknown) => `sha256:${toHex(sha256(utf8ToBytes(JSON.stringify(value))))}`;
+
+/** The envelope with every nested OT message replaced by the digest of its JSON. */
+function freeze(message: Envelope<unknown>): unknown {
+  const payload = Object.fromEntries(
+    Object.entries(message.payload as Record<string, unknown>).map(([k, v]) => [k, OT_FIELDS.has(k) ? digestOf(v) : v]),
+  );
+  return { ...message, payload };
+}
+
+function compareWithFixture(name: string, actual: unknown): void {
+  const file = join(FIXTURES, name);
+  if (UPDATE || !existsSync(file)) {
+    if (!UPDATE) throw new Error(`missing fixture ${file}; run with UPDATE_ECDSA2P_FIXTURES=1 to create it`);
+    writeFileSync(file, `${JSON.stringify(actual, null, 2)}\n`);
+  }
+  expect(actual).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+let dkg: ReturnType<typeof runDkg>;
+
+beforeAll(() => {
+  dkg = runDkg('fixture', 'fixture-wallet');
+});
+
+describe('ecdsa2p frozen transcripts', () => {
+  it('reproduces the seeded DKG transcript and key shares', () => {
+    compareWithFixture('dkg-seeded-v1.json', {
+      rng: 'createSeededRng("tandem/tests/ecdsa2p/fixture/<role>/<call>")',
+      keyId: 'fixture-wallet',
+      sessionId: dkg.sessionId,
+      messages: dkg.run.trace.messages.map(freeze),
+      publicKey: dkg.client.publicKey,
+      chainCode: dkg.client.chainCode,
+      transcriptHash: dkg.client.transcriptHash,
+      clientShare: digestOf(dkg.client),
+      serverShare: digestOf(dkg.server),
+    });
+  });
+
+  it('reproduces the seeded signing transcript and signature', () => {
+    const digest = new Uint8Array(32).map((_, i) => i);
+    const run = runSign('fixture-sign', { client: dkg.client, server: dkg.server, digest, path: 'm/0/5' });
+    compareWithFixture('sign-seeded-v1.json', {
+      rng: 'createSeededRng("tandem/tests/ecdsa2p/fixture-sign/<role>/<call>")',
+      digest: toHex(digest),
+      path: 'm/0/5',
+      messages: run.trace.messages.map(freeze),
+      signature: run.outputs.client,
+    });
+    expect(run.outputs.server).toEqual(run.outputs.client);
+  });
+});
