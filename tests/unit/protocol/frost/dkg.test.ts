@@ -266,6 +266,37 @@ describe.each(groups)('FROST DKG 2-of-2 (%s)', (group) => {
     });
   });
 
+  describe('the server blames the client the same way', () => {
+    it('client round 1 with a foreign proof of knowledge', () => {
+      const other = runDkg(group, `pok-c-${group}`).steps.c0.outgoing[0] as Envelope<DkgRound1Payload>;
+      const msg = json(c0.outgoing[0]) as Envelope<DkgRound1Payload>;
+      expectAbort(
+        () =>
+          receiveFrostDkg(json(s0.state), {
+            ...msg,
+            payload: { ...msg.payload, proofOfKnowledge: other.payload.proofOfKnowledge },
+          }),
+        'proof-of-knowledge',
+        'client',
+      );
+    });
+    it('client round 2 share that does not match its commitments', () => {
+      const msg = json(c1.outgoing[0]) as Envelope<DkgRound2Payload>;
+      expectAbort(
+        () => receiveFrostDkg(json(s1.state), { ...msg, payload: { ...msg.payload, signingShare: otherScalar } }),
+        'share-commitment-mismatch',
+        'client',
+      );
+    });
+    it('client message claiming to come from the server', () => {
+      expectInvalidMessage(
+        () => receiveFrostDkg(json(s0.state), { ...json(c0.outgoing[0]), from: 'server' }),
+        'from',
+        'client',
+      );
+    });
+  });
+
   describe('state misuse', () => {
     it('a state cannot be used twice', () => {
       const state = json(c0.state);
