@@ -55,6 +55,15 @@ function expandColumn(
   }
 }
 
+/** PRG(seed_i) for every column i: the λ_c columns of ℓ' bits, column-major. */
+export function expandColumns(seeds: readonly Uint8Array[], digest: Uint8Array): Uint8Array {
+  const hasher = new BlockHasher();
+  const columns = new Uint8Array(LAMBDA_C * COLUMN_BYTES);
+  for (let i = 0; i < LAMBDA_C; i++) expandColumn(hasher, seeds[i] as Uint8Array, digest, i, columns, i * COLUMN_BYTES);
+  hasher.clear();
+  return columns;
+}
+
 /**
  * Fiat–Shamir challenges χ_0..χ_{ℓ'-1} (DKLs23 §5.1): the first ξ expand uDigest = H(digest, u)
  * (see `hashColumns`) with ChaCha20,
@@ -74,7 +83,7 @@ export function hashColumns(digest: Uint8Array, u: Uint8Array): Uint8Array {
 }
 
 /** Σ_j χ_j·row_j for the matrix given by its λ_c columns: Σ_i X^i · (Σ_j col_i[j]·χ_j). */
-function weightedRowSum(columns: Uint8Array, chi: Uint32Array): Uint32Array {
+export function weightedRowSum(columns: Uint8Array, chi: Uint32Array): Uint32Array {
   const acc = new Uint32Array(8);
   const partial = new Uint32Array(4);
   for (let i = 0; i < LAMBDA_C; i++) {
@@ -104,7 +113,7 @@ function weightedRowSum(columns: Uint8Array, chi: Uint32Array): Uint32Array {
 }
 
 /** Σ_j bits_j·χ_j (a GF(2)-combination of the challenges). */
-function weightedBitSum(bits: Uint8Array, chi: Uint32Array): Uint32Array {
+export function weightedBitSum(bits: Uint8Array, chi: Uint32Array): Uint32Array {
   const out = new Uint32Array(4);
   for (let j = 0; j < EXTENDED_ROWS; j++) {
     const mask = -getBit(bits, j) | 0;
@@ -132,18 +141,14 @@ export function extendAsReceiver(p: {
   digest: Uint8Array;
   choice: Uint8Array;
 }): ReceiverExtension {
-  const hasher = new BlockHasher();
-  const t0 = new Uint8Array(LAMBDA_C * COLUMN_BYTES);
-  const u = new Uint8Array(LAMBDA_C * COLUMN_BYTES);
+  const t0 = expandColumns(p.seeds0, p.digest);
+  const u = expandColumns(p.seeds1, p.digest);
   for (let i = 0; i < LAMBDA_C; i++) {
     const off = i * COLUMN_BYTES;
-    expandColumn(hasher, p.seeds0[i] as Uint8Array, p.digest, i, t0, off);
-    expandColumn(hasher, p.seeds1[i] as Uint8Array, p.digest, i, u, off);
     for (let k = 0; k < COLUMN_BYTES; k++) {
       u[off + k] = (u[off + k] as number) ^ (t0[off + k] as number) ^ (p.choice[k] as number);
     }
   }
-  hasher.clear();
   const uDigest = hashColumns(p.digest, u);
   const chi = deriveChallenges(uDigest);
   const tTilde = gfToBytes(weightedRowSum(t0, chi));
@@ -168,15 +173,12 @@ export function extendAsSender(p: {
   xTilde: Uint8Array;
   tTilde: Uint8Array;
 }): { consistent: boolean; rows: Uint8Array; uDigest: Uint8Array } {
-  const hasher = new BlockHasher();
-  const q = new Uint8Array(LAMBDA_C * COLUMN_BYTES);
+  const q = expandColumns(p.seeds, p.digest);
   for (let i = 0; i < LAMBDA_C; i++) {
     const off = i * COLUMN_BYTES;
-    expandColumn(hasher, p.seeds[i] as Uint8Array, p.digest, i, q, off);
     const mask = -getBit(p.delta, i) & 0xff;
     for (let k = 0; k < COLUMN_BYTES; k++) q[off + k] = (q[off + k] as number) ^ ((p.u[off + k] as number) & mask);
   }
-  hasher.clear();
   const uDigest = hashColumns(p.digest, p.u);
   const chi = deriveChallenges(uDigest);
   const qTilde = weightedRowSum(q, chi);

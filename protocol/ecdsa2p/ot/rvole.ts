@@ -252,14 +252,38 @@ export function parseRvoleReceiverMessage(value: unknown, from: PartyRole): Rvol
  * @throws ProtocolAbortError { culprit: peer, reason: 'ot-consistency' } when the KOS check fails:
  *   the caller must burn this setup (the outcome depends on Δ).
  */
-export function rvoleSenderRespond(p: {
+export function rvoleSenderRespond(p: RvoleSenderParameters): {
+  message: RvoleSenderMessage;
+  shares: [bigint, bigint];
+} {
+  return senderRespond(p, undefined);
+}
+
+export interface RvoleSenderParameters {
   setup: OtSenderSetup;
   sessionId: Uint8Array;
   inputs: readonly [bigint, bigint];
   message: unknown;
   rng: Rng;
   peer: PartyRole;
-}): { message: RvoleSenderMessage; shares: [bigint, bigint] } {
+}
+
+/**
+ * @internal Exported for tests only: `rvoleSenderRespond` with `rowOffset(j)` added to α in row j,
+ * which models a malicious sender that feeds different inputs into different OT rows. The protocol
+ * itself never deviates; every validation and check of `rvoleSenderRespond` still runs.
+ */
+export function _rvoleSenderRespondDeviating(
+  p: RvoleSenderParameters,
+  rowOffset: (j: number) => readonly bigint[] | undefined,
+): { message: RvoleSenderMessage; shares: [bigint, bigint] } {
+  return senderRespond(p, rowOffset);
+}
+
+function senderRespond(
+  p: RvoleSenderParameters,
+  rowOffset: ((j: number) => readonly bigint[] | undefined) | undefined,
+): { message: RvoleSenderMessage; shares: [bigint, bigint] } {
   checkSessionId(p.sessionId);
   checkRole(p.peer, 'peer');
   const setup = decodeSenderSetup(p.setup);
@@ -306,8 +330,10 @@ export function rvoleSenderRespond(p: {
   for (let j = 0; j < XI; j++) {
     hashRow(hasher, j, ext.rows, undefined, v0);
     hashRow(hasher, j, ext.rows, setup.delta, v1);
+    const offset = rowOffset?.(j);
     for (let k = 0; k < RVOLE_WIDTH; k++) {
       let x = (v0[k] as bigint) - (v1[k] as bigint) + (alpha[k] as bigint);
+      if (offset) x = mod(x + (offset[k] ?? 0n));
       if (x < 0n) x += N;
       if (x >= N) x -= N;
       writeScalar(aTildeView, (j * RVOLE_WIDTH + k) * SCALAR_BYTES, x);

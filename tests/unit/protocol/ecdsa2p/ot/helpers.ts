@@ -43,3 +43,33 @@ export function runPairing(seed: string, rng: Rng = createSeededRng(seed)): Pair
   states.server.push(viaJson(s3.state));
   return { sessionId, client: viaJson(c3.output), server: viaJson(s3.output), messages, states };
 }
+
+/** Runs `fn` and returns the error it throws (failing the test when it does not throw). */
+export function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+/** Flips the lowest bit of the hex char at `index` (keeps the string lower-case hex). */
+export function flipHexChar(hex: string, index = 0): string {
+  const c = Number.parseInt(hex[index] as string, 16) ^ 1;
+  return hex.slice(0, index) + c.toString(16) + hex.slice(index + 1);
+}
+
+/** Flips bit `bit` (LSB-first within bytes, as the OT bit vectors are laid out) of a hex string. */
+export function flipHexBit(hex: string, bit: number): string {
+  const byte = bit >>> 3;
+  const within = bit & 7;
+  const index = 2 * byte + (within < 4 ? 1 : 0);
+  const nibble = Number.parseInt(hex[index] as string, 16) ^ (1 << (within & 3));
+  return hex.slice(0, index) + nibble.toString(16) + hex.slice(index + 1);
+}
+
+/** Bit `bit` of a hex-encoded bit vector. */
+export function hexBit(hex: string, bit: number): number {
+  return (Number.parseInt(hex.slice(2 * (bit >>> 3), 2 * (bit >>> 3) + 2), 16) >>> (bit & 7)) & 1;
+}

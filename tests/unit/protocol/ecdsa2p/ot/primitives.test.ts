@@ -1,0 +1,86 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { describe, expect, it } from 'vitest';
+import { toHex } from '../../../../../protocol/bytes.js';
+import { transposeColumns, transposeColumnsSlow } from '../../../../../protocol/ecdsa2p/ot/bit-matrix.js';
+import { BlockHasher, MAX_BLOCK_MESSAGE } from '../../../../../protocol/ecdsa2p/ot/block-hash.js';
+import { gfFromBytes, gfMul, gfToBytes } from '../../../../../protocol/ecdsa2p/ot/gf128.js';
+import { decodeHex, encodeHex, readScalar, writeScalar } from '../../../../../protocol/ecdsa2p/ot/hex.js';
+import { createSeededRng } from '../../../../../protocol/rng.js';
+
+const rng = createSeededRng('ot primitives');
+
+function element(words: number[]): Uint32Array {
+  return Uint32Array.from(words);
+}
+
+describe('BlockHasher', () => {
+  it('equals SHA-256 for every message length that fits one block', () => {
+    const hasher = new BlockHasher();
+    for (let len = 0; len <= MAX_BLOCK_MESSAGE; len++) {
+      const msg = rng(len);
+      hasher.input.set(msg);
+      const out = new Uint8Array(32);
+      hasher.hashInto(len, out, 0);
+      expect(toHex(out)).toBe(toHex(sha256(msg)));
+      hasher.input.set(msg);
+      expect(hasher.digestBigInt(len).toString(16).padStart(64, '0')).toBe(toHex(sha256(msg)));
+    }
+  });
+
+  it('refuses messages longer than one block', () => {
+    expect(() => new BlockHasher().digestWords(MAX_BLOCK_MESSAGE + 1)).toThrow(/length/);
+  });
+});
+
+describe('GF(2^128)', () => {
+  it('reduces X^127 · X to X^7 + X^2 + X + 1', () => {
+    const x127 = element([0, 0, 0, 0x80000000]);
+    const x = element([2, 0, 0, 0]);
+    expect(Array.from(gfMul(x127, x))).toEqual([0x87, 0, 0, 0]);
+  });
+
+  it('is commutative and distributive on random elements', () => {
+    for (let k = 0; k < 20; k++) {
+      const a = gfFromBytes(rng(16));
+      const b = gfFromBytes(rng(16));
+      const c = gfFromBytes(rng(16));
+      expect(toHex(gfToBytes(gfMul(a, b)))).toBe(toHex(gfToBytes(gfMul(b, a))));
+      const bc = b.map((w, i) => w ^ (c[i] as number));
+      const left = gfMul(a, bc);
+      const right = gfMul(a, b).map((w, i) => w ^ (gfMul(a, c)[i] as number));
+      expect(toHex(gfToBytes(left))).toBe(toHex(gfToBytes(right)));
+    }
+  });
+
+  it('has 1 as the identity', () => {
+    const a = gfFromBytes(rng(16));
+    expect(toHex(gfToBytes(gfMul(a, element([1, 0, 0, 0]))))).toBe(toHex(gfToBytes(a)));
+  });
+});
+
+describe('transposeColumns', () => {
+  it('matches the bit-by-bit reference', () => {
+    const columns = rng(128 * 80);
+    expect(toHex(transposeColumns(columns, 128, 640))).toBe(toHex(transposeColumnsSlow(columns, 128, 640)));
+  });
+});
+
+describe('hex and scalar codecs', () => {
+  it('round-trips bytes and scalars', () => {
+    const bytes = rng(96);
+    expect(toHex(decodeHex(encodeHex(bytes), 96) as Uint8Array)).toBe(toHex(bytes));
+    const view = new DataView(new ArrayBuffer(32));
+    const x = (1n << 255n) + 12345678901234567890n;
+    writeScalar(view, 0, x);
+    expect(readScalar(view, 0)).toBe(x);
+  });
+
+  it('rejects upper-case, non-hex and wrong-length strings', () => {
+    expect(decodeHex('AB', 1)).toBeUndefined();
+    expect(decodeHex('zz', 1)).toBeUndefined();
+    expect(decodeHex('abc', 1)).toBeUndefined();
+    expect(decodeHex('ab', 2)).toBeUndefined();
+    expect(decodeHex(12, 1)).toBeUndefined();
+    expect(decodeHex('0\u0130', 1)).toBeUndefined();
+  });
+});
