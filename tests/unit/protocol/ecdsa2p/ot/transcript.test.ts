@@ -34,10 +34,11 @@ const snapshots: { step: string; value: unknown }[] = [];
 beforeAll(() => {
   const rng = createSeededRng('tandem/ecdsa2p/ot frozen transcript v1');
   run = runPairing('unused', rng);
-  run.messages.client.forEach((m, i) => snapshots.push({ step: `pairing client message ${i + 1}`, value: m }));
-  run.messages.server.forEach((m, i) => snapshots.push({ step: `pairing server message ${i + 1}`, value: m }));
-  run.states.client.forEach((s, i) => snapshots.push({ step: `pairing client state ${i}`, value: s }));
-  run.states.server.forEach((s, i) => snapshots.push({ step: `pairing server state ${i}`, value: s }));
+  for (const role of ['client', 'server'] as const) {
+    for (const [i, value] of run.messages[role].entries())
+      snapshots.push({ step: `pairing ${role} message ${i + 1}`, value });
+    for (const [i, value] of run.states[role].entries()) snapshots.push({ step: `pairing ${role} state ${i}`, value });
+  }
   snapshots.push({ step: 'pairing outputs', value: [run.client, run.server] });
   transcript = {
     pairing: {
