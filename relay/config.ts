@@ -14,6 +14,12 @@ export interface RelayConfig {
   /** A fixed API key for the demo organisation (automation); random when absent. */
   demoApiKey: string | undefined;
   version: string;
+  /** TANDEM_MASTER_KEY (32 bytes, hex or base64); when absent, `<dataDir>/master.key` is used or created. */
+  masterKey?: string | undefined;
+  /** TANDEM_PUBLIC_URL: the relay's public origin, bound into device handshakes (default: the request's Host). */
+  publicUrl?: string | undefined;
+  /** MPC WebSocket limits (keep-alive, idle timeout, frame size); tests shorten them. */
+  mpcLimits?: Partial<import('./mpc/connection.js').MpcLimits> | undefined;
 }
 
 export class ConfigError extends Error {
@@ -43,5 +49,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     databaseUrl: env.DATABASE_URL || undefined,
     demoApiKey,
     version: readVersion(),
+    masterKey: env.TANDEM_MASTER_KEY || undefined,
+    publicUrl: parsePublicUrl(env.TANDEM_PUBLIC_URL),
   };
+}
+
+/** The origin of TANDEM_PUBLIC_URL (scheme://host[:port]), or undefined when unset. */
+function parsePublicUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`TANDEM_PUBLIC_URL must be an absolute URL, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError('TANDEM_PUBLIC_URL must be an http(s) URL');
+  }
+  return url.origin;
 }

@@ -5,10 +5,13 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import type { RelayConfig } from './config.js';
+import { loadMasterKey } from './crypto/master-key.js';
 import type { Database } from './db/database.js';
 import { applyMigrations } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import { RELAY_MIGRATIONS } from './db/schema.js';
+import { DEFAULT_CEREMONIES } from './mpc/ceremonies/index.js';
+import { attachMpcEndpoint } from './mpc/websocket.js';
 import { ensureDemoOrganisation } from './organisations/demo.js';
 
 export interface RunningRelay {
@@ -25,12 +28,22 @@ export async function startRelay(
   config: RelayConfig,
   log: (line: string) => void = console.log,
 ): Promise<RunningRelay> {
+  // Before the database: a missing or exposed master key stops the start (MasterKeyError).
+  const masterKey = loadMasterKey({ envValue: config.masterKey, dataDir: config.dataDir });
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   try {
     await applyMigrations(db, RELAY_MIGRATIONS);
     const demo = await ensureDemoOrganisation(db, config.demoApiKey);
     const app = createApp({ db, version: config.version, log });
     const { server, port } = await listen(app.fetch, config.host, config.port);
+    const mpc = attachMpcEndpoint(server as import('node:http').Server, {
+      db,
+      masterKeys: { current: masterKey, retired: [] },
+      ceremonies: DEFAULT_CEREMONIES,
+      origin: config.publicUrl,
+      limits: config.mpcLimits,
+      log,
+    });
     let closing: Promise<void> | undefined;
     return {
       url: `http://${config.host}:${port}`,
@@ -39,6 +52,7 @@ export async function startRelay(
       newDemoApiKey: demo.newApiKey,
       close() {
         closing ??= (async () => {
+          await mpc.close();
           await new Promise<void>((resolve) => server.close(() => resolve()));
           await db.close();
         })();

@@ -63,6 +63,8 @@ export interface ErrorMessage {
   message: string;
   /** Set when the error concerns one ceremony. */
   ceremonyId?: string;
+  /** Set when the error answers a `session.start` (its requestId). */
+  requestId?: string;
   /** The sender closes the connection after a fatal error. */
   fatal: boolean;
 }
@@ -297,7 +299,7 @@ export function parseControlMessage(payload: unknown, from: PartyRole): ControlM
       r.keys(['type', 'deviceId', 'customerId', 'registered']);
       return { type: t, deviceId: r.id('deviceId'), customerId: r.id('customerId'), registered: r.bool('registered') };
     case 'error': {
-      r.keys(['type', 'code', 'message', 'fatal'], ['ceremonyId']);
+      r.keys(['type', 'code', 'message', 'fatal'], ['ceremonyId', 'requestId']);
       const message: ErrorMessage = {
         type: t,
         code: r.code('code'),
@@ -305,6 +307,7 @@ export function parseControlMessage(payload: unknown, from: PartyRole): ControlM
         fatal: r.bool('fatal'),
       };
       if (r.has('ceremonyId')) message.ceremonyId = r.id('ceremonyId');
+      if (r.has('requestId')) message.requestId = r.id('requestId');
       return message;
     }
     case 'ping':

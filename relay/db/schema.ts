@@ -8,5 +8,6 @@
 import type { Migration } from './migrate.js';
 import { API_MIGRATIONS } from './migrations/api.js';
 import { FOUNDATION_MIGRATIONS } from './migrations/foundation.js';
+import { MPC_MIGRATIONS } from './migrations/mpc.js';
 
-export const RELAY_MIGRATIONS: Migration[] = [...FOUNDATION_MIGRATIONS, ...API_MIGRATIONS].sort((a, b) => a.id - b.id);
+export const RELAY_MIGRATIONS: Migration[] = [...FOUNDATION_MIGRATIONS, ...API_MIGRATIONS, ...MPC_MIGRATIONS].sort((a, b) => a.id - b.id);

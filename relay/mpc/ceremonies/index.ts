@@ -1,0 +1,5 @@
+/** The ceremonies Node 2 runs, by name (see types.ts for the handler shape). */
+import { ecdsaSignHandler } from './ecdsa-sign.js';
+import { type CeremonyRegistry, createCeremonyRegistry } from './types.js';
+
+export const DEFAULT_CEREMONIES: CeremonyRegistry = createCeremonyRegistry([ecdsaSignHandler]);

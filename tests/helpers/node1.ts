@@ -1,0 +1,377 @@
+/**
+ * A scripted Node 1 for tests and benchmarks: a Node WebSocket client with a P-256 device key that
+ * signs the handshake like WebCrypto does, and the client side of the MPC protocols. Plus a relay
+ * starter with MPC limits the tests can shorten, and fixtures (organisation, customer, challenges).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { p256 } from '@noble/curves/nist.js';
+import WebSocket from 'ws';
+import { toHex } from '../../protocol/bytes.js';
+import {
+  type Ecdsa2pKeyShare,
+  type Ecdsa2pSignature,
+  receiveSign,
+  type SignState,
+  startSignClient,
+} from '../../protocol/ecdsa2p/index.js';
+import { createSeededRng, type Rng, secureRng } from '../../protocol/rng.js';
+import type { Envelope } from '../../protocol/session.js';
+import {
+  type ControlMessage,
+  controlEnvelope,
+  type ErrorMessage,
+  type HelloMessage,
+  parseControlEnvelope,
+  type SessionReadyMessage,
+} from '../../protocol/wire/control.js';
+import { CONTROL_PROTOCOL, encodeFrame, parseFrame } from '../../protocol/wire/envelope.js';
+import { deviceIdFromPublicKey, handshakeTranscript, signDeviceTranscript } from '../../protocol/wire/handshake.js';
+import { type ChallengeKind, createChallenge } from '../../relay/challenges/store.js';
+import { loadConfig } from '../../relay/config.js';
+import { createCustomer } from '../../relay/customers/store.js';
+import type { MpcLimits } from '../../relay/mpc/connection.js';
+import { type RunningRelay, startRelay } from '../../relay/server.js';
+import { createTestDatabase } from './database.js';
+
+// ---------------------------------------------------------------------------------------------
+// Relay
+
+export interface MpcTestRelay extends RunningRelay {
+  wsUrl: string;
+  dataDir: string;
+  organisationId: string;
+  stop(): Promise<void>;
+}
+
+export async function startMpcTestRelay(options: { mpcLimits?: Partial<MpcLimits> } = {}): Promise<MpcTestRelay> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-mpc-'));
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    PORT: '0',
+    TANDEM_DATA_DIR: dataDir,
+    TANDEM_API_KEY: `tdm_test_${crypto.randomUUID().replaceAll('-', '')}`,
+    DATABASE_URL: database.url,
+  });
+  config.mpcLimits = options.mpcLimits;
+  const relay = await startRelay(config, () => undefined);
+  const org = await relay.db.query<{ id: string }>('SELECT id FROM organisations ORDER BY created_at LIMIT 1');
+  return {
+    ...relay,
+    wsUrl: `${relay.url.replace('http://', 'ws://')}/v2/mpc`,
+    dataDir,
+    organisationId: (org.rows[0] as { id: string }).id,
+    async stop() {
+      await relay.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function createTestCustomer(relay: MpcTestRelay, refId = crypto.randomUUID()): Promise<string> {
+  const customer = await createCustomer(relay.db, relay.organisationId, { name: 'Test customer', refId });
+  return customer.id;
+}
+
+export async function createTestChallenge(
+  relay: MpcTestRelay,
+  customerId: string,
+  kind: ChallengeKind,
+  payload: Record<string, unknown> = {},
+  lifetimeMs?: number,
+): Promise<string> {
+  const challenge = await relay.db.transaction((tx) =>
+    createChallenge(tx, {
+      organisationId: relay.organisationId,
+      customerId,
+      kind,
+      payload,
+      returnUrl: 'https://business.example/return',
+      ...(lifetimeMs === undefined ? {} : { lifetimeMs }),
+    }),
+  );
+  return challenge.id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Device
+
+export interface Node1Device {
+  secretKey: Uint8Array;
+  /** Raw uncompressed P-256 point. */
+  publicKey: Uint8Array;
+  deviceId: string;
+}
+
+export function createDevice(seed?: string): Node1Device {
+  const rng = seed ? createSeededRng(`tests/node1/device/${seed}`) : secureRng;
+  const secretKey = p256.utils.randomSecretKey(rng(48));
+  const publicKey = p256.getPublicKey(secretKey, false);
+  return { secretKey, publicKey, deviceId: deviceIdFromPublicKey(publicKey) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client
+
+export class CeremonyError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
+
+export class Node1Client {
+  hello!: HelloMessage;
+  /** Envelopes received and not yet taken, in order. */
+  private readonly inbox: Envelope<unknown>[] = [];
+  private waiters: (() => void)[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  /** Answer the relay's keep-alive pings (turn off to test idle handling). */
+  autoPong = true;
+  pingsReceived = 0;
+  /** Frames from the relay that failed validation (a test failure: the relay must send valid frames). */
+  readonly protocolErrors: Error[] = [];
+
+  private constructor(readonly ws: WebSocket) {
+    this.closed = new Promise((resolve) => {
+      ws.on('close', (code, reason) => {
+        resolve({ code, reason: reason.toString() });
+        this.wake();
+      });
+    });
+    ws.on('error', () => undefined);
+    ws.on('message', (data, isBinary) => {
+      const text = isBinary ? new Uint8Array(data as Buffer) : (data as Buffer).toString('utf8');
+      let envelope: Envelope<unknown>;
+      let message: ControlMessage | undefined;
+      try {
+        envelope = parseFrame(text, { from: 'server' });
+        if (envelope.protocol === CONTROL_PROTOCOL) message = parseControlEnvelope(envelope);
+      } catch (error) {
+        this.protocolErrors.push(error as Error);
+        this.ws.close(1007, 'bad frame from relay');
+        return;
+      }
+      if (message) {
+        if (message.type === 'ping') {
+          this.pingsReceived++;
+          if (this.autoPong) this.sendControl({ type: 'pong', at: message.at });
+          return;
+        }
+      }
+      this.inbox.push(envelope);
+      this.wake();
+    });
+  }
+
+  static async connect(url: string): Promise<Node1Client> {
+    const ws = new WebSocket(url, { maxPayload: 1024 * 1024 });
+    const client = new Node1Client(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const hello = await client.nextControl('hello');
+    client.hello = hello;
+    return client;
+  }
+
+  private wake() {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** The next envelope matching `filter` (removed from the inbox), or throws after `timeoutMs`. */
+  async next(filter: (e: Envelope<unknown>) => boolean = () => true, timeoutMs = 10_000): Promise<Envelope<unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.inbox.findIndex(filter);
+      if (i >= 0) return this.inbox.splice(i, 1)[0] as Envelope<unknown>;
+      if (this.ws.readyState === WebSocket.CLOSED) throw new Error('connection closed while waiting');
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('timed out waiting for a message');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async nextControl<T extends ControlMessage['type']>(
+    type: T | T[],
+    timeoutMs = 10_000,
+  ): Promise<Extract<ControlMessage, { type: T }>> {
+    const types = ([] as string[]).concat(type);
+    const env = await this.next(
+      (e) => e.protocol === CONTROL_PROTOCOL && types.includes((e.payload as { type: string }).type),
+      timeoutMs,
+    );
+    return env.payload as Extract<ControlMessage, { type: T }>;
+  }
+
+  sendRaw(data: string | Buffer) {
+    this.ws.send(data);
+  }
+
+  send(envelope: Envelope<unknown>) {
+    this.ws.send(encodeFrame(envelope));
+  }
+
+  sendControl(message: ControlMessage) {
+    this.send(controlEnvelope('client', message));
+  }
+
+  /** Signs and sends a handshake; resolves with the ack or the error. */
+  async handshake(
+    device: Node1Device,
+    customerId: string,
+    options: { register?: { challengeId: string }; origin?: string; nonce?: string; sign?: Node1Device } = {},
+  ): Promise<ControlMessage> {
+    const nonce = options.nonce ?? this.hello.nonce;
+    const origin = options.origin ?? this.hello.origin;
+    const signer = options.sign ?? device;
+    if (options.register) {
+      const fields = {
+        mode: 'register' as const,
+        nonce,
+        origin,
+        deviceId: device.deviceId,
+        customerId,
+        challengeId: options.register.challengeId,
+        publicKey: toHex(device.publicKey),
+      };
+      const signature = toHex(signDeviceTranscript(signer.secretKey, handshakeTranscript(fields)));
+      this.sendControl({
+        type: 'handshake',
+        mode: 'register',
+        deviceId: device.deviceId,
+        customerId,
+        challengeId: options.register.challengeId,
+        publicKey: toHex(device.publicKey),
+        signature,
+      });
+    } else {
+      const transcript = handshakeTranscript({
+        mode: 'authenticate',
+        nonce,
+        origin,
+        deviceId: device.deviceId,
+        customerId,
+      });
+      this.sendControl({
+        type: 'handshake',
+        mode: 'authenticate',
+        deviceId: device.deviceId,
+        customerId,
+        signature: toHex(signDeviceTranscript(signer.secretKey, transcript)),
+      });
+    }
+    return this.nextControl(['ack', 'error']);
+  }
+
+  /** Asks for a ceremony; resolves with session.ready or throws CeremonyError with the relay's code. */
+  async startSession(
+    challengeId: string,
+    ceremony: string,
+    params: Record<string, unknown> = {},
+  ): Promise<SessionReadyMessage> {
+    const requestId = `req_${crypto.randomUUID().slice(0, 8)}`;
+    this.sendControl({ type: 'session.start', requestId, challengeId, ceremony, params });
+    const answer = await this.nextControl(['session.ready', 'error']);
+    if (answer.type === 'error') throw new CeremonyError(answer.code, answer.message);
+    return answer;
+  }
+
+  /** The next protocol envelope of `sessionProtocol`, or throws CeremonyError on session.abort / error. */
+  async nextProtocol(protocol: string, timeoutMs = 30_000): Promise<Envelope<unknown>> {
+    const env = await this.next(
+      (e) =>
+        e.protocol === protocol ||
+        (e.protocol === CONTROL_PROTOCOL && ['session.abort', 'error'].includes((e.payload as { type: string }).type)),
+      timeoutMs,
+    );
+    if (env.protocol === CONTROL_PROTOCOL) {
+      const m = env.payload as ErrorMessage | { type: 'session.abort'; code: string; reason: string };
+      throw new CeremonyError(m.code, 'message' in m ? m.message : m.reason);
+    }
+    return env;
+  }
+
+  async close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000, 'done');
+    await this.closed;
+  }
+}
+
+/** Connects and authenticates (registering first under `register` when given). */
+export async function connectNode1(
+  wsUrl: string,
+  device: Node1Device,
+  customerId: string,
+  register?: { challengeId: string },
+): Promise<Node1Client> {
+  const client = await Node1Client.connect(wsUrl);
+  const answer = await client.handshake(device, customerId, register ? { register } : {});
+  if (answer.type !== 'ack') throw new Error(`handshake refused: ${JSON.stringify(answer)}`);
+  return client;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ceremonies, client side
+
+export interface EcdsaSignRun {
+  signature: Ecdsa2pSignature;
+  result: Record<string, unknown>;
+  ready: SessionReadyMessage;
+}
+
+/**
+ * Node 1's side of 'ecdsa-sign': the digest and path are what Node 1 itself computed from the
+ * approved payload. `announceDigest` sends it in params so the relay can refuse a mismatch early.
+ */
+export async function runEcdsaSign(
+  client: Node1Client,
+  options: {
+    challengeId: string;
+    share: Ecdsa2pKeyShare;
+    digest: Uint8Array;
+    path: string;
+    announceDigest?: boolean;
+    rng?: Rng;
+  },
+): Promise<EcdsaSignRun> {
+  const rng = options.rng ?? secureRng;
+  const ready = await client.startSession(
+    options.challengeId,
+    'ecdsa-sign',
+    options.announceDigest === false ? {} : { digest: toHex(options.digest) },
+  );
+  const start = startSignClient({
+    share: options.share,
+    digest: options.digest,
+    path: options.path,
+    rng,
+    serverNonce: ready.params.serverNonce as string,
+  });
+  let state: SignState = start.state;
+  for (const m of start.outgoing) client.send(m);
+  let signature: Ecdsa2pSignature | undefined;
+  while (!signature) {
+    const env = await client.nextProtocol(ready.protocol);
+    const step = receiveSign(state, env, rng);
+    state = step.state;
+    for (const m of step.outgoing) client.send(m);
+    signature = step.output;
+  }
+  const done = await client.nextControl(['session.done', 'session.abort', 'error']);
+  if (done.type !== 'session.done') throw new CeremonyError(done.code, 'reason' in done ? done.reason : done.message);
+  return { signature, result: done.result, ready };
+}
