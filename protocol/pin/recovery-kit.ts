@@ -9,6 +9,7 @@
  * includes every single-character typo and every transposition (adjacent or not).
  * Crockford's reading aliases (O→0, I/L→1) and lower case are accepted when parsing.
  */
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fromHex, toHex } from '../bytes.js';
@@ -123,4 +124,52 @@ export function deriveRecoveryKitKey(code: string, customerId: string, saltHex: 
   const key = hkdf(sha256, data, fromHex(saltHex, 'saltHex', KDF_SALT_BYTES), info, 32);
   data.fill(0);
   return key;
+}
+
+/**
+ * Proving possession of the kit to the relay (for a PIN reset), without revealing it: an Ed25519 key
+ * derived from the code, separate from the wrapping key. The relay stores only the public key at kit
+ * setup; with 130 bits behind it, that public key gives no useful offline test.
+ */
+export function deriveRecoveryKitAuthKey(
+  code: string,
+  customerId: string,
+  saltHex: string,
+): { seed: Uint8Array; publicKey: Uint8Array } {
+  const canonical = parseRecoveryKitCode(code).replace(/-/g, '');
+  const data = Uint8Array.from([...canonical.slice(0, KIT_DATA_SYMBOLS)].map((c) => KIT_ALPHABET.indexOf(c)));
+  const info = encodeTranscript('tandem/recovery/kit/v1/auth-key', [customerId]);
+  const seed = hkdf(sha256, data, fromHex(saltHex, 'saltHex', KDF_SALT_BYTES), info, 32);
+  data.fill(0);
+  return { seed, publicKey: ed25519.getPublicKey(seed) };
+}
+
+function kitProofMessage(customerId: string, challengeId: string, nonce: Uint8Array): Uint8Array {
+  return encodeTranscript('tandem/recovery/kit/v1/proof', [customerId, challengeId, nonce]);
+}
+
+/** Client: signs the relay's fresh nonce for this customer and challenge. */
+export function signRecoveryKitProof(
+  seed: Uint8Array,
+  customerId: string,
+  challengeId: string,
+  nonce: Uint8Array,
+): Uint8Array {
+  return ed25519.sign(kitProofMessage(customerId, challengeId, nonce), seed);
+}
+
+/** Relay: true iff `proof` (64 bytes) verifies under the stored kit public key (32 bytes). Never throws on bad bytes. */
+export function checkRecoveryKitProof(
+  publicKey: Uint8Array,
+  proof: Uint8Array,
+  customerId: string,
+  challengeId: string,
+  nonce: Uint8Array,
+): boolean {
+  if (publicKey.length !== 32 || proof.length !== 64 || nonce.length < 16) return false;
+  try {
+    return ed25519.verify(proof, kitProofMessage(customerId, challengeId, nonce), publicKey, { zip215: false });
+  } catch {
+    return false;
+  }
 }

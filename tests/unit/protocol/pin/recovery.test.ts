@@ -12,12 +12,15 @@ import {
 import { RecoveryInputError, UnwrapError } from '../../../../protocol/pin/errors.js';
 import { answersSecret, normaliseAnswer } from '../../../../protocol/pin/questions.js';
 import {
+  checkRecoveryKitProof,
+  deriveRecoveryKitAuthKey,
   deriveRecoveryKitKey,
   generateRecoveryKitCode,
   KIT_ALPHABET,
   KIT_ENTROPY_BITS,
   parseRecoveryKitCode,
   recoveryKitHeader,
+  signRecoveryKitProof,
 } from '../../../../protocol/pin/recovery-kit.js';
 import { unwrapBundleJson, wrapBundle } from '../../../../protocol/pin/wrap.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
@@ -109,6 +112,43 @@ describe('recovery kit code', () => {
     expect(await unwrapBundleJson(w, deriveRecoveryKitKey(code.toLowerCase(), 'cust-3', salt))).toEqual({ secret: 1 });
     const other = generateRecoveryKitCode(rng);
     await expect(unwrapBundleJson(w, deriveRecoveryKitKey(other, 'cust-3', salt))).rejects.toBeInstanceOf(UnwrapError);
+  });
+});
+
+describe('recovery kit proof of possession', () => {
+  const code = generateRecoveryKitCode(rng);
+  const salt = '11'.repeat(16);
+  const nonce = rng(32);
+
+  it('a proof made with the kit verifies under the stored public key for this customer, challenge and nonce', () => {
+    const { seed, publicKey } = deriveRecoveryKitAuthKey(code, 'cust-5', salt);
+    const proof = signRecoveryKitProof(seed, 'cust-5', 'ch-9', nonce);
+    expect(checkRecoveryKitProof(publicKey, proof, 'cust-5', 'ch-9', nonce)).toBe(true);
+    expect(deriveRecoveryKitAuthKey(code.toLowerCase(), 'cust-5', salt).publicKey).toEqual(publicKey);
+  });
+
+  it('refuses another kit, another nonce (replay), another challenge or customer, and malformed proofs', () => {
+    const { seed, publicKey } = deriveRecoveryKitAuthKey(code, 'cust-5', salt);
+    const proof = signRecoveryKitProof(seed, 'cust-5', 'ch-9', nonce);
+    const other = deriveRecoveryKitAuthKey(generateRecoveryKitCode(rng), 'cust-5', salt);
+    expect(
+      checkRecoveryKitProof(
+        publicKey,
+        signRecoveryKitProof(other.seed, 'cust-5', 'ch-9', nonce),
+        'cust-5',
+        'ch-9',
+        nonce,
+      ),
+    ).toBe(false);
+    expect(checkRecoveryKitProof(publicKey, proof, 'cust-5', 'ch-9', rng(32))).toBe(false);
+    expect(checkRecoveryKitProof(publicKey, proof, 'cust-5', 'ch-8', nonce)).toBe(false);
+    expect(checkRecoveryKitProof(publicKey, proof, 'cust-6', 'ch-9', nonce)).toBe(false);
+    expect(checkRecoveryKitProof(publicKey, proof.subarray(1), 'cust-5', 'ch-9', nonce)).toBe(false);
+  });
+
+  it('the auth key is independent of the wrapping key', () => {
+    const { seed } = deriveRecoveryKitAuthKey(code, 'cust-5', salt);
+    expect(toHex(seed)).not.toBe(toHex(deriveRecoveryKitKey(code, 'cust-5', salt)));
   });
 });
 
