@@ -9,15 +9,21 @@ import { join } from 'node:path';
 import { p256 } from '@noble/curves/nist.js';
 import WebSocket from 'ws';
 import { toHex } from '../../protocol/bytes.js';
+import { evmAddressFromPublicKey } from '../../protocol/chains/evm/address.js';
+import { deriveNonHardened } from '../../protocol/ecdsa2p/derivation.js';
+import { Point } from '../../protocol/ecdsa2p/group.js';
 import {
+  type DkgState,
   type Ecdsa2pKeyShare,
   type Ecdsa2pSignature,
+  receiveDkg,
   receiveSign,
   type SignState,
+  startDkg,
   startSignClient,
 } from '../../protocol/ecdsa2p/index.js';
 import { createSeededRng, type Rng, secureRng } from '../../protocol/rng.js';
-import type { Envelope } from '../../protocol/session.js';
+import { type Envelope, otherParty } from '../../protocol/session.js';
 import {
   type ControlMessage,
   controlEnvelope,
@@ -30,9 +36,13 @@ import { CONTROL_PROTOCOL, encodeFrame, parseFrame } from '../../protocol/wire/e
 import { deviceIdFromPublicKey, handshakeTranscript, signDeviceTranscript } from '../../protocol/wire/handshake.js';
 import { type ChallengeKind, createChallenge } from '../../relay/challenges/store.js';
 import { loadConfig } from '../../relay/config.js';
+import { loadMasterKey } from '../../relay/crypto/master-key.js';
 import { createCustomer } from '../../relay/customers/store.js';
 import type { MpcLimits } from '../../relay/mpc/connection.js';
+import { ecdsaRootKeyId } from '../../relay/mpc/key-ids.js';
+import { insertKeyShare } from '../../relay/mpc/key-shares.js';
 import { type RunningRelay, startRelay } from '../../relay/server.js';
+import { insertWallet, type Wallet } from '../../relay/wallets/store.js';
 import { createTestDatabase } from './database.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -374,4 +384,77 @@ export async function runEcdsaSign(
   const done = await client.nextControl(['session.done', 'session.abort', 'error']);
   if (done.type !== 'session.done') throw new CeremonyError(done.code, 'reason' in done ? done.reason : done.message);
   return { signature, result: done.result, ready };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key provisioning without the network (fixtures for signing tests and benchmarks)
+
+/** Runs both sides of the ECDSA DKG in memory. */
+export function runLocalEcdsaDkg(
+  keyId: string,
+  rng: Rng = secureRng,
+): { client: Ecdsa2pKeyShare; server: Ecdsa2pKeyShare } {
+  const sessionId = toHex(rng(32));
+  const c = startDkg({ role: 'client', keyId, sessionId, rng });
+  const s = startDkg({ role: 'server', keyId, sessionId, rng });
+  const states: Record<'client' | 'server', DkgState> = { client: c.state, server: s.state };
+  const out: Partial<Record<'client' | 'server', Ecdsa2pKeyShare>> = {};
+  const queue: Envelope<unknown>[] = [...c.outgoing, ...s.outgoing];
+  while (queue.length > 0) {
+    const m = queue.shift() as Envelope<unknown>;
+    const to = otherParty(m.from);
+    const step = receiveDkg(states[to], m, rng);
+    states[to] = step.state;
+    if (step.output) out[to] = step.output;
+    queue.push(...step.outgoing);
+  }
+  if (!out.client || !out.server) throw new Error('local DKG did not finish');
+  return { client: out.client, server: out.server };
+}
+
+export interface ProvisionedEvmWallet {
+  clientShare: Ecdsa2pKeyShare;
+  wallet: Wallet;
+  path: string;
+}
+
+/**
+ * Gives `customerId` an EVM root the way a finished wallet-create leaves it: the server share sealed
+ * in mpc_key_shares (under the relay's own master key file) and a wallet row at `path`.
+ */
+export async function provisionEvmWallet(
+  relay: MpcTestRelay,
+  customerId: string,
+  path = 'm/0/0',
+): Promise<ProvisionedEvmWallet> {
+  const keyId = ecdsaRootKeyId(customerId, 'evm');
+  const { client, server } = runLocalEcdsaDkg(keyId);
+  const derived = deriveNonHardened(
+    Point.fromHex(server.publicKey),
+    Uint8Array.from(Buffer.from(server.chainCode, 'hex')),
+    path,
+  );
+  const publicKey = derived.publicKey.toBytes(true);
+  const masterKey = loadMasterKey({ dataDir: relay.dataDir });
+  const wallet = await relay.db.transaction(async (tx) => {
+    await insertKeyShare(tx, masterKey, {
+      organisationId: relay.organisationId,
+      customerId,
+      keyId,
+      purpose: 'ecdsa2p-share',
+      epoch: server.epoch,
+      publicKey: server.publicKey,
+      secret: server,
+    });
+    return insertWallet(tx, {
+      organisationId: relay.organisationId,
+      customerId,
+      blockchain: 'ETH-SEPOLIA',
+      address: evmAddressFromPublicKey(publicKey),
+      publicKey: toHex(publicKey),
+      derivationPath: path,
+      keyFamily: 'evm',
+    });
+  });
+  return { clientShare: client, wallet, path };
 }
