@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../../protocol/bytes.js';
 import {
@@ -197,5 +198,28 @@ describe('email recovery', () => {
   it('a code is bound to its challenge', () => {
     const record = createEmailCodeRecord({ challengeId: 'ch-4', code: '048213', nowMs: 0 });
     expect(attemptEmailCode({ ...record, challengeId: 'ch-5' }, '048213', 1).outcome).toBe('wrong');
+  });
+});
+
+describe('recovery kit checksum (property)', () => {
+  it('detects any two substitutions at distinct positions (minimum distance 3)', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 26, maxLength: 26 }),
+        fc.integer({ min: 0, max: 27 }),
+        fc.integer({ min: 0, max: 27 }),
+        fc.integer({ min: 1, max: 31 }),
+        fc.integer({ min: 1, max: 31 }),
+        (bytes, i, j, di, dj) => {
+          fc.pre(i !== j);
+          const code = [...generateRecoveryKitCode(() => bytes).replace(/-/g, '')];
+          const shift = (ch: string, d: number) => KIT_ALPHABET[(KIT_ALPHABET.indexOf(ch) + d) % 32] as string;
+          code[i] = shift(code[i]!, di);
+          code[j] = shift(code[j]!, dj);
+          expect(() => parseRecoveryKitCode(code.join(''))).toThrow(/checksum/);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
