@@ -69,6 +69,10 @@ describe('ed25519 family birth in Node 1 (abandon … about)', () => {
     expect(account.address).toBe(account.publicKey);
   });
 
+  it('the birth result (both bundles, sealed mnemonic, public accounts) is JSON-safe', () => {
+    expect(JSON.parse(JSON.stringify(born))).toEqual(born);
+  });
+
   it('each account is split into valid, different client and server shares of the same key', () => {
     for (const [i, c] of born.client.accounts.entries()) {
       const s = born.server.accounts[i] as Ed25519AccountShare;
