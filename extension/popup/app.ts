@@ -1,0 +1,190 @@
+/**
+ * The toolbar popup: accounts by chain (with an empty state until wallets exist), the lock button and
+ * the settings (relay URL, auto-lock). Settings are validated here for instant feedback and again by
+ * the background, whose answer is the one that counts.
+ */
+import type { AccountView } from '../background/messages.js';
+import { AUTO_LOCK_MAX_MINUTES, parseRelayUrl, SettingsError } from '../background/settings.js';
+import { BackgroundError, callBackground } from '../ui/background-client.js';
+import { h } from '../ui/dom.js';
+
+const CHAINS: Array<{ chain: AccountView['chain']; name: string }> = [
+  { chain: 'evm', name: 'Ethereum & EVM' },
+  { chain: 'bitcoin', name: 'Bitcoin' },
+  { chain: 'solana', name: 'Solana' },
+  { chain: 'near', name: 'NEAR' },
+];
+
+const AUTO_LOCK_CHOICES = [1, 5, 15, 30, 60, 240, AUTO_LOCK_MAX_MINUTES];
+
+function minutesLabel(m: number): string {
+  if (m < 60) return `${m} minute${m === 1 ? '' : 's'}`;
+  const hours = m / 60;
+  return `${hours} hour${hours === 1 ? '' : 's'}`;
+}
+
+export function renderAccounts(accounts: readonly AccountView[]): HTMLElement {
+  if (accounts.length === 0) {
+    return h(
+      'section',
+      { class: 'card empty', 'data-testid': 'accounts-empty' },
+      h('h2', {}, 'No wallet on this device yet'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Your wallet is set up from the business you use. When it sends you to the Tandem Gateway, a Tandem window opens and guides you through choosing a PIN.',
+      ),
+    );
+  }
+  return h(
+    'section',
+    { class: 'accounts', 'data-testid': 'accounts' },
+    ...CHAINS.map(({ chain, name }) => {
+      const rows = accounts.filter((a) => a.chain === chain);
+      return h(
+        'div',
+        { class: 'card chain' },
+        h('h2', {}, name),
+        rows.length === 0
+          ? h('p', { class: 'muted small' }, 'No account yet.')
+          : h(
+              'ul',
+              { class: 'account-list' },
+              ...rows.map((a) =>
+                h(
+                  'li',
+                  {},
+                  h('span', { class: 'account-label' }, a.label),
+                  h('code', { class: 'address' }, a.address),
+                  h(
+                    'button',
+                    {
+                      class: 'link',
+                      type: 'button',
+                      onclick: (event: Event) => {
+                        void navigator.clipboard.writeText(a.address);
+                        (event.currentTarget as HTMLButtonElement).textContent = 'Copied';
+                      },
+                    },
+                    'Copy',
+                  ),
+                ),
+              ),
+            ),
+      );
+    }),
+  );
+}
+
+function settingsView(onDone: () => void): HTMLElement {
+  const relay = h('input', { id: 'relayUrl', type: 'url', spellcheck: 'false', autocomplete: 'off' });
+  const relayError = h('p', { class: 'field-error', id: 'relayUrl-error', role: 'alert' });
+  relay.setAttribute('aria-describedby', relayError.id);
+  const autoLock = h(
+    'select',
+    { id: 'autoLockMinutes' },
+    ...AUTO_LOCK_CHOICES.map((m) => h('option', { value: m }, minutesLabel(m))),
+  );
+  const saved = h('p', { class: 'status', role: 'status', id: 'settings-status' });
+  const showRelayError = (text: string) => {
+    relayError.textContent = text;
+    relay.setAttribute('aria-invalid', text ? 'true' : 'false');
+  };
+  relay.addEventListener('input', () => {
+    saved.textContent = '';
+    showRelayError('');
+  });
+  const form = h(
+    'form',
+    { class: 'card', 'data-testid': 'settings', novalidate: true },
+    h('h2', {}, 'Settings'),
+    h('label', { class: 'field', for: 'relayUrl' }, 'Relay address', relay),
+    relayError,
+    h('label', { class: 'field', for: 'autoLockMinutes' }, 'Lock automatically after', autoLock),
+    saved,
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { class: 'secondary', type: 'button', onclick: onDone }, 'Back'),
+      h('button', { class: 'primary', type: 'submit', id: 'saveSettings' }, 'Save'),
+    ),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    saved.textContent = '';
+    let relayUrl: string;
+    try {
+      relayUrl = parseRelayUrl(relay.value);
+    } catch (error) {
+      if (error instanceof SettingsError) return showRelayError(error.message);
+      throw error;
+    }
+    try {
+      const { settings } = await callBackground({
+        type: 'settings.update',
+        relayUrl,
+        autoLockMinutes: Number(autoLock.value),
+      });
+      relay.value = settings.relayUrl;
+      saved.textContent = 'Saved.';
+      saved.className = 'status ok';
+    } catch (error) {
+      if (error instanceof BackgroundError && error.field === 'relayUrl') showRelayError(error.message);
+      else {
+        saved.textContent = `Not saved: ${(error as Error).message}`;
+        saved.className = 'status error';
+      }
+    }
+  });
+  void callBackground({ type: 'settings.get' }).then(({ settings }) => {
+    relay.value = settings.relayUrl;
+    if (!AUTO_LOCK_CHOICES.includes(settings.autoLockMinutes)) {
+      autoLock.append(h('option', { value: settings.autoLockMinutes }, minutesLabel(settings.autoLockMinutes)));
+    }
+    autoLock.value = String(settings.autoLockMinutes);
+  });
+  return form;
+}
+
+export function startPopup(root: HTMLElement, statusLine: HTMLElement): void {
+  const lockButton = document.getElementById('lock') as HTMLButtonElement;
+  const lockState = document.getElementById('lock-state') as HTMLElement;
+  const settingsButton = document.getElementById('open-settings') as HTMLButtonElement;
+
+  function showLock(unlocked: boolean): void {
+    lockState.textContent = unlocked ? 'Unlocked' : 'Locked';
+    lockState.className = unlocked ? 'pill unlocked' : 'pill';
+    lockButton.disabled = !unlocked;
+  }
+
+  async function home(): Promise<void> {
+    settingsButton.hidden = false;
+    const { accounts } = await callBackground({ type: 'accounts.list' });
+    root.replaceChildren(renderAccounts(accounts));
+  }
+
+  settingsButton.addEventListener('click', () => {
+    settingsButton.hidden = true;
+    root.replaceChildren(settingsView(() => void home()));
+    (document.getElementById('relayUrl') as HTMLInputElement).focus();
+  });
+  lockButton.addEventListener('click', async () => {
+    const { lock } = await callBackground({ type: 'lock.lock' });
+    showLock(lock.unlocked);
+  });
+
+  callBackground({ type: 'status' })
+    .then((status) => {
+      statusLine.textContent = `Wallet service running (version ${status.version}).`;
+      statusLine.className = 'status ok';
+    })
+    .catch((error) => {
+      statusLine.textContent =
+        error instanceof BackgroundError && error.code === 'no-answer'
+          ? 'The wallet service is not responding. Reload the extension from chrome://extensions.'
+          : `The wallet service refused the request: ${(error as Error).message}`;
+      statusLine.className = 'status error';
+    });
+  void callBackground({ type: 'lock.status' }).then(({ lock }) => showLock(lock.unlocked));
+  void home();
+}

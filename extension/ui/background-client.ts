@@ -1,0 +1,30 @@
+/**
+ * Typed calls from extension pages to the background. A refusal becomes a `BackgroundError` whose
+ * `code` the screens map to what the user should do next.
+ */
+import { browser } from 'wxt/browser';
+import type { ErrorCode, ErrorResponse, MessageType, RequestOf, SuccessResponse } from '../background/messages.js';
+
+export class BackgroundError extends Error {
+  override readonly name = 'BackgroundError';
+  readonly code: ErrorCode | 'no-answer';
+  readonly field: string | undefined;
+  constructor(code: ErrorCode | 'no-answer', message: string, field?: string) {
+    super(message);
+    this.code = code;
+    this.field = field;
+  }
+}
+
+export async function callBackground<T extends MessageType>(message: RequestOf<T>): Promise<SuccessResponse<T>> {
+  let answer: SuccessResponse<T> | ErrorResponse | undefined;
+  try {
+    answer = await browser.runtime.sendMessage(message);
+  } catch (error) {
+    throw new BackgroundError('no-answer', `the wallet service did not answer: ${(error as Error).message}`);
+  }
+  if (!answer || typeof answer !== 'object')
+    throw new BackgroundError('no-answer', 'the wallet service did not answer');
+  if (!answer.ok) throw new BackgroundError(answer.error.code, answer.error.message, answer.error.field);
+  return answer;
+}
