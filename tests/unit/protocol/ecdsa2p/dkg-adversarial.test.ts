@@ -14,7 +14,16 @@ import { InvalidMessageError, type PartyRole, ProtocolAbortError } from '../../.
 import { createSeededRng } from '../../../../protocol/rng.js';
 import type { Envelope } from '../../../../protocol/session.js';
 import { attack, clone, expectBlamesPeer, type Run, rngFor, runDkg } from './helpers.js';
-import { envelopeMutations, type FieldKind, mutateField, mutationsFor, POINT_MUTATIONS, REMOVE } from './mutations.js';
+import {
+  envelopeMutations,
+  type FieldKind,
+  flipLeaf,
+  mutateField,
+  mutationsFor,
+  POINT_MUTATIONS,
+  REMOVE,
+  stringLeaves,
+} from './mutations.js';
 
 type DkgRun = Run<DkgState, Ecdsa2pKeyShare>;
 const receive = receiveDkg as (
@@ -94,6 +103,17 @@ describe('ecdsa2p DKG rejects a tampering peer', () => {
               expectRejected(round, to, (m) => mutateField(m, field, mutate));
             });
           }
+        }
+        const pairingLeaves =
+          round === 1 ? ['sessionId', 'z', 'v.0', 'v.127'] : round === 2 ? ['sessionId', 'confirm'] : [];
+        for (const leaf of round <= PAIRING_ROUNDS ? pairingLeaves : []) {
+          it(`rejects a bit flipped in pairing.${leaf}`, () => {
+            const pairing = (
+              honest.deliveries[deliveryIndex(honest, round, to)]?.message.payload as Record<string, unknown>
+            ).pairing;
+            expect(stringLeaves(pairing)).toContain(leaf);
+            expectRejected(round, to, (m) => mutateField(m, 'pairing', (v) => flipLeaf(v, leaf)));
+          });
         }
         it('rejects the same message replayed from another DKG session', () => {
           const other = earlier.deliveries[deliveryIndex(earlier, round, to)]?.message;

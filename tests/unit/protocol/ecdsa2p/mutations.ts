@@ -125,3 +125,30 @@ export function mutationsFor(kind: FieldKind): Record<string, Mutation> {
   const specific = kind === 'point' ? POINT_MUTATIONS : kind === 'scalar' ? SCALAR_MUTATIONS : BYTES_MUTATIONS;
   return { ...HEX_MUTATIONS, ...specific };
 }
+
+/**
+ * Paths of the string leaves of a nested message (for arrays: the first and the last element), e.g.
+ * ["sessionId", "u.0", "u.127", "xTilde"].
+ */
+export function stringLeaves(value: unknown, prefix = ''): string[] {
+  if (typeof value === 'string') return [prefix];
+  if (Array.isArray(value)) {
+    const ends = value.length > 1 ? [0, value.length - 1] : value.length === 1 ? [0] : [];
+    return ends.flatMap((i) => stringLeaves(value[i], prefix ? `${prefix}.${i}` : String(i)));
+  }
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, prefix ? `${prefix}.${k}` : k));
+  }
+  return [];
+}
+
+/** A copy of `value` with one bit flipped in the hex string at dotted `path`. */
+export function flipLeaf(value: unknown, path: string): unknown {
+  const copy = JSON.parse(JSON.stringify(value));
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  let parent = copy;
+  for (const key of keys) parent = parent[key];
+  parent[last] = flipNibble(parent[last] as string, 2);
+  return copy;
+}

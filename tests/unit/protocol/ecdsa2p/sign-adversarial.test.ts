@@ -25,11 +25,13 @@ import {
   BYTES_MUTATIONS,
   envelopeMutations,
   type FieldKind,
+  flipLeaf,
   mutateField,
   mutationsFor,
   POINT_MUTATIONS,
   REMOVE,
   SCALAR_MUTATIONS,
+  stringLeaves,
 } from './mutations.js';
 
 type SignRun = Run<SignState, Ecdsa2pSignature>;
@@ -159,6 +161,26 @@ describe('ecdsa2p signing rejects a tampering peer', () => {
         expect((error as InvalidMessageError).field).toBe('round');
       });
     });
+  }
+
+  // Bits flipped inside the OT-layer messages. The receiver's matrix u is left out here: a flip in
+  // column i goes unnoticed exactly when Δ_i = 0 and then changes nothing (see the next suite).
+  const RECEIVER_LEAVES = ['sessionId', 'setupId', 'xTilde', 'tTilde'];
+  const SENDER_LEAVES = ['sessionId', 'setupId', 'aTilde.0', 'aTilde.511', 'eta', 'mu'];
+  const OT_FIELDS: [number, string, string[]][] = [
+    [0, 'rvole', RECEIVER_LEAVES],
+    [1, 'rvoleReceiver', RECEIVER_LEAVES],
+    [1, 'rvoleSender', SENDER_LEAVES],
+    [2, 'rvoleSender', SENDER_LEAVES],
+  ];
+  for (const [index, field, leaves] of OT_FIELDS) {
+    for (const leaf of leaves) {
+      it(`message ${index + 1}: rejects a bit flipped in ${field}.${leaf}`, () => {
+        const nested = (honest.deliveries[index]?.message.payload as Record<string, unknown>)[field];
+        expect(stringLeaves(nested)).toContain(leaf);
+        expectRejected(index, (m) => mutateField(m, field, (v) => flipLeaf(v, leaf)));
+      });
+    }
   }
 
   for (const index of [0, 1]) {
@@ -334,6 +356,25 @@ describe('ecdsa2p signing: each protocol check', () => {
     expect(() => startSigning('burned', { ...shares, client: burned, digest, path })).toThrow(
       /run the refresh protocol/,
     );
+  });
+
+  it('a flipped bit in the OT receiver matrix u either aborts with "ot-consistency" or changes nothing', () => {
+    // KOS selective failure: the flip in column i matters only when Δ_i = 1 (then the check fails);
+    // when Δ_i = 0 the run is identical. Each such abort may leak one bit of Δ, hence the burn.
+    const outcomes = new Set<string>();
+    for (const column of [0, 1, 2, 3, 4, 5, 6, 7]) {
+      try {
+        const error = attack(honest, 0, receive, (m) => mutateField(m, 'rvole', (v) => flipLeaf(v, `u.${column}`)));
+        expect((error as ProtocolAbortError).reason).toBe('ot-consistency');
+        expect((error as ProtocolAbortError).culprit).toBe('client');
+        expect(isBurningAbort(error)).toBe(true);
+        outcomes.add('abort');
+      } catch (e) {
+        expect(String(e)).toMatch(/accepted the attack without an error/);
+        outcomes.add('unchanged');
+      }
+    }
+    expect(outcomes.has('abort')).toBe(true);
   });
 
   it('still signs with the honest shares after all of the above', () => {
