@@ -82,6 +82,23 @@ describe('Taproot (BIP86 key path) on a secp256k1 FROST DKG root', () => {
     expect(schnorr.verify(fromHex(out.client.signature), sighash, fromHex(d.client.internalXOnly))).toBe(false);
   });
 
+  it.each([
+    ['even', '02'],
+    ['odd', '03'],
+  ])('%s-y output key Q: signing still verifies (schnorr_FROST normalises Q to even y)', (_p, prefix) => {
+    const d = derived.find((x) => (x.client.keyShare.commitments[0] as string).startsWith(prefix));
+    if (!d) throw new Error('no such output-key parity in the sample');
+    const sighash = createSeededRng(`q/${prefix}`)(32);
+    const out = runSign({
+      scheme: 'bip340',
+      client: d.client.keyShare,
+      server: d.server.keyShare,
+      message: sighash,
+      derivationPath: '',
+    });
+    expect(schnorr.verify(fromHex(out.client.signature), sighash, fromHex(d.client.outputXOnly))).toBe(true);
+  });
+
   it('export gives the internal private key, which UniSat-style p2tr(internal) maps to the same address', () => {
     const d = odd ?? derived[0];
     if (!d) throw new Error('setup');
