@@ -211,6 +211,11 @@ export async function receiveGuardEvaluation(
   }
   if (state.consumed) throw new ProtocolStateError({ expected: 'an unused state', actual: 'a consumed state' });
   state.consumed = true;
+  // Take the secrets out of the state now, so a failure below leaves nothing secret in it either.
+  const secretHex = state.secretHex;
+  const blindHex = state.blindHex;
+  state.secretHex = '';
+  state.blindHex = '';
   const evaluation: GuardEvaluation = parseGuardEvaluation(message);
   if (state.epoch !== null && evaluation.epoch !== state.epoch) {
     throw new InvalidMessageError({
@@ -226,18 +231,22 @@ export async function receiveGuardEvaluation(
     keyId: state.guard.keyId,
     epoch: evaluation.epoch,
   };
-  const secret = fromHex(state.secretHex, 'secretHex');
+  const secret = fromHex(secretHex, 'secretHex');
   const input = poprfInput(state.purpose, secret);
   const oprfOutput = finalizeEvaluation({
     input,
-    blind: fromHex(state.blindHex, 'blindHex'),
+    blind: fromHex(blindHex, 'blindHex'),
     blinded: fromHex(state.blindedHex, 'blindedHex'),
     evaluated: fromHex(evaluation.evaluated, 'evaluated'),
     proof: fromHex(evaluation.proof, 'proof'),
     publicKey: fromHex(state.guard.publicKey, 'guard.publicKey'),
     info: poprfInfo(ctx.customerId, ctx.purpose, ctx.keyId, ctx.epoch),
   });
-  const stretched = options.stretched ?? (await stretchGuardedSecret(state, options.argon2Bounds));
+  let stretched = options.stretched;
+  if (stretched === undefined) {
+    const argonInput = argon2Input(state.purpose, state.customerId, secret);
+    stretched = await stretchSecret(argonInput, state.argon2, options.argon2Bounds).finally(() => wipe(argonInput));
+  }
   const rootKey = deriveGuardedKey(stretched, oprfOutput, ctx);
   wipe(secret, input, oprfOutput, stretched);
   const { seed, verifier } = deriveVerifierKeyPair(rootKey, ctx);
@@ -254,9 +263,6 @@ export async function receiveGuardEvaluation(
     purpose: state.purpose,
     epoch: evaluation.epoch,
   };
-  // Drop the secrets from the consumed state as well, in case the caller keeps a reference.
-  state.secretHex = '';
-  state.blindHex = '';
   const base = { customerId: state.customerId, purpose: state.purpose, nonce: evaluation.nonce, proof };
   const outgoing: VerifyRequest | CompleteEnrolmentRequest =
     state.kind === 'enrol' ? { ...base, verifier: toHex(verifier) } : base;

@@ -197,6 +197,30 @@ describe('guarded secret (PIN) client flow', () => {
     expect(JSON.stringify(done.state)).not.toContain(toHex(new TextEncoder().encode('482915')));
   });
 
+  it('a refused evaluation still consumes the state and leaves no secret in it', async () => {
+    const e = await enrol('482915');
+    const kdf = e.done.output!.kdf;
+    const start = startGuardedUnlock({
+      customerId,
+      purpose: 'pin',
+      secret: pinSecret('482915', { enrolling: false }),
+      kdf,
+      rng,
+      argon2Bounds: TEST_ARGON2_BOUNDS,
+    });
+    const evaluation = guardEvaluate(
+      testGuard('rogue').secretKey,
+      kdf.guard.keyId,
+      start.outgoing[0]!,
+      1,
+      rng(32),
+      rng,
+    );
+    await expect(receiveGuardEvaluation(start.state, evaluation)).rejects.toThrow(ProtocolAbortError);
+    expect(start.state).toMatchObject({ consumed: true, secretHex: '', blindHex: '' });
+    await expect(receiveGuardEvaluation(start.state, evaluation)).rejects.toThrow(ProtocolStateError);
+  });
+
   it('states and messages survive a JSON round trip', async () => {
     const e = await enrol('482915');
     const kdf = e.done.output!.kdf;
