@@ -20,7 +20,17 @@ import {
   ProtocolStateError,
 } from '../../../../protocol/errors.js';
 import type { Envelope } from '../../../../protocol/session.js';
-import { attack, clone, expectBlamesPeer, type Run, rngFor, runDkg, runSign, startSigning } from './helpers.js';
+import {
+  attack,
+  clone,
+  expectBlamesPeer,
+  type Run,
+  rngFor,
+  runDkg,
+  runRefresh,
+  runSign,
+  startSigning,
+} from './helpers.js';
 import {
   BYTES_MUTATIONS,
   envelopeMutations,
@@ -375,6 +385,22 @@ describe('ecdsa2p signing: each protocol check', () => {
       }
     }
     expect(outcomes.has('abort')).toBe(true);
+  });
+
+  it('drives the burn policy end to end: rvole-consistency → burn → refusal → refresh → signs again', () => {
+    // The server tampers with μ; the client's RVOLE check fails.
+    const error = expectRejected(1, (m) => mutateField(m, 'rvoleSender', (v) => flipLeaf(v, 'mu')));
+    expect((error as ProtocolAbortError).reason).toBe('rvole-consistency');
+    expect(isBurningAbort(error)).toBe(true);
+    // The driver persists the burned copy (the protocol never mutates the caller's share).
+    const burnedClient = burnShare(shares.client);
+    const burnedServer = burnShare(shares.server);
+    expect(() => startSigning('after-burn', { client: burnedClient, server: shares.server, digest, path })).toThrow(
+      /burned share.*run the refresh protocol/,
+    );
+    const healed = runRefresh('after-burn-refresh', burnedClient, burnedServer);
+    expect(healed.client.publicKey).toBe(shares.client.publicKey);
+    expect(runSign('after-burn-sign', { ...healed, digest, path }).outputs.client).toBeDefined();
   });
 
   it('still signs with the honest shares after all of the above', () => {
