@@ -56,7 +56,7 @@ export function createBackgroundController(deps: BackgroundControllerDependencie
       if (!pageOrigin || pageOrigin !== relayUrl) {
         throw new MessageRefusedError(
           'wrong-context',
-          `gateway pages are accepted only from the configured relay ${relayUrl}`,
+          `This page is from ${pageOrigin ?? 'an unknown site'}, but Tandem is set to use the relay at ${relayUrl}.`,
           'sender',
         );
       }

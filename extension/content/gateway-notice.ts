@@ -16,7 +16,7 @@ const TEXT: Record<GatewayNotice['state'], { title: string; body: string }> = {
   },
   refused: {
     title: 'Tandem cannot open this request',
-    body: 'This page is not from the relay Tandem is set up to use. Open the Tandem toolbar button → Settings to check the relay address.',
+    body: 'If this is your relay, open the Tandem toolbar button → Settings and enter its address, then reload this page.',
   },
   unavailable: {
     title: 'Tandem is not responding',
@@ -41,10 +41,11 @@ const STYLE = `
 export function showGatewayNotice(doc: Document, notice: GatewayNotice): void {
   doc.documentElement.dataset.tandemGateway = notice.state;
   const { title, body } = TEXT[notice.state];
-  const detail = notice.state === 'refused' && notice.detail ? ` (${notice.detail})` : '';
+  // The background's refusal names both origins; it comes first, then what to do.
+  const detail = notice.state === 'refused' && notice.detail ? `${notice.detail} ` : '';
   const slot = doc.querySelector<HTMLElement>('[data-tandem-gateway-status]');
   if (slot) {
-    slot.textContent = `${title}. ${body}${detail}`;
+    slot.textContent = `${title}. ${detail}${body}`;
     return;
   }
   let host = doc.getElementById('tandem-gateway-notice');
@@ -64,7 +65,7 @@ export function showGatewayNotice(doc: Document, notice: GatewayNotice): void {
   const strong = doc.createElement('strong');
   strong.textContent = title;
   const p = doc.createElement('p');
-  p.textContent = body + detail;
+  p.textContent = detail + body;
   box.append(strong, p);
   if (notice.state === 'opened') {
     const button = doc.createElement('button');

@@ -9,7 +9,7 @@ import { assertAcceptablePin } from '../../protocol/pin/pin-rules.js';
 const HINTS: Record<WeakPinReason, string> = {
   'not-six-digits': 'Enter all 6 digits.',
   'all-same': 'All six digits are the same, which is guessed first.',
-  sequence: 'Runs like 123456 or 975310 are guessed first.',
+  sequence: 'Runs like 123456 or 654321 are guessed first.',
   'repeated-pattern': 'Repeated groups like 121212 or 112233 are easy to guess.',
   mirrored: 'A PIN that mirrors itself, like 123321, is easy to guess.',
   'keypad-pattern': 'This traces a line on a keypad, which is easy to guess.',

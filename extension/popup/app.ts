@@ -152,9 +152,9 @@ export function startPopup(root: HTMLElement, statusLine: HTMLElement): void {
   const settingsButton = document.getElementById('open-settings') as HTMLButtonElement;
 
   function showLock(unlocked: boolean): void {
-    lockState.textContent = unlocked ? 'Unlocked' : 'Locked';
-    lockState.className = unlocked ? 'pill unlocked' : 'pill';
-    lockButton.disabled = !unlocked;
+    // Locked: a "Locked" label. Unlocked: the button that locks (one control, never both).
+    lockState.hidden = unlocked;
+    lockButton.hidden = !unlocked;
   }
 
   async function home(): Promise<void> {
