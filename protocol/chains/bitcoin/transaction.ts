@@ -35,7 +35,7 @@ export interface BitcoinUnsignedTransaction {
   network: BitcoinNetworkName;
   addressType: BitcoinAddressType;
   from: string;
-  /** 33-byte compressed key (P2WPKH: the signing key; P2TR: the BIP86 internal key), hex. */
+  /** P2WPKH: the 33-byte compressed signing key; P2TR: the BIP86 internal key (33-byte compressed or 32-byte x-only). Hex. */
   publicKey: string;
   derivationPath: string;
   inputs: Utxo[];
@@ -91,7 +91,7 @@ export interface BitcoinTransferParams {
  */
 export function buildBitcoinTransfer(p: BitcoinTransferParams): BitcoinUnsignedTransaction {
   const from = bitcoinAddressFromPublicKey(
-    hexToBytes(checkHex(p.publicKey, 'publicKey', 33)),
+    hexToBytes(checkPublicKey(p.publicKey, p.addressType, 'publicKey')),
     p.addressType,
     p.network,
   );
@@ -165,6 +165,11 @@ function checkHex(value: string, field: string, bytes: number): string {
   return value;
 }
 
+function checkPublicKey(value: string, type: BitcoinAddressType, field: string): string {
+  if (type === 'p2tr' && typeof value === 'string' && value.length === 64) return checkHex(value, field, 32);
+  return checkHex(value, field, 33);
+}
+
 function checkUtxo(u: Utxo, field: string): Utxo {
   checkHex(u?.txid, `${field}.txid`, 32);
   if (!Number.isSafeInteger(u.vout) || u.vout < 0 || u.vout > 0xffffffff)
@@ -178,7 +183,7 @@ function checkUtxo(u: Utxo, field: string): Utxo {
 export function validateBitcoinTransaction(tx: BitcoinUnsignedTransaction): BitcoinUnsignedTransaction {
   if (tx?.family !== 'bitcoin') throw new InvalidArgumentError('transaction.family', '"bitcoin"', String(tx?.family));
   const expectedFrom = bitcoinAddressFromPublicKey(
-    hexToBytes(checkHex(tx.publicKey, 'transaction.publicKey', 33)),
+    hexToBytes(checkPublicKey(tx.publicKey, tx.addressType, 'transaction.publicKey')),
     tx.addressType,
     tx.network,
   );

@@ -262,3 +262,33 @@ describe('BIP-137 messages', () => {
     expect(bytesToHex(recovered.toBytes(true))).toBe(bytesToHex(PUB));
   });
 });
+
+describe('Bitcoin P2TR with an x-only internal key', () => {
+  it('accepts the 32-byte x-only key the wallets table stores for Taproot', () => {
+    const tx = buildBitcoinTransfer({
+      network: 'testnet',
+      addressType: 'p2tr',
+      publicKey: bytesToHex(PUB.slice(1)),
+      derivationPath: 'm/0/0',
+      utxos,
+      to: RECIPIENT,
+      amount: '1000',
+      feeRate: 1,
+    });
+    expect(tx.from).toBe(bitcoinAddressFromPublicKey(PUB, 'p2tr', 'testnet'));
+  });
+  it('refuses a 32-byte key for P2WPKH', () => {
+    expect(() =>
+      buildBitcoinTransfer({
+        network: 'testnet',
+        addressType: 'p2wpkh',
+        publicKey: bytesToHex(PUB.slice(1)),
+        derivationPath: 'm/0/0',
+        utxos,
+        to: RECIPIENT,
+        amount: '1000',
+        feeRate: 1,
+      }),
+    ).toThrow(/33 bytes/);
+  });
+});
