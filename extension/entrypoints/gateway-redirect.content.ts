@@ -11,7 +11,7 @@
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { showGatewayNotice } from '../content/gateway-notice.js';
-import { GATEWAY_META_NAME, readGatewayPage } from '../content/gateway-page.js';
+import { GATEWAY_META_NAME, GATEWAY_STATE_META_NAME, readGatewayPage } from '../content/gateway-page.js';
 
 export default defineContentScript({
   matches: ['http://127.0.0.1/gateway/*', 'http://localhost/gateway/*', 'https://*/gateway/*'],
@@ -19,7 +19,8 @@ export default defineContentScript({
   allFrames: false,
   main() {
     const meta = document.querySelector(`meta[name="${GATEWAY_META_NAME}"]`);
-    const reading = readGatewayPage(location.pathname, meta?.getAttribute('content'));
+    const state = document.querySelector(`meta[name="${GATEWAY_STATE_META_NAME}"]`);
+    const reading = readGatewayPage(location.pathname, meta?.getAttribute('content'), state?.getAttribute('content'));
     if (!reading.ok) return;
     const open = async () => {
       try {

@@ -22,4 +22,14 @@ describe('recognising the relay Gateway page', () => {
     const other = '22222222-2222-4222-8222-222222222222';
     expect(readGatewayPage(`/gateway/${ID}`, other)).toEqual({ ok: false, reason: 'path-mismatch' });
   });
+  it('opens for a pending or in-progress challenge, or when the page states nothing', () => {
+    expect(readGatewayPage(`/gateway/${ID}`, ID, 'pending')).toMatchObject({ ok: true });
+    expect(readGatewayPage(`/gateway/${ID}`, ID, 'in_progress')).toMatchObject({ ok: true });
+    expect(readGatewayPage(`/gateway/${ID}`, ID, null)).toMatchObject({ ok: true });
+  });
+  it('does not open for a challenge the relay page already shows as finished or expired', () => {
+    for (const state of ['verified', 'failed', 'expired', 'weird']) {
+      expect(readGatewayPage(`/gateway/${ID}`, ID, state)).toEqual({ ok: false, reason: 'finished' });
+    }
+  });
 });
