@@ -14,6 +14,8 @@ export interface RelayConfig {
   /** A fixed API key for the demo organisation (automation); random when absent. */
   demoApiKey: string | undefined;
   version: string;
+  /** Business-API overrides (rate limits, webhook retry timing, sweeps); env/defaults otherwise (api/settings.ts). */
+  api?: import('./api/settings.js').ApiSettingsOverrides | undefined;
   /** TANDEM_MASTER_KEY (32 bytes, hex or base64); when absent, `<dataDir>/master.key` is used or created. */
   masterKey?: string | undefined;
   /** TANDEM_PUBLIC_URL: the relay's public origin, bound into device handshakes (default: the request's Host). */

@@ -3,6 +3,8 @@
  * and serves HTTP. Used by `npm start` (main.ts) and by the integration tests.
  */
 import { type ServerType, serve } from '@hono/node-server';
+import { startApiBackground } from './api/background.js';
+import { loadApiSettings, mergeApiSettings } from './api/settings.js';
 import { createApp } from './app.js';
 import type { RelayConfig } from './config.js';
 import { loadMasterKey } from './crypto/master-key.js';
@@ -20,6 +22,8 @@ export interface RunningRelay {
   db: Database;
   /** Set only when the demo organisation's key was created in this start (shown once). */
   newDemoApiKey: string | undefined;
+  /** The business API's background jobs (webhook worker, challenge sweeper). */
+  api: import('./api/background.js').ApiBackground;
   /** Stops accepting connections, waits for in-flight requests, then closes the database. */
   close(): Promise<void>;
 }
@@ -34,7 +38,8 @@ export async function startRelay(
   try {
     await applyMigrations(db, RELAY_MIGRATIONS);
     const demo = await ensureDemoOrganisation(db, config.demoApiKey);
-    const app = createApp({ db, version: config.version, log });
+    const apiSettings = mergeApiSettings(loadApiSettings(process.env), config.api);
+    const app = createApp({ db, version: config.version, log, publicUrl: config.publicUrl, apiSettings });
     const { server, port } = await listen(app.fetch, config.host, config.port);
     const mpc = attachMpcEndpoint(server as import('node:http').Server, {
       db,
@@ -44,16 +49,19 @@ export async function startRelay(
       limits: config.mpcLimits,
       log,
     });
+    const api = startApiBackground(db, apiSettings, log);
     let closing: Promise<void> | undefined;
     return {
       url: `http://${config.host}:${port}`,
       port,
       db,
       newDemoApiKey: demo.newApiKey,
+      api,
       close() {
         closing ??= (async () => {
           await mpc.close();
           await new Promise<void>((resolve) => server.close(() => resolve()));
+          await api.stop();
           await db.close();
         })();
         return closing;

@@ -2,13 +2,17 @@
  * `/v2/customers`: create, list and read the customers of the calling organisation.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { audit } from '../audit/log.js';
 import { createCustomer, getCustomer, listCustomers } from '../customers/store.js';
-import type { Queryable } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import { notFound } from '../http/api-error.js';
 import type { AuthEnv } from '../http/auth.js';
 import { respond } from '../http/envelope.js';
 import { PaginationInfo, PaginationQuery } from '../http/pagination.js';
 import { validationHook } from '../http/validation.js';
+import { enqueueWebhookEvent } from '../webhooks/outbox.js';
+import { IdempotencyKeyField } from './challenge-schemas.js';
+import { apiActor } from './context.js';
 import { ErrorEnvelope, envelopeOf } from './schemas.js';
 
 // Printable text without control characters; names are shown in the Gateway and the demo console.
@@ -27,6 +31,7 @@ export const CreateCustomerBody = z
       example: 'user-42',
       description: 'Your own id for this user; unique per organisation.',
     }),
+    idempotencyKey: IdempotencyKeyField,
   })
   .strict()
   .openapi('CreateCustomerRequest');
@@ -84,6 +89,8 @@ const getRouteDef = createRoute({
   method: 'get',
   path: '/customers/{id}',
   summary: 'Get a customer (with hasPin, hasRecovery, locked)',
+  description:
+    'hasPin: a PIN was set up (initialize verified). hasRecovery: at least one recovery method exists (required before wallet/create). locked: too many wrong PINs; only reset-pin is accepted until a recovery-based reset.',
   request: { params: CustomerIdParams },
   responses: {
     200: { description: 'The customer', content: { 'application/json': { schema: envelopeOf(CustomerSchema) } } },
@@ -92,12 +99,26 @@ const getRouteDef = createRoute({
   },
 });
 
-export function customerRoutes(db: Queryable) {
+export function customerRoutes(db: Database) {
   const app = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
 
   app.openapi(createRouteDef, async (c) => {
-    const body = c.req.valid('json');
-    const customer = await createCustomer(db, c.get('organisation').id, body);
+    const { name, refId } = c.req.valid('json');
+    const organisationId = c.get('organisation').id;
+    // The customer, its audit entry and its customer.created webhook commit together.
+    const customer = await db.transaction(async (tx) => {
+      const created = await createCustomer(tx, organisationId, { name, refId });
+      await audit(tx, {
+        organisationId,
+        customerId: created.id,
+        ...apiActor(c),
+        action: 'customer.created',
+        target: `customer:${created.id}`,
+        details: { refId },
+      });
+      await enqueueWebhookEvent(tx, { organisationId, event: 'customer.created', data: { ...created } });
+      return created;
+    });
     return respond(c, 201, 'Customer created successfully', customer);
   });
 
