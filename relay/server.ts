@@ -3,9 +3,8 @@
  * and serves HTTP. Used by `npm start` (main.ts) and by the integration tests.
  */
 import { type ServerType, serve } from '@hono/node-server';
-import { startApiBackground } from './api/background.js';
-import { loadApiSettings, mergeApiSettings } from './api/settings.js';
 import { createApp } from './app.js';
+import { type ChainService, createChainService, loadChainRegistry, startTransactionTracker } from './chains/index.js';
 import type { RelayConfig } from './config.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import type { Database } from './db/database.js';
@@ -22,8 +21,8 @@ export interface RunningRelay {
   db: Database;
   /** Set only when the demo organisation's key was created in this start (shown once). */
   newDemoApiKey: string | undefined;
-  /** The business API's background jobs (webhook worker, challenge sweeper). */
-  api: import('./api/background.js').ApiBackground;
+  /** The chain service (registry from TANDEM_CHAINS_FILE / TANDEM_RPC_*): build, broadcast, track. */
+  chains: ChainService;
   /** Stops accepting connections, waits for in-flight requests, then closes the database. */
   close(): Promise<void>;
 }
@@ -38,8 +37,8 @@ export async function startRelay(
   try {
     await applyMigrations(db, RELAY_MIGRATIONS);
     const demo = await ensureDemoOrganisation(db, config.demoApiKey);
-    const apiSettings = mergeApiSettings(loadApiSettings(process.env), config.api);
-    const app = createApp({ db, version: config.version, log, publicUrl: config.publicUrl, apiSettings });
+    const chains = createChainService({ db, registry: loadChainRegistry(process.env), log });
+    const app = createApp({ db, version: config.version, log, chains });
     const { server, port } = await listen(app.fetch, config.host, config.port);
     const mpc = attachMpcEndpoint(server as import('node:http').Server, {
       db,
@@ -49,19 +48,24 @@ export async function startRelay(
       limits: config.mpcLimits,
       log,
     });
-    const api = startApiBackground(db, apiSettings, log);
+    const tracker = startTransactionTracker({
+      db,
+      chains,
+      log,
+      intervalMs: Number(process.env.TANDEM_CHAIN_POLL_MS) || 3000,
+    });
     let closing: Promise<void> | undefined;
     return {
       url: `http://${config.host}:${port}`,
       port,
       db,
       newDemoApiKey: demo.newApiKey,
-      api,
+      chains,
       close() {
         closing ??= (async () => {
           await mpc.close();
           await new Promise<void>((resolve) => server.close(() => resolve()));
-          await api.stop();
+          await tracker.stop();
           await db.close();
         })();
         return closing;

@@ -7,7 +7,8 @@
  */
 import type { Migration } from './migrate.js';
 import { API_MIGRATIONS } from './migrations/api.js';
+import { CHAINS_MIGRATIONS } from './migrations/chains.js';
 import { FOUNDATION_MIGRATIONS } from './migrations/foundation.js';
 import { MPC_MIGRATIONS } from './migrations/mpc.js';
 
-export const RELAY_MIGRATIONS: Migration[] = [...FOUNDATION_MIGRATIONS, ...API_MIGRATIONS, ...MPC_MIGRATIONS].sort((a, b) => a.id - b.id);
+export const RELAY_MIGRATIONS: Migration[] = [...FOUNDATION_MIGRATIONS, ...API_MIGRATIONS, ...CHAINS_MIGRATIONS, ...MPC_MIGRATIONS].sort((a, b) => a.id - b.id);
