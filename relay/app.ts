@@ -4,13 +4,25 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { type ChainService, chainRoutes, createChainService, loadChainRegistry } from './chains/index.js';
+import { apiKeyRoutes } from './api/api-keys.js';
+import { auditLogRoutes } from './api/audit-logs.js';
+import { challengeRoutes } from './api/challenges.js';
+import type { ApiContext } from './api/context.js';
 import { customerRoutes } from './api/customers.js';
+import { type ApiSettings, DEFAULT_API_SETTINGS } from './api/settings.js';
+import { walletRoutes } from './api/wallets.js';
+import { webhookRoutes } from './api/webhooks.js';
+import { auditedApiKeyAuth } from './audit/auth-failures.js';
+import { type ChainService, chainRoutes, createChainService, loadChainRegistry } from './chains/index.js';
+import { builtInChainFamily, type ChainFamilyLookup } from './challenges/chains.js';
 import type { Database } from './db/database.js';
 import { demoPage } from './demo/page.js';
+import { gatewayRoutes } from './gateway/page.js';
 import { ApiError } from './http/api-error.js';
-import { type AuthEnv, apiKeyAuth } from './http/auth.js';
+import type { AuthEnv } from './http/auth.js';
 import { errorBody, handleError } from './http/envelope.js';
+import { idempotency } from './http/idempotency.js';
+import { rateLimit } from './http/rate-limit.js';
 import { requireJsonBody, validationHook } from './http/validation.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -21,7 +33,19 @@ export interface AppDependencies {
   log: (line: string) => void;
   /** Chain registry + adapters + transaction service; built from the environment when absent. */
   chains?: ChainService | undefined;
+  /** Public origin for /gateway links in challenges (default: the request's origin). */
+  publicUrl?: string | undefined;
+  /** Business-API rate limits and jobs; defaults when absent. */
+  apiSettings?: ApiSettings | undefined;
+  /** Chain id → family from the chain registry; a built-in list when absent. */
+  chainFamily?: ChainFamilyLookup | undefined;
 }
+
+/**
+ * Path prefixes of the business API (API key, per-organisation rate limit, idempotent POSTs).
+ * Register `/x/*` only: it matches `/x` as well, and a second pattern would run the chain twice.
+ */
+export const BUSINESS_API_PATHS = ['/customers/*', '/wallets/*', '/api-keys/*', '/webhooks/*', '/audit-logs/*'];
 
 export function createApp(deps: AppDependencies) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -34,6 +58,7 @@ export function createApp(deps: AppDependencies) {
   app.get('/health', (c) => c.json({ status: 'ok', version: deps.version, database: deps.db.kind }));
   app.get('/', (c) => c.redirect('/demo'));
   app.get('/demo', (c) => c.html(demoPage()));
+  app.route('/', gatewayRoutes(deps.db));
 
   const v2 = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
   v2.use(
@@ -45,11 +70,32 @@ export function createApp(deps: AppDependencies) {
       },
     }),
   );
-  v2.use('/customers/*', requireJsonBody, apiKeyAuth(deps.db));
-  v2.use('/customers', requireJsonBody, apiKeyAuth(deps.db));
+  const settings = deps.apiSettings ?? DEFAULT_API_SETTINGS;
+  const api: ApiContext = {
+    db: deps.db,
+    publicUrl: deps.publicUrl,
+    chainFamily: deps.chainFamily ?? builtInChainFamily,
+  };
+  const businessApi = [
+    requireJsonBody,
+    auditedApiKeyAuth(deps.db, { maxFailuresPerMinute: settings.maxAuthFailuresPerMinute }),
+    rateLimit(settings.rateLimits),
+    idempotency(deps.db),
+  ] as const;
+  for (const path of BUSINESS_API_PATHS) v2.use(path, ...businessApi);
   v2.route('/', customerRoutes(deps.db));
-  const chains = deps.chains ?? createChainService({ db: deps.db, registry: loadChainRegistry(), log: deps.log });
-  v2.route('/', chainRoutes(deps.db, chains));
+  v2.route(
+    '/',
+    chainRoutes(
+      deps.db,
+      deps.chains ?? createChainService({ db: deps.db, registry: loadChainRegistry(), log: deps.log }),
+    ),
+  );
+  v2.route('/', challengeRoutes(api));
+  v2.route('/', walletRoutes(api));
+  v2.route('/', apiKeyRoutes(api));
+  v2.route('/', webhookRoutes(api));
+  v2.route('/', auditLogRoutes(api));
   v2.doc('/openapi.json', {
     openapi: '3.0.3',
     info: { title: 'Tandem relay API', version: deps.version, description: 'Planbok-compatible customer-custody API.' },

@@ -3,6 +3,8 @@
  * and serves HTTP. Used by `npm start` (main.ts) and by the integration tests.
  */
 import { type ServerType, serve } from '@hono/node-server';
+import { startApiBackground } from './api/background.js';
+import { loadApiSettings, mergeApiSettings } from './api/settings.js';
 import { createApp } from './app.js';
 import { type ChainService, createChainService, loadChainRegistry, startTransactionTracker } from './chains/index.js';
 import type { RelayConfig } from './config.js';
@@ -23,6 +25,8 @@ export interface RunningRelay {
   newDemoApiKey: string | undefined;
   /** The chain service (registry from TANDEM_CHAINS_FILE / TANDEM_RPC_*): build, broadcast, track. */
   chains: ChainService;
+  /** The business API's background jobs (webhook worker, challenge sweeper). */
+  api: import('./api/background.js').ApiBackground;
   /** Stops accepting connections, waits for in-flight requests, then closes the database. */
   close(): Promise<void>;
 }
@@ -37,8 +41,9 @@ export async function startRelay(
   try {
     await applyMigrations(db, RELAY_MIGRATIONS);
     const demo = await ensureDemoOrganisation(db, config.demoApiKey);
+    const apiSettings = mergeApiSettings(loadApiSettings(process.env), config.api);
     const chains = createChainService({ db, registry: loadChainRegistry(process.env), log });
-    const app = createApp({ db, version: config.version, log, chains });
+    const app = createApp({ db, version: config.version, log, publicUrl: config.publicUrl, apiSettings, chains });
     const { server, port } = await listen(app.fetch, config.host, config.port);
     const mpc = attachMpcEndpoint(server as import('node:http').Server, {
       db,
@@ -54,18 +59,21 @@ export async function startRelay(
       log,
       intervalMs: Number(process.env.TANDEM_CHAIN_POLL_MS) || 3000,
     });
+    const api = startApiBackground(db, apiSettings, log);
     let closing: Promise<void> | undefined;
     return {
       url: `http://${config.host}:${port}`,
       port,
       db,
       newDemoApiKey: demo.newApiKey,
+      api,
       chains,
       close() {
         closing ??= (async () => {
           await mpc.close();
           await new Promise<void>((resolve) => server.close(() => resolve()));
           await tracker.stop();
+          await api.stop();
           await db.close();
         })();
         return closing;
