@@ -30,6 +30,7 @@ import { getBit } from './bit-matrix.js';
 import { BlockHasher } from './block-hash.js';
 import { extendAsReceiver, extendAsSender, sessionDigest } from './extension.js';
 import { decodeHex, decodeHexInto, encodeHex, readScalar, writeScalar } from './hex.js';
+import { bigIntToWords, reduceOnce, subAddModN, wordsToBigInt } from './limbs.js';
 import {
   BLOCK_DOMAIN,
   COLUMN_BYTES,
@@ -131,6 +132,26 @@ function hashRow(hasher: BlockHasher, j: number, rows: Uint8Array, delta: Uint8A
     // One conditional subtraction maps [0, 2^256) to Z_n with bias < 2^-127 (n > 2^256 − 2^129).
     const x = hasher.digestBigInt(52);
     out[k] = x >= N ? x - N : x;
+  }
+}
+
+/** As `hashRow`, but leaves the RVOLE_WIDTH reduced scalars as 8 big-endian words each in `out`. */
+function hashRowWords(
+  hasher: BlockHasher,
+  j: number,
+  rows: Uint8Array,
+  delta: Uint8Array | undefined,
+  out: Uint32Array,
+): void {
+  const input = hasher.input;
+  input[33] = j >>> 8;
+  input[34] = j & 0xff;
+  const off = j * ROW_BYTES;
+  for (let k = 0; k < ROW_BYTES; k++) input[35 + k] = (rows[off + k] as number) ^ (delta ? (delta[k] as number) : 0);
+  for (let k = 0; k < RVOLE_WIDTH; k++) {
+    input[51] = k;
+    out.set(hasher.digestWords(52), 8 * k);
+    reduceOnce(out, 8 * k);
   }
 }
 
@@ -321,26 +342,39 @@ function senderRespond(
   const alpha = [p.inputs[0], p.inputs[1], aHat];
 
   const hasher = rowHasher(digest);
-  const v0 = new Array<bigint>(RVOLE_WIDTH);
-  const v1 = new Array<bigint>(RVOLE_WIDTH);
+  const v0 = new Uint32Array(8 * RVOLE_WIDTH);
+  const v1 = new Uint32Array(8 * RVOLE_WIDTH);
+  const alphaWords = new Uint32Array(8 * RVOLE_WIDTH);
+  alpha.forEach((a, k) => {
+    bigIntToWords(a, alphaWords, 8 * k);
+  });
+  const rowAlpha = new Uint32Array(8 * RVOLE_WIDTH);
+  const aTildeWords = new Uint32Array(8 * RVOLE_WIDTH);
   const aTildeBytes = new Uint8Array(XI * ROW_SCALAR_BYTES);
   const aTildeView = new DataView(aTildeBytes.buffer);
   const aTildeHex: string[] = new Array(XI);
   const v0Rows: bigint[] = new Array(XI * RVOLE_WIDTH);
   for (let j = 0; j < XI; j++) {
-    hashRow(hasher, j, ext.rows, undefined, v0);
-    hashRow(hasher, j, ext.rows, setup.delta, v1);
+    hashRowWords(hasher, j, ext.rows, undefined, v0);
+    hashRowWords(hasher, j, ext.rows, setup.delta, v1);
     const offset = rowOffset?.(j);
-    for (let k = 0; k < RVOLE_WIDTH; k++) {
-      let x = (v0[k] as bigint) - (v1[k] as bigint) + (alpha[k] as bigint);
-      if (offset) x = mod(x + (offset[k] ?? 0n));
-      if (x < 0n) x += N;
-      if (x >= N) x -= N;
-      writeScalar(aTildeView, (j * RVOLE_WIDTH + k) * SCALAR_BYTES, x);
-      v0Rows[j * RVOLE_WIDTH + k] = v0[k] as bigint;
+    if (offset) {
+      for (let k = 0; k < RVOLE_WIDTH; k++)
+        bigIntToWords(mod((alpha[k] as bigint) + (offset[k] ?? 0n)), rowAlpha, 8 * k);
     }
-    aTildeHex[j] = encodeHex(aTildeBytes, j * ROW_SCALAR_BYTES, (j + 1) * ROW_SCALAR_BYTES);
+    const alphaHere = offset ? rowAlpha : alphaWords;
+    for (let k = 0; k < RVOLE_WIDTH; k++) {
+      // ã_{j,k} = v0_{j,k} − v1_{j,k} + α_k mod n, on words (no BigInt temporaries, no branches).
+      subAddModN(v0, 8 * k, v1, 8 * k, alphaHere, 8 * k, aTildeWords, 8 * k);
+      v0Rows[j * RVOLE_WIDTH + k] = wordsToBigInt(v0, 8 * k);
+    }
+    const base = j * ROW_SCALAR_BYTES;
+    for (let w = 0; w < 8 * RVOLE_WIDTH; w++) aTildeView.setUint32(base + 4 * w, aTildeWords[w] as number, false);
+    aTildeHex[j] = encodeHex(aTildeBytes, base, base + ROW_SCALAR_BYTES);
   }
+  v0.fill(0);
+  v1.fill(0);
+  aTildeWords.fill(0);
   hasher.clear();
   ext.rows.fill(0);
 

@@ -5,6 +5,8 @@ import { transposeColumns, transposeColumnsSlow } from '../../../../../protocol/
 import { BlockHasher, MAX_BLOCK_MESSAGE } from '../../../../../protocol/ecdsa2p/ot/block-hash.js';
 import { gfFromBytes, gfMul, gfToBytes } from '../../../../../protocol/ecdsa2p/ot/gf128.js';
 import { decodeHex, encodeHex, readScalar, writeScalar } from '../../../../../protocol/ecdsa2p/ot/hex.js';
+import { bigIntToWords, reduceOnce, subAddModN, wordsToBigInt } from '../../../../../protocol/ecdsa2p/ot/limbs.js';
+import { N } from '../../../../../protocol/ecdsa2p/ot/scalar.js';
 import { createSeededRng } from '../../../../../protocol/rng.js';
 
 const rng = createSeededRng('ot primitives');
@@ -82,5 +84,40 @@ describe('hex and scalar codecs', () => {
     expect(decodeHex('ab', 2)).toBeUndefined();
     expect(decodeHex(12, 1)).toBeUndefined();
     expect(decodeHex('0\u0130', 1)).toBeUndefined();
+  });
+});
+
+describe('word arithmetic mod n', () => {
+  function words(x: bigint): Uint32Array {
+    const out = new Uint32Array(8);
+    bigIntToWords(x, out, 0);
+    return out;
+  }
+
+  function randomBelow(bound: bigint): bigint {
+    let x = 0n;
+    for (const b of rng(40)) x = (x << 8n) | BigInt(b);
+    return x % bound;
+  }
+
+  it('computes (a − b + c) mod n like BigInt, including the edge values', () => {
+    const edges = [0n, 1n, N - 1n, N - 2n, (1n << 255n) - 1n];
+    const values = [...edges, ...Array.from({ length: 30 }, () => randomBelow(N))];
+    const out = new Uint32Array(8);
+    for (let k = 0; k < 300; k++) {
+      const a = values[k % values.length] as bigint;
+      const b = values[(k * 7 + 3) % values.length] as bigint;
+      const c = values[(k * 13 + 5) % values.length] as bigint;
+      subAddModN(words(a), 0, words(b), 0, words(c), 0, out, 0);
+      expect(wordsToBigInt(out, 0)).toBe((((a - b + c) % N) + N) % N);
+    }
+  });
+
+  it('reduces values in [n, 2^256) once and leaves smaller ones alone', () => {
+    for (const x of [0n, N - 1n, N, N + 5n, (1n << 256n) - 1n]) {
+      const w = words(x);
+      reduceOnce(w, 0);
+      expect(wordsToBigInt(w, 0)).toBe(x % N);
+    }
   });
 });
