@@ -99,5 +99,6 @@ export interface PinGuard {
    * cannot turn resets into unlimited guesses.
    */
   unlock(customerId: string, purpose: GuardPurpose): Promise<UnlockResult>;
+  /** Stops serving and wipes the in-memory key; the database belongs to the caller and stays open. */
   close(): Promise<void>;
 }
