@@ -12,9 +12,11 @@ import type { Database } from '../db/database.js';
 import { ApiError } from '../http/api-error.js';
 import { respond } from '../http/envelope.js';
 import { validationHook } from '../http/validation.js';
+import type { PinGuard } from '../pin-guard/types.js';
 import { requireActiveChallenge } from '../recovery/active-challenge.js';
 import { getCopy, listCopyMethods, parseCopy, storeCopy } from '../recovery/copies.js';
 import type { EmailRecovery } from '../recovery/email.js';
+import { openPinReEnrolment } from './pin-guard-routes.js';
 
 /** Kinds during which the Gateway may (re)write a copy: every flow that creates or re-wraps the bundle. */
 const WRITE_KINDS: readonly ChallengeKind[] = ['initialize', 'recovery', 'update-pin', 'reset-pin', 'wallet-create'];
@@ -67,7 +69,7 @@ const GatewayChallenge = z
 
 const WrappedCopy = z.record(z.string(), z.unknown()).openapi('WrappedSecret');
 
-export function gatewayRoutes(deps: { db: Database; emailRecovery: EmailRecovery }) {
+export function gatewayApiRoutes(deps: { db: Database; emailRecovery: EmailRecovery; pinGuard: PinGuard }) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
 
   app.openapi(
@@ -258,6 +260,7 @@ export function gatewayRoutes(deps: { db: Database; emailRecovery: EmailRecovery
     async (c) => {
       const challenge = await requireActiveChallenge(deps.db, c.req.valid('param').challengeId, READ_RECOVERY_KINDS);
       const result = await deps.emailRecovery.verifyRecovery(challenge, c.req.valid('json').code);
+      if (result.status === 'released') await openPinReEnrolment(deps, challenge, 'email');
       return respond(
         c,
         200,

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { InvalidArgumentError, InvalidMessageError } from '../../protocol/errors.js';
 import { ApiError } from './api-error.js';
 
 export interface SuccessEnvelope<T> {
@@ -29,6 +30,10 @@ export function errorBody(error: ApiError) {
 /** The app-wide error handler: typed errors keep their status; the rest is a generic 500. */
 export function handleError(error: Error, c: Context, log: (line: string) => void) {
   if (error instanceof ApiError) return c.json(errorBody(error), error.status);
+  // Protocol parsers name the offending field and never include secret values: safe to show.
+  if (error instanceof InvalidMessageError || error instanceof InvalidArgumentError) {
+    return c.json(errorBody(new ApiError(400, 'invalid_request', error.shortMessage)), 400);
+  }
   // Hono raises its own HTTPException for some framework-level failures (e.g. malformed JSON).
   const status = (error as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
