@@ -83,6 +83,31 @@ export function subAddModN(
   select(-(carry | (under ^ 1)) | 0, withN, 0, out, oo, out, oo);
 }
 
+/** out = (a + b) mod n for a, b in [0, n). */
+export function addModN(a: Uint32Array, ao: number, b: Uint32Array, bo: number, out: Uint32Array, oo: number): void {
+  const carry = add(a, ao, b, bo, out, oo);
+  const under = sub(out, oo, N_WORDS, 0, withN, 0);
+  select(-(carry | (under ^ 1)) | 0, withN, 0, out, oo, out, oo);
+}
+
+/** out = bit ? a : b for a bit 0 or 1, through a mask rather than a branch. */
+export function selectWords(
+  bit: number,
+  a: Uint32Array,
+  ao: number,
+  b: Uint32Array,
+  bo: number,
+  out: Uint32Array,
+  oo: number,
+): void {
+  select(-bit | 0, a, ao, b, bo, out, oo);
+}
+
+/** True when the 8 words at `offset` encode a value below n. */
+export function isBelowN(x: Uint32Array, offset: number): boolean {
+  return sub(x, offset, N_WORDS, 0, scratch, 0) === 1;
+}
+
 /** The 8 words at `offset` as a BigInt (through four 64-bit reads, the fastest path measured). */
 export function wordsToBigInt(w: Uint32Array, offset: number): bigint {
   for (let k = 0; k < 8; k++) bytes.setUint32(4 * k, w[offset + k] as number, false);

@@ -30,7 +30,7 @@ import { getBit } from './bit-matrix.js';
 import { BlockHasher } from './block-hash.js';
 import { extendAsReceiver, extendAsSender, sessionDigest } from './extension.js';
 import { decodeHex, decodeHexInto, encodeHex, readScalar, writeScalar } from './hex.js';
-import { bigIntToWords, reduceOnce, subAddModN, wordsToBigInt } from './limbs.js';
+import { addModN, bigIntToWords, isBelowN, reduceOnce, selectWords, subAddModN, wordsToBigInt } from './limbs.js';
 import {
   BLOCK_DOMAIN,
   COLUMN_BYTES,
@@ -118,24 +118,10 @@ function gadgetVector(setupId: Uint8Array): bigint[] {
 }
 
 /**
- * The tweakable correlation-robust row hash: RVOLE_WIDTH scalars from SHA-256(0x02 ‖ digest ‖ j ‖
- * row ‖ k). With `delta` given, hashes row ⊕ Δ instead (Alice's second pad).
+ * The tweakable correlation-robust row hash: RVOLE_WIDTH scalars SHA-256(0x02 ‖ digest ‖ j ‖ row ‖ k),
+ * each reduced mod n by one conditional subtraction (bias < 2^-127, since n > 2^256 − 2^129), left
+ * as 8 big-endian words each in `out`. With `delta` given it hashes row ⊕ Δ (Alice's second pad).
  */
-function hashRow(hasher: BlockHasher, j: number, rows: Uint8Array, delta: Uint8Array | undefined, out: bigint[]): void {
-  const input = hasher.input;
-  input[33] = j >>> 8;
-  input[34] = j & 0xff;
-  const off = j * ROW_BYTES;
-  for (let k = 0; k < ROW_BYTES; k++) input[35 + k] = (rows[off + k] as number) ^ (delta ? (delta[k] as number) : 0);
-  for (let k = 0; k < RVOLE_WIDTH; k++) {
-    input[51] = k;
-    // One conditional subtraction maps [0, 2^256) to Z_n with bias < 2^-127 (n > 2^256 − 2^129).
-    const x = hasher.digestBigInt(52);
-    out[k] = x >= N ? x - N : x;
-  }
-}
-
-/** As `hashRow`, but leaves the RVOLE_WIDTH reduced scalars as 8 big-endian words each in `out`. */
 function hashRowWords(
   hasher: BlockHasher,
   j: number,
@@ -413,7 +399,8 @@ interface ParsedSenderMessage {
   message: RvoleSenderMessage;
   sessionId: Uint8Array;
   setupId: Uint8Array;
-  aTilde: bigint[];
+  /** ã as 8 big-endian words per scalar, RVOLE_WIDTH scalars per row. */
+  aTildeWords: Uint32Array;
   aTildeBytes: Uint8Array;
   eta: bigint;
   mu: Uint8Array;
@@ -427,23 +414,23 @@ function parseSenderMessage(value: unknown, from: PartyRole): ParsedSenderMessag
   const rows = expectArray(r.aTilde, 'aTilde', origin, XI);
   const aTildeBytes = new Uint8Array(XI * ROW_SCALAR_BYTES);
   const view = new DataView(aTildeBytes.buffer);
-  const aTilde: bigint[] = new Array(XI * RVOLE_WIDTH);
+  const aTildeWords = new Uint32Array(XI * RVOLE_WIDTH * 8);
   for (let j = 0; j < XI; j++) {
     const row = rows[j];
     if (!decodeHexInto(row, ROW_SCALAR_BYTES, aTildeBytes, j * ROW_SCALAR_BYTES)) {
       fail(origin, `aTilde[${j}]`, `${ROW_SCALAR_BYTES} bytes of lower-case hex`, describeValue(row));
     }
+    for (let w = j * RVOLE_WIDTH * 8; w < (j + 1) * RVOLE_WIDTH * 8; w++) aTildeWords[w] = view.getUint32(4 * w, false);
     for (let k = 0; k < RVOLE_WIDTH; k++) {
-      const x = readScalar(view, (j * RVOLE_WIDTH + k) * SCALAR_BYTES);
-      if (x >= N) fail(origin, `aTilde[${j}]`, 'three scalars below n', 'a value >= n');
-      aTilde[j * RVOLE_WIDTH + k] = x;
+      if (!isBelowN(aTildeWords, (j * RVOLE_WIDTH + k) * 8))
+        fail(origin, `aTilde[${j}]`, 'three scalars below n', 'a value >= n');
     }
   }
   if (!isHex(r.eta, SCALAR_BYTES)) fail(origin, 'eta', `${SCALAR_BYTES} bytes of lower-case hex`, describeValue(r.eta));
   const eta = BigInt(`0x${r.eta}`);
   if (eta >= N) fail(origin, 'eta', 'a scalar below n', 'a value >= n');
   const mu = expectHex(r.mu, 'mu', origin, DIGEST_BYTES);
-  return { message: r as unknown as RvoleSenderMessage, sessionId, setupId, aTilde, aTildeBytes, eta, mu };
+  return { message: r as unknown as RvoleSenderMessage, sessionId, setupId, aTildeWords, aTildeBytes, eta, mu };
 }
 
 /**
@@ -507,22 +494,31 @@ export function rvoleReceiverFinish(p: { state: RvoleReceiverState; message: unk
   const t1 = theta[1] as bigint;
   const g = gadgetVector(setupId);
   const hasher = rowHasher(digest);
-  const w = new Array<bigint>(RVOLE_WIDTH);
+  const w = new Uint32Array(8 * RVOLE_WIDTH);
+  const sum = new Uint32Array(8);
+  const d = new Uint32Array(8 * RVOLE_WIDTH);
   const muTilde: bigint[] = new Array(XI);
   let sum0 = 0n;
   let sum1 = 0n;
   for (let j = 0; j < XI; j++) {
-    hashRow(hasher, j, rows, undefined, w);
-    // d_j = w_j + β_j·ã_j: a multiplication by the bit instead of a branch on it.
-    const bj = BigInt(getBit(beta, j));
-    const d0 = (w[0] as bigint) + bj * (m.aTilde[j * 3] as bigint);
-    const d1 = (w[1] as bigint) + bj * (m.aTilde[j * 3 + 1] as bigint);
-    const d2 = (w[2] as bigint) + bj * (m.aTilde[j * 3 + 2] as bigint);
-    muTilde[j] = mod(bj * m.eta - (d2 + t0 * d0 + t1 * d1));
+    hashRowWords(hasher, j, rows, undefined, w);
+    // d_j = w_j + β_j·ã_j: both candidates computed, one selected by a mask of β_j.
+    const bit = getBit(beta, j);
+    for (let k = 0; k < RVOLE_WIDTH; k++) {
+      addModN(w, 8 * k, m.aTildeWords, (j * RVOLE_WIDTH + k) * 8, sum, 0);
+      selectWords(bit, sum, 0, w, 8 * k, d, 8 * k);
+    }
+    const d0 = wordsToBigInt(d, 0);
+    const d1 = wordsToBigInt(d, 8);
+    const d2 = wordsToBigInt(d, 16);
+    muTilde[j] = mod(BigInt(bit) * m.eta - (d2 + t0 * d0 + t1 * d1));
     const gj = g[j] as bigint;
     sum0 += gj * d0;
     sum1 += gj * d1;
   }
+  w.fill(0);
+  d.fill(0);
+  sum.fill(0);
   hasher.clear();
   rows.fill(0);
   beta.fill(0);
