@@ -10,5 +10,12 @@ import { API_MIGRATIONS } from './migrations/api.js';
 import { CHAINS_MIGRATIONS } from './migrations/chains.js';
 import { FOUNDATION_MIGRATIONS } from './migrations/foundation.js';
 import { MPC_MIGRATIONS } from './migrations/mpc.js';
+import { RECOVERY_MIGRATIONS } from './migrations/recovery.js';
 
-export const RELAY_MIGRATIONS: Migration[] = [...FOUNDATION_MIGRATIONS, ...API_MIGRATIONS, ...CHAINS_MIGRATIONS, ...MPC_MIGRATIONS].sort((a, b) => a.id - b.id);
+export const RELAY_MIGRATIONS: Migration[] = [
+  ...FOUNDATION_MIGRATIONS,
+  ...API_MIGRATIONS,
+  ...CHAINS_MIGRATIONS,
+  ...MPC_MIGRATIONS,
+  ...RECOVERY_MIGRATIONS,
+].sort((a, b) => a.id - b.id);
