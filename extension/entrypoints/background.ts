@@ -4,6 +4,7 @@
  */
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { createAccountStore } from '../background/accounts.js';
 import { createApprovalQueue } from '../background/approvals.js';
 import { recordBoot } from '../background/boot-log.js';
 import { createHttpChallengeReader } from '../background/challenge-reader.js';
@@ -41,8 +42,8 @@ export default defineBackground(() => {
     settings,
     lock,
     challenges: createHttpChallengeReader({ fetch: (...args) => fetch(...args) }),
-    // Wallet creation (a later step) fills this in.
-    accounts: async () => [],
+    // Wallet creation (a later step) adds to this store.
+    accounts: createAccountStore({ storage: browser.storage.local }).list,
   });
 
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {

@@ -61,6 +61,7 @@ export function renderAccounts(accounts: readonly AccountView[]): HTMLElement {
                     {
                       class: 'link',
                       type: 'button',
+                      'aria-label': `Copy ${name} address ${a.label}`,
                       onclick: (event: Event) => {
                         void navigator.clipboard.writeText(a.address);
                         (event.currentTarget as HTMLButtonElement).textContent = 'Copied';

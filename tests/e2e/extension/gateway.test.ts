@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNTS_KEY } from '../../../extension/background/accounts.js';
 import { APPROVALS_KEY } from '../../../extension/background/approvals.js';
 import { type ExtensionBrowser, launchWithExtension } from '../../helpers/browser.js';
 import {
@@ -244,6 +245,34 @@ describe('the popup in Chromium', () => {
     );
     expect(saved).toEqual({ relayUrl: relay.origin, autoLockMinutes: 5 });
     await page.screenshot({ path: `${SHOTS}/popup-settings-saved.png` });
+    await page.close();
+  });
+
+  it('lists accounts by chain once wallets exist', async () => {
+    const worker = await chromium.worker();
+    await worker.evaluate(async (key) => {
+      await chrome.storage.local.set({
+        [key]: {
+          v: 1,
+          accounts: [
+            { chain: 'evm', address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', label: 'Account 1' },
+            { chain: 'bitcoin', address: 'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4', label: 'Native SegWit' },
+            { chain: 'solana', address: '7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV', label: 'Account 1' },
+          ],
+        },
+      });
+    }, ACCOUNTS_KEY);
+    const page = await chromium.browser.newPage();
+    await page.setViewport({ width: 360, height: 600 });
+    await page.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+    await page.waitForSelector('[data-testid="accounts"]');
+    const headings = await page.$$eval('[data-testid="accounts"] h2', (els) => els.map((e) => e.textContent));
+    expect(headings).toEqual(['Ethereum & EVM', 'Bitcoin', 'Solana', 'NEAR']);
+    expect(await page.$eval('[data-testid="accounts"]', (el) => el.textContent)).toContain(
+      'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4',
+    );
+    await page.screenshot({ path: `${SHOTS}/popup-accounts.png`, fullPage: true });
+    await worker.evaluate(async (key) => chrome.storage.local.remove(key), ACCOUNTS_KEY);
     await page.close();
   });
 });
