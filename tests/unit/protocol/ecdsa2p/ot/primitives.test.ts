@@ -120,4 +120,26 @@ describe('word arithmetic mod n', () => {
       expect(wordsToBigInt(w, 0)).toBe(x % N);
     }
   });
+
+  it('adds mod n like BigInt and selects by a bit', () => {
+    const values = [0n, 1n, N - 1n, N - 2n, ...Array.from({ length: 20 }, () => randomBelow(N))];
+    const out = new Uint32Array(8);
+    for (const a of values) {
+      for (const b of values.slice(0, 6)) {
+        addModN(words(a), 0, words(b), 0, out, 0);
+        expect(wordsToBigInt(out, 0)).toBe((a + b) % N);
+      }
+    }
+    selectWords(1, words(5n), 0, words(7n), 0, out, 0);
+    expect(wordsToBigInt(out, 0)).toBe(5n);
+    selectWords(0, words(5n), 0, words(7n), 0, out, 0);
+    expect(wordsToBigInt(out, 0)).toBe(7n);
+  });
+
+  it('tells values below n from n and above', () => {
+    expect(isBelowN(words(N - 1n), 0)).toBe(true);
+    expect(isBelowN(words(0n), 0)).toBe(true);
+    expect(isBelowN(words(N), 0)).toBe(false);
+    expect(isBelowN(words((1n << 256n) - 1n), 0)).toBe(false);
+  });
 });
