@@ -13,7 +13,7 @@ import { proveDlog } from '../../../../protocol/ecdsa2p/schnorr-proof.js';
 import { InvalidMessageError, type PartyRole, ProtocolAbortError } from '../../../../protocol/errors.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
 import type { Envelope } from '../../../../protocol/session.js';
-import { attack, clone, expectBlamesPeer, type Run, rngFor, runDkg } from './helpers.js';
+import { attack, clone, expectBlamesPeer, type Run, rngFor, runDkg, SETUP_TIMEOUT_MS } from './helpers.js';
 import {
   envelopeMutations,
   type FieldKind,
@@ -42,7 +42,7 @@ beforeAll(() => {
   honest = h.run as DkgRun;
   honestSessionId = h.sessionId;
   earlier = runDkg('dkg-adversarial-earlier', KEY_ID).run as DkgRun;
-});
+}, SETUP_TIMEOUT_MS);
 
 const peerOf = (role: PartyRole): PartyRole => (role === 'client' ? 'server' : 'client');
 

@@ -8,7 +8,7 @@ import { type Ecdsa2pKeyShare, parseKeyShare } from '../../../../protocol/ecdsa2
 import { CEREMONY_ROUNDS, PAIRING_ROUNDS } from '../../../../protocol/ecdsa2p/pairing-carrier.js';
 import { InvalidArgumentError, ProtocolStateError } from '../../../../protocol/errors.js';
 import type { Envelope } from '../../../../protocol/session.js';
-import { isJsonSafe, type Run, rngFor, runDkg } from './helpers.js';
+import { isJsonSafe, type Run, rngFor, runDkg, SETUP_TIMEOUT_MS } from './helpers.js';
 
 let client: Ecdsa2pKeyShare;
 let server: Ecdsa2pKeyShare;
@@ -16,7 +16,7 @@ let run: Run<unknown, Ecdsa2pKeyShare>;
 
 beforeAll(() => {
   ({ client, server, run } = runDkg('dkg-suite'));
-});
+}, SETUP_TIMEOUT_MS);
 
 describe('ecdsa2p DKG', () => {
   it('gives both parties the same public key, chain code and transcript hash', () => {

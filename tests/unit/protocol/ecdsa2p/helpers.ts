@@ -21,6 +21,12 @@ import { InvalidMessageError, type PartyRole, ProtocolAbortError } from '../../.
 import { createSeededRng, type Rng } from '../../../../protocol/rng.js';
 import { type Envelope, otherParty, type Step } from '../../../../protocol/session.js';
 
+/**
+ * Time allowed for a suite's setup (DKG and refresh run the OT pairing: about a second each on an
+ * idle 2-core machine, several times that when the machine is shared).
+ */
+export const SETUP_TIMEOUT_MS = 180_000;
+
 export const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 export function rngFor(label: string, role: PartyRole, call: number): Rng {

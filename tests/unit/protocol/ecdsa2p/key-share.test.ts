@@ -8,14 +8,14 @@ import {
   parseKeyShare,
 } from '../../../../protocol/ecdsa2p/key-share.js';
 import { InvalidArgumentError, ProtocolAbortError, ProtocolStateError } from '../../../../protocol/errors.js';
-import { runDkg } from './helpers.js';
+import { runDkg, SETUP_TIMEOUT_MS } from './helpers.js';
 
 let client: Ecdsa2pKeyShare;
 let server: Ecdsa2pKeyShare;
 
 beforeAll(() => {
   ({ client, server } = runDkg('key-share-suite'));
-});
+}, SETUP_TIMEOUT_MS);
 
 const flip = (hex: string) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
 

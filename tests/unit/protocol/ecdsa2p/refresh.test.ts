@@ -18,6 +18,7 @@ import {
   runDkg,
   runRefresh,
   runSign,
+  SETUP_TIMEOUT_MS,
   startSigning,
 } from './helpers.js';
 import { envelopeMutations, type FieldKind, mutateField, mutationsFor, REMOVE } from './mutations.js';
@@ -39,7 +40,7 @@ beforeAll(() => {
   old = { client: dkg.client, server: dkg.server };
   snapshot = JSON.stringify(old);
   fresh = runRefresh('refresh-suite-1', old.client, old.server) as typeof fresh;
-});
+}, SETUP_TIMEOUT_MS);
 
 const secret = (s: Ecdsa2pKeyShare) => Fn.fromBytes(fromHex(s.secretShare));
 

@@ -29,6 +29,7 @@ import {
   runDkg,
   runRefresh,
   runSign,
+  SETUP_TIMEOUT_MS,
   startSigning,
 } from './helpers.js';
 import {
@@ -65,7 +66,7 @@ beforeAll(() => {
   honest = runSign('adv-honest', { ...shares, digest, path });
   earlier = runSign('adv-earlier', { ...shares, digest: new Uint8Array(32).fill(0x41), path });
   concurrent = runSign('adv-concurrent', { ...shares, digest, path });
-});
+}, SETUP_TIMEOUT_MS);
 
 /** Runs the attack on delivery `index` and checks the outcome; returns the error for finer checks. */
 function expectRejected(index: number, mutate: (m: Envelope<unknown>) => unknown): unknown {

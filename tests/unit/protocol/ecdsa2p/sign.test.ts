@@ -10,14 +10,14 @@ import type { Ecdsa2pKeyShare } from '../../../../protocol/ecdsa2p/key-share.js'
 import { receiveSign, startSignClient, startSignServer } from '../../../../protocol/ecdsa2p/sign.js';
 import { InvalidArgumentError, ProtocolStateError } from '../../../../protocol/errors.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
-import { isJsonSafe, rngFor, runDkg, runSign, signOnce } from './helpers.js';
+import { isJsonSafe, rngFor, runDkg, runSign, SETUP_TIMEOUT_MS, signOnce } from './helpers.js';
 
 let client: Ecdsa2pKeyShare;
 let server: Ecdsa2pKeyShare;
 
 beforeAll(() => {
   ({ client, server } = runDkg('sign-suite'));
-});
+}, SETUP_TIMEOUT_MS);
 
 const uncompressed = (compressedHex: string): Hex => `0x${Point.fromHex(compressedHex).toHex(false)}`;
 

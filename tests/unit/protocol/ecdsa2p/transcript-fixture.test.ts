@@ -12,7 +12,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex, utf8ToBytes } from '../../../../protocol/bytes.js';
 import type { Envelope } from '../../../../protocol/session.js';
-import { runDkg, runSign } from './helpers.js';
+import { runDkg, runSign, SETUP_TIMEOUT_MS } from './helpers.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/ecdsa2p');
 const UPDATE = process.env.UPDATE_ECDSA2P_FIXTURES === '1';
@@ -41,7 +41,7 @@ let dkg: ReturnType<typeof runDkg>;
 
 beforeAll(() => {
   dkg = runDkg('fixture', 'fixture-wallet');
-});
+}, SETUP_TIMEOUT_MS);
 
 describe('ecdsa2p frozen transcripts', () => {
   it('reproduces the seeded DKG transcript and key shares', () => {
