@@ -5,7 +5,15 @@ import { transposeColumns, transposeColumnsSlow } from '../../../../../protocol/
 import { BlockHasher, MAX_BLOCK_MESSAGE } from '../../../../../protocol/ecdsa2p/ot/block-hash.js';
 import { gfFromBytes, gfMul, gfToBytes } from '../../../../../protocol/ecdsa2p/ot/gf128.js';
 import { decodeHex, encodeHex, readScalar, writeScalar } from '../../../../../protocol/ecdsa2p/ot/hex.js';
-import { bigIntToWords, reduceOnce, subAddModN, wordsToBigInt } from '../../../../../protocol/ecdsa2p/ot/limbs.js';
+import {
+  addModN,
+  bigIntToWords,
+  isBelowN,
+  reduceOnce,
+  selectWords,
+  subAddModN,
+  wordsToBigInt,
+} from '../../../../../protocol/ecdsa2p/ot/limbs.js';
 import { N } from '../../../../../protocol/ecdsa2p/ot/scalar.js';
 import { createSeededRng } from '../../../../../protocol/rng.js';
 
