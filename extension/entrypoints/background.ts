@@ -7,6 +7,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { createAccountStore } from '../background/accounts.js';
 import { createApprovalQueue } from '../background/approvals.js';
 import { recordBoot } from '../background/boot-log.js';
+import { createCeremonyStore } from '../background/ceremonies.js';
 import { createHttpChallengeReader } from '../background/challenge-reader.js';
 import { createBackgroundController } from '../background/controller.js';
 import { createDeviceKey, createIndexedDbKeyStore } from '../background/device-key.js';
@@ -25,6 +26,11 @@ export default defineBackground(() => {
     clock: Date.now,
     newId: () => crypto.randomUUID(),
     gatewayUrl: (approvalId) => `chrome-extension://${browser.runtime.id}/gateway.html#${approvalId}`,
+  });
+  const ceremonies = createCeremonyStore({ session: browser.storage.session, clock: Date.now });
+  // A settled approval's ceremonies are over: their round states (secrets included) are wiped.
+  queue.onSettled(async (approval) => {
+    await ceremonies.endForApproval(approval.id);
   });
   queue.onSettled(createReturnToBusiness({ tabs: browser.tabs }));
   const lock = createLockState({
