@@ -42,7 +42,13 @@ import {
 } from '../challenges/store.js';
 import type { MasterKeyRing } from '../crypto/master-key.js';
 import type { Database } from '../db/database.js';
-import { type CeremonyRegistry, type CeremonyRun, type JsonObject, registryProtocols } from './ceremonies/types.js';
+import {
+  type CeremonyDone,
+  type CeremonyRegistry,
+  type CeremonyRun,
+  type JsonObject,
+  registryProtocols,
+} from './ceremonies/types.js';
 import { type CeremonyRefusalCode, CeremonyRefusedError, CLOSE, HandshakeRefusedError } from './errors.js';
 import { type AuthenticatedDevice, type HandshakeNonce, verifyHandshake } from './handshake.js';
 
@@ -360,6 +366,17 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
       params: run.readyParams,
     });
     for (const out of run.outgoing) send(out);
+    if (run.completeAtStart) {
+      let done: CeremonyDone;
+      try {
+        done = await run.completeAtStart();
+      } catch (error) {
+        const { code, text } = describeFailure(error);
+        await abortCeremony(active, code, text, error, true);
+        return;
+      }
+      await finishCeremony(active, done);
+    }
   }
 
   function route(envelope: Envelope<unknown>): ActiveCeremony | undefined {
@@ -392,8 +409,11 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
     }
     if (progress.bindSessionId) active.sessionIds.add(progress.bindSessionId);
     for (const out of progress.outgoing) send(out);
-    if (!progress.done) return;
-    const done = progress.done;
+    if (progress.done) await finishCeremony(active, progress.done);
+  }
+
+  /** Persists the result and completes the challenge in one transaction, then tells the client. */
+  async function finishCeremony(active: ActiveCeremony, done: CeremonyDone) {
     ceremonies.delete(active.ceremonyId);
     try {
       await deps.db.transaction(async (tx) => {

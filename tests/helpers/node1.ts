@@ -13,6 +13,7 @@ import { evmAddressFromPublicKey } from '../../protocol/chains/evm/address.js';
 import { deriveNonHardened } from '../../protocol/ecdsa2p/derivation.js';
 import { Point } from '../../protocol/ecdsa2p/group.js';
 import {
+  DKG_PROTOCOL,
   type DkgState,
   type Ecdsa2pKeyShare,
   type Ecdsa2pSignature,
@@ -22,6 +23,7 @@ import {
   startDkg,
   startSignClient,
 } from '../../protocol/ecdsa2p/index.js';
+import { birthEd25519Family, type Ed25519BirthResult } from '../../protocol/frost/index.js';
 import { createSeededRng, type Rng, secureRng } from '../../protocol/rng.js';
 import { type Envelope, otherParty } from '../../protocol/session.js';
 import {
@@ -457,4 +459,65 @@ export async function provisionEvmWallet(
     });
   });
   return { clientShare: client, wallet, path };
+}
+
+export interface WalletCreateRun {
+  ready: SessionReadyMessage;
+  /** Node 1's new ECDSA root shares by family. */
+  ecdsa: Partial<Record<'evm' | 'bitcoin', Ecdsa2pKeyShare>>;
+  /** Node 1's side of the ed25519 birth (client bundle, sealed mnemonic), when an ed25519 chain was asked for. */
+  birth?: Ed25519BirthResult;
+  result: Record<string, unknown>;
+}
+
+/** Node 1's side of 'wallet-create': runs every announced DKG (in parallel) and the ed25519 birth. */
+export async function runWalletCreate(
+  client: Node1Client,
+  challengeId: string,
+  options: { rng?: Rng; tamperBirth?: (payload: any) => void } = {},
+): Promise<WalletCreateRun> {
+  const rng = options.rng ?? secureRng;
+  const ready = await client.startSession(challengeId, 'wallet-create');
+  const params = ready.params as {
+    ecdsa: { family: 'evm' | 'bitcoin'; keyId: string; sessionId: string }[];
+    ed25519: null | {
+      sessionId: string;
+      protocol: string;
+      accounts: { chain: 'solana' | 'near'; index: number }[];
+      exportContext: { customerId: string; keyId: string; version: number };
+      serverExportKeyPart: string;
+    };
+  };
+  const states = new Map<string, { family: 'evm' | 'bitcoin'; state: DkgState }>();
+  const ecdsa: WalletCreateRun['ecdsa'] = {};
+  for (const d of params.ecdsa) {
+    const step = startDkg({ role: 'client', keyId: d.keyId, sessionId: d.sessionId, rng });
+    states.set(d.sessionId, { family: d.family, state: step.state });
+    for (const m of step.outgoing) client.send(m);
+  }
+  let birth: Ed25519BirthResult | undefined;
+  if (params.ed25519) {
+    const e = params.ed25519;
+    birth = birthEd25519Family({
+      context: e.exportContext,
+      rng,
+      accounts: e.accounts,
+      serverExportKeyPart: Uint8Array.from(Buffer.from(e.serverExportKeyPart, 'hex')),
+    });
+    const payload = { sealedMnemonic: birth.sealedMnemonic, accounts: birth.server.accounts };
+    options.tamperBirth?.(payload);
+    client.send({ v: 1, protocol: e.protocol, sessionId: e.sessionId, round: 1, from: 'client', payload });
+  }
+  while (Object.keys(ecdsa).length < params.ecdsa.length) {
+    const env = await client.nextProtocol(DKG_PROTOCOL, 60_000);
+    const entry = states.get(env.sessionId);
+    if (!entry) throw new Error('DKG message for an unknown session');
+    const step = receiveDkg(entry.state, env, rng);
+    entry.state = step.state;
+    for (const m of step.outgoing) client.send(m);
+    if (step.output) ecdsa[entry.family] = step.output;
+  }
+  const done = await client.nextControl(['session.done', 'session.abort', 'error'], 60_000);
+  if (done.type !== 'session.done') throw new CeremonyError(done.code, 'reason' in done ? done.reason : done.message);
+  return { ready, ecdsa, ...(birth ? { birth } : {}), result: done.result };
 }

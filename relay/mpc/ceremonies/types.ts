@@ -56,6 +56,8 @@ export interface CeremonyRun {
   /** First server messages (sent right after session.ready). */
   outgoing: Envelope<unknown>[];
   receive(envelope: Envelope<unknown>): Promise<CeremonyProgress>;
+  /** Set when the run needs no protocol message at all (e.g. a wallet under an existing root): finish at once. */
+  completeAtStart?: () => Promise<CeremonyDone>;
   /**
    * Called when the run ends without completing (abort, error, disconnect). Drops secrets and may
    * persist side effects of the failure (e.g. a burned ECDSA share), given the error.

@@ -1,0 +1,212 @@
+/**
+ * Relay signing throughput: `relay.sign.ecdsa` (and `relay.sign.ed25519` once the FROST ceremony is
+ * served) — signing ceremonies per second with 32 concurrent scripted Node 1 clients over loopback
+ * WebSockets, p50/p95 latency per ceremony, and relay CPU ms per signature.
+ *
+ * The relay runs in a child process (this same file, started with TANDEM_BENCH_RELAY_CHILD=1) so its
+ * `process.cpuUsage()` delta counts only Node 2's work: frame parsing, handshake-free steady state,
+ * challenge claim/complete transactions, audit rows and the server side of the protocol. The clients
+ * run here, in the parent.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { evmMessageBytes, personalSignDigest } from '../../protocol/chains/evm/messages.js';
+import type { Ecdsa2pKeyShare } from '../../protocol/ecdsa2p/index.js';
+import {
+  connectNode1,
+  createDevice,
+  createTestChallenge,
+  createTestCustomer,
+  type MpcTestRelay,
+  type Node1Client,
+  provisionEvmWallet,
+  runEcdsaSign,
+  startMpcTestRelay,
+} from '../../tests/helpers/node1.js';
+import { type Benchmark, type BenchResult, round } from '../harness.js';
+
+const CLIENTS = 32;
+const ECDSA_SIGNATURES = 64;
+const ECDSA_CPU_TARGET_MS = 15;
+const MESSAGE = 'Tandem benchmark: sign in';
+
+// ---------------------------------------------------------------------------------------------
+// Child: the relay
+
+type RequestBody =
+  | { op: 'setup-ecdsa' }
+  | { op: 'challenges'; customerId: string; kind: 'initialize' | 'sign-message'; n: number; walletId?: string }
+  | { op: 'cpu' }
+  | { op: 'stop' };
+type Request = RequestBody & { id: number };
+type Reply = { ready?: string; id?: number; ok?: unknown; error?: string };
+
+async function childMain() {
+  const relay: MpcTestRelay = await startMpcTestRelay();
+  const send = (msg: unknown) => process.send?.(msg);
+  process.on('message', async (req: Request) => {
+    try {
+      switch (req.op) {
+        case 'setup-ecdsa': {
+          const customerId = await createTestCustomer(relay);
+          const p = await provisionEvmWallet(relay, customerId);
+          send({ id: req.id, ok: { customerId, walletId: p.wallet.id, clientShare: p.clientShare, path: p.path } });
+          return;
+        }
+        case 'challenges': {
+          const ids: string[] = [];
+          for (let i = 0; i < req.n; i++) {
+            const payload = req.kind === 'sign-message' ? { walletId: req.walletId, message: MESSAGE } : {};
+            ids.push(await createTestChallenge(relay, req.customerId, req.kind, payload));
+          }
+          send({ id: req.id, ok: ids });
+          return;
+        }
+        case 'cpu':
+          send({ id: req.id, ok: process.cpuUsage() });
+          return;
+        case 'stop':
+          await relay.stop();
+          send({ id: req.id, ok: true });
+          process.exit(0);
+      }
+    } catch (error) {
+      send({ id: req.id, error: (error as Error).stack ?? String(error) });
+    }
+  });
+  send({ ready: relay.wsUrl });
+}
+
+if (process.env.TANDEM_BENCH_RELAY_CHILD === '1' && process.send) void childMain();
+
+// ---------------------------------------------------------------------------------------------
+// Parent: the clients
+
+interface RelayChild {
+  wsUrl: string;
+  call<T>(req: RequestBody): Promise<T>;
+  stop(): Promise<void>;
+}
+
+async function startRelayChild(): Promise<RelayChild> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, TANDEM_BENCH_RELAY_CHILD: '1' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let next = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const wsUrl = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`relay child exited with ${code}`)));
+    child.on('message', (msg: Reply) => {
+      if (msg.ready) return resolve(msg.ready);
+      const p = pending.get(msg.id ?? -1);
+      if (!p) return;
+      pending.delete(msg.id ?? -1);
+      if (msg.error) p.reject(new Error(msg.error));
+      else p.resolve(msg.ok);
+    });
+  });
+  const call = <T>(req: RequestBody): Promise<T> => {
+    const id = next++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      child.send({ ...req, id });
+    });
+  };
+  return {
+    wsUrl,
+    call,
+    async stop() {
+      await call({ op: 'stop' }).catch(() => undefined);
+      if (child.exitCode === null) child.kill();
+    },
+  };
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+}
+
+async function benchEcdsa(): Promise<BenchResult> {
+  const relay = await startRelayChild();
+  try {
+    const setup = await relay.call<{
+      customerId: string;
+      walletId: string;
+      clientShare: Ecdsa2pKeyShare;
+      path: string;
+    }>({
+      op: 'setup-ecdsa',
+    });
+    const inits = await relay.call<string[]>({
+      op: 'challenges',
+      customerId: setup.customerId,
+      kind: 'initialize',
+      n: CLIENTS,
+    });
+    const clients: Node1Client[] = await Promise.all(
+      inits.map((challengeId) => connectNode1(relay.wsUrl, createDevice(), setup.customerId, { challengeId })),
+    );
+    const digest = personalSignDigest(evmMessageBytes(MESSAGE));
+    const sign = (client: Node1Client, challengeId: string) =>
+      runEcdsaSign(client, { challengeId, share: setup.clientShare, digest, path: setup.path });
+
+    // Warm-up: one ceremony per client (JIT, OT code paths, DB statements).
+    const warm = await relay.call<string[]>({
+      op: 'challenges',
+      customerId: setup.customerId,
+      kind: 'sign-message',
+      n: CLIENTS,
+      walletId: setup.walletId,
+    });
+    await Promise.all(clients.map((c, i) => sign(c, warm[i] as string)));
+
+    const challenges = await relay.call<string[]>({
+      op: 'challenges',
+      customerId: setup.customerId,
+      kind: 'sign-message',
+      n: ECDSA_SIGNATURES,
+      walletId: setup.walletId,
+    });
+    const queue = [...challenges];
+    const latencies: number[] = [];
+    const cpuBefore = await relay.call<NodeJS.CpuUsage>({ op: 'cpu' });
+    const t0 = performance.now();
+    await Promise.all(
+      clients.map(async (client) => {
+        for (let id = queue.shift(); id; id = queue.shift()) {
+          const start = performance.now();
+          await sign(client, id);
+          latencies.push(performance.now() - start);
+        }
+      }),
+    );
+    const elapsedMs = performance.now() - t0;
+    const cpuAfter = await relay.call<NodeJS.CpuUsage>({ op: 'cpu' });
+    await Promise.all(clients.map((c) => c.close()));
+    const cpuMs = (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1000;
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const perSignatureCpu = round(cpuMs / ECDSA_SIGNATURES, 2);
+    return {
+      name: 'relay.sign.ecdsa',
+      unit: 'ms per ceremony (latency)',
+      median: round(quantile(sorted, 0.5)),
+      p95: round(quantile(sorted, 0.95)),
+      n: ECDSA_SIGNATURES,
+      extra: {
+        clients: CLIENTS,
+        ceremoniesPerSecond: round((ECDSA_SIGNATURES / elapsedMs) * 1000, 2),
+        relayCpuMsPerSignature: perSignatureCpu,
+        relayCpuTargetMs: ECDSA_CPU_TARGET_MS,
+        meetsCpuTarget: perSignatureCpu <= ECDSA_CPU_TARGET_MS,
+        note: 'relay in a child process; clients (client side of DKLs23) share the other core',
+      },
+    };
+  } finally {
+    await relay.stop();
+  }
+}
+
+export const benchmarks: Benchmark[] = [{ name: 'relay.sign.ecdsa', run: benchEcdsa }];

@@ -1,0 +1,138 @@
+/**
+ * 'wallet-create' over /v2/mpc: ECDSA DKGs (EVM, Bitcoin) and the ed25519 birth (Solana, NEAR) run
+ * against Node 2; server shares and k_S are stored sealed, wallet rows and the challenge completion
+ * commit together, and the new EVM wallet then signs through 'ecdsa-sign'.
+ */
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromHex } from '../../../../protocol/bytes.js';
+import { evmMessageBytes, personalSignDigest } from '../../../../protocol/chains/evm/messages.js';
+import { getChallenge } from '../../../../relay/challenges/store.js';
+import { loadMasterKey } from '../../../../relay/crypto/master-key.js';
+import { ecdsaRootKeyId, exportKeyPartId } from '../../../../relay/mpc/key-ids.js';
+import { loadKeyShare } from '../../../../relay/mpc/key-shares.js';
+import { listCustomerWallets } from '../../../../relay/wallets/store.js';
+import {
+  connectNode1,
+  createDevice,
+  createTestChallenge,
+  createTestCustomer,
+  type MpcTestRelay,
+  type Node1Client,
+  runEcdsaSign,
+  runWalletCreate,
+  startMpcTestRelay,
+  type WalletCreateRun,
+} from '../../../helpers/node1.js';
+
+let relay: MpcTestRelay;
+let customerId: string;
+let client: Node1Client;
+let first: WalletCreateRun;
+let firstChallenge: string;
+
+beforeAll(async () => {
+  relay = await startMpcTestRelay();
+  customerId = await createTestCustomer(relay);
+  const init = await createTestChallenge(relay, customerId, 'initialize');
+  client = await connectNode1(relay.wsUrl, createDevice(), customerId, { challengeId: init });
+  firstChallenge = await createTestChallenge(relay, customerId, 'wallet-create', {
+    blockchains: ['ETH-SEPOLIA', 'BTC-TESTNET', 'SOL-DEVNET', 'NEAR-TESTNET'],
+    accountType: 'eoa',
+  });
+  first = await runWalletCreate(client, firstChallenge);
+});
+afterAll(async () => {
+  await client?.close();
+  await relay?.stop();
+});
+
+describe('wallet-create over /v2/mpc', () => {
+  it('creates one wallet per blockchain and completes the challenge with them', async () => {
+    const wallets = first.result.wallets as { blockchain: string; address: string; derivationPath: string }[];
+    expect(wallets.map((w) => w.blockchain)).toEqual(['ETH-SEPOLIA', 'BTC-TESTNET', 'SOL-DEVNET', 'NEAR-TESTNET']);
+    expect(wallets[0]?.address).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    expect(wallets[1]?.address).toMatch(/^tb1q/);
+    expect(wallets[2]?.address).toBe(first.birth?.accounts.find((a) => a.chain === 'solana')?.address);
+    expect(wallets[3]?.address).toBe(first.birth?.accounts.find((a) => a.chain === 'near')?.address);
+    const rows = await listCustomerWallets(relay.db, customerId);
+    expect(rows.map((r) => r.address).sort()).toEqual(wallets.map((w) => w.address).sort());
+    const challenge = await getChallenge(relay.db, firstChallenge);
+    expect(challenge?.status).toBe('verified');
+  });
+
+  it("keeps Node 2's shares sealed at rest and opens them only with the master key", async () => {
+    const r = await relay.db.query<{ key_id: string; sealed: Uint8Array; purpose: string }>(
+      'SELECT key_id, sealed, purpose FROM mpc_key_shares WHERE customer_id = $1',
+      [customerId],
+    );
+    expect(r.rows.map((x) => x.purpose).sort()).toEqual([
+      'ecdsa2p-share',
+      'ecdsa2p-share',
+      'ed25519-account-share',
+      'ed25519-account-share',
+      'export-key-part',
+    ]);
+    const masterKey = loadMasterKey({ dataDir: relay.dataDir });
+    const evm = await loadKeyShare<any>(
+      relay.db,
+      { current: masterKey, retired: [] },
+      customerId,
+      ecdsaRootKeyId(customerId, 'evm'),
+    );
+    expect(evm?.secret.role).toBe('server');
+    expect(evm?.secret.publicKey).toBe(first.ecdsa.evm?.publicKey);
+    const row = r.rows.find((x) => x.key_id === ecdsaRootKeyId(customerId, 'evm'));
+    expect(Buffer.from(row?.sealed as Uint8Array).toString('latin1')).not.toContain(evm?.secret.secretShare);
+    const kS = await loadKeyShare<any>(
+      relay.db,
+      { current: masterKey, retired: [] },
+      customerId,
+      exportKeyPartId(customerId),
+    );
+    expect(kS?.secret.exportKeyPart).toBe(first.birth?.server.exportKeyPart);
+  });
+
+  it('signs with the new EVM wallet through ecdsa-sign', async () => {
+    const evmWallet = (first.result.wallets as any[])[0];
+    const challengeId = await createTestChallenge(relay, customerId, 'sign-message', {
+      walletId: evmWallet.id,
+      message: 'gm',
+    });
+    const digest = personalSignDigest(evmMessageBytes('gm'));
+    const run = await runEcdsaSign(client, {
+      challengeId,
+      share: first.ecdsa.evm as any,
+      digest,
+      path: evmWallet.derivationPath,
+    });
+    expect(
+      secp256k1.verify(fromHex(run.signature.signature), digest, fromHex(evmWallet.publicKey), { prehash: false }),
+    ).toBe(true);
+  });
+
+  it('reuses the root for a second wallet on the same chain (no new DKG, next index)', async () => {
+    const challengeId = await createTestChallenge(relay, customerId, 'wallet-create', { blockchains: ['ETH-SEPOLIA'] });
+    const run = await runWalletCreate(client, challengeId);
+    expect(run.ready.params.ecdsa).toEqual([]);
+    expect((run.result.wallets as any[])[0].derivationPath).toBe('m/0/1');
+  });
+
+  it('aborts and writes nothing when the ed25519 birth carries a client share instead of the server share', async () => {
+    const other = await createTestCustomer(relay);
+    const init = await createTestChallenge(relay, other, 'initialize');
+    const c = await connectNode1(relay.wsUrl, createDevice(), other, { challengeId: init });
+    const challengeId = await createTestChallenge(relay, other, 'wallet-create', { blockchains: ['SOL-DEVNET'] });
+    const attempt = runWalletCreate(c, challengeId, {
+      tamperBirth: (payload) => {
+        payload.accounts[0].keyShare = { ...payload.accounts[0].keyShare, role: 'client' };
+      },
+    });
+    await expect(attempt).rejects.toThrow(/invalid-message/);
+    expect(await listCustomerWallets(relay.db, other)).toEqual([]);
+    const keys = await relay.db.query('SELECT 1 FROM mpc_key_shares WHERE customer_id = $1', [other]);
+    expect(keys.rows).toEqual([]);
+    expect((await getChallenge(relay.db, challengeId))?.status).toBe('failed');
+    await c.close();
+  });
+});
