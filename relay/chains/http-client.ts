@@ -67,7 +67,11 @@ export class JsonRpcClient {
     if (body.error) {
       const e = body.error;
       const detail = typeof e.message === 'string' ? e.message.slice(0, 300) : 'error';
-      throw new ChainRpcError(`${this.label} ${method}: ${detail}`, e.code, e.data ?? e.cause ?? e.name);
+      throw new ChainRpcError(`${this.label} ${method}: ${detail}`, e.code, {
+        data: e.data,
+        cause: e.cause,
+        name: e.name,
+      });
     }
     if (!res.ok) throw new ChainRpcError(`${this.label} ${method}: HTTP ${res.status}`, res.status);
     return body.result as T;
