@@ -45,7 +45,15 @@ export interface AppDependencies {
  * Path prefixes of the business API (API key, per-organisation rate limit, idempotent POSTs).
  * Register `/x/*` only: it matches `/x` as well, and a second pattern would run the chain twice.
  */
-export const BUSINESS_API_PATHS = ['/customers/*', '/wallets/*', '/api-keys/*', '/webhooks/*', '/audit-logs/*'];
+export const BUSINESS_API_PATHS = [
+  '/customers/*',
+  '/wallets/*',
+  '/api-keys/*',
+  '/webhooks/*',
+  '/audit-logs/*',
+  '/transactions/*',
+  '/config/*',
+];
 
 export function createApp(deps: AppDependencies) {
   const app = new OpenAPIHono({ defaultHook: validationHook });
@@ -71,10 +79,12 @@ export function createApp(deps: AppDependencies) {
     }),
   );
   const settings = deps.apiSettings ?? DEFAULT_API_SETTINGS;
+  const chains = deps.chains ?? createChainService({ db: deps.db, registry: loadChainRegistry(), log: deps.log });
   const api: ApiContext = {
     db: deps.db,
     publicUrl: deps.publicUrl,
-    chainFamily: deps.chainFamily ?? builtInChainFamily,
+    // Configured chains first; the built-in list keeps ids the registry does not (yet) serve valid.
+    chainFamily: deps.chainFamily ?? ((id) => chains.registry.get(id)?.family ?? builtInChainFamily(id)),
   };
   const businessApi = [
     requireJsonBody,
@@ -84,13 +94,7 @@ export function createApp(deps: AppDependencies) {
   ] as const;
   for (const path of BUSINESS_API_PATHS) v2.use(path, ...businessApi);
   v2.route('/', customerRoutes(deps.db));
-  v2.route(
-    '/',
-    chainRoutes(
-      deps.db,
-      deps.chains ?? createChainService({ db: deps.db, registry: loadChainRegistry(), log: deps.log }),
-    ),
-  );
+  v2.route('/', chainRoutes(deps.db, chains));
   v2.route('/', challengeRoutes(api));
   v2.route('/', walletRoutes(api));
   v2.route('/', apiKeyRoutes(api));
