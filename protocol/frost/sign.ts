@@ -1,20 +1,25 @@
 /**
- * Two-party FROST signing (RFC 9591 §5) as a message-passing state machine around noble:
+ * Two-party FROST signing (RFC 9591 §5) as a message-passing state machine; the arithmetic is
+ * sign-math.ts (RFC 9591 on noble's curve primitives, checked against the RFC vectors and
+ * differentially against noble's FROST):
  *
  *   start(params)                          → round 1 out: nonce commitments (D_i, E_i)   (§5.1 commit)
  *   receive(await-commitments, peer rnd 1) → round 2 out: signature share z_i            (§5.2 sign)
- *   receive(await-share, peer round 2)     → verify the peer's share (§5.4), aggregate (§5.3),
- *                                            verify the final signature → output signature
+ *   receive(await-share, peer round 2)     → aggregate (§5.3), verify the final signature under
+ *                                            the scheme's own rule → output signature; if it
+ *                                            fails, check the peer's share (§5.4) to name the cause
  *
- * Both parties run the same three steps and both end with the signature, so each checks the other's
- * share and the result (no trusted coordinator). Nonces live only in the `await-commitments` state:
- * producing a share burns that state (`takeState`) and noble zeroes the nonce bytes, so one state can
- * never produce a second share. The message is what the chain signs: Solana's serialized message,
+ * Both parties run the same three steps and both end with the signature, so each checks the result
+ * (no trusted coordinator). Our own share is correct by construction and the key package was checked
+ * at start (Σ λ_i·Y_i = Y), so a final signature that verifies implies the peer's share verifies
+ * (z_peer = z − z_own); the §5.4 check therefore runs only to attribute a failure, as noble's own
+ * `aggregate` does. Nonces live only in the `await-commitments` state: producing a share burns that
+ * state (`takeState`), so one state can never produce a second share. The message is what the chain signs: Solana's serialized message,
  * SHA-256 of NEAR's borsh transaction, the 32-byte BIP341 sighash (see payloads.ts).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { equalBytes, fromHex, toHex } from '../bytes.js';
-import { InvalidArgumentError, type PartyRole, ProtocolAbortError } from '../errors.js';
+import { InvalidArgumentError, type PartyRole, ProtocolAbortError, ProtocolStateError } from '../errors.js';
 import type { Rng } from '../rng.js';
 import { type Envelope, otherParty, type Step } from '../session.js';
 import {
@@ -23,11 +28,23 @@ import {
   type FrostPublicPackage,
   publicPackage,
   publicPackageDigest,
-  toNoblePublic,
 } from './key-share.js';
 import { assertLabel, frostSessionId } from './session-id.js';
+import {
+  aggregateSignature,
+  commitNonces,
+  type DecodedCommitments,
+  decodeOwnPoint,
+  encodePoint,
+  type SigningContext,
+  scalarFromBytes,
+  scalarToBytes,
+  signatureShare,
+  signingContext,
+  verifySignatureShare,
+} from './sign-math.js';
 import { takeState } from './state.js';
-import { type FrostScheme, isFrostScheme, nobleRng, schemeInfo } from './suites.js';
+import { type FrostScheme, isFrostScheme, schemeInfo } from './suites.js';
 import {
   assertExactKeys,
   invalid,
@@ -93,6 +110,8 @@ export type FrostSignState =
       secret: null;
       peerCommitments: SignRound1Payload;
       ownShare: string;
+      /** Encoded group commitment R of this session (public), reused for the signature. */
+      groupCommitment: string;
     })
   | { kind: 'frost-sign/done'; consumed: boolean; secret: null; role: PartyRole; sessionId: string; signature: string };
 
@@ -152,14 +171,14 @@ export function startFrostSign(params: FrostSignParams): FrostSignStep {
   const pkg = publicPackage(params.keyShare);
   const sessionId = frostSignSessionId({ ...params, publicPackage: pkg });
   const identifier = pkg.identifiers[params.role];
-  const secretShare = { identifier, signingShare: fromHex(params.keyShare.signingShare) };
+  const signingShare = fromHex(params.keyShare.signingShare);
   // RFC 9591 §5.1 commit(): nonce = H3(random_bytes(32) ‖ SerializeScalar(sk_i)).
-  const { nonces, commitments } = scheme.frost.commit(secretShare, nobleRng(params.rng));
-  secretShare.signingShare.fill(0);
+  const nonces = commitNonces(params.scheme, signingShare, params.rng);
+  signingShare.fill(0);
   const ownCommitments: SignRound1Payload = {
-    identifier: commitments.identifier,
-    hiding: toHex(commitments.hiding),
-    binding: toHex(commitments.binding),
+    identifier,
+    hiding: toHex(nonces.hiding),
+    binding: toHex(nonces.binding),
   };
   const state: FrostSignState = {
     kind: 'frost-sign/await-commitments',
@@ -172,17 +191,44 @@ export function startFrostSign(params: FrostSignParams): FrostSignStep {
     ownCommitments,
     secret: {
       signingShare: params.keyShare.signingShare,
-      hidingNonce: toHex(nonces.hiding),
-      bindingNonce: toHex(nonces.binding),
+      hidingNonce: toHex(scalarToBytes(params.scheme, nonces.hidingNonce)),
+      bindingNonce: toHex(scalarToBytes(params.scheme, nonces.bindingNonce)),
     },
   };
-  nonces.hiding.fill(0);
-  nonces.binding.fill(0);
   return { state, outgoing: [makeEnvelope(PROTOCOL, sessionId, 1, params.role, ownCommitments)] };
 }
 
-function commitmentList(own: SignRound1Payload, peer: SignRound1Payload) {
-  return [own, peer].map((c) => ({ identifier: c.identifier, hiding: fromHex(c.hiding), binding: fromHex(c.binding) }));
+/** Commitments from our own state: ours were produced by `startFrostSign`, the peer's were validated on receipt. */
+function decodeStoredCommitments(scheme: FrostScheme, c: SignRound1Payload): DecodedCommitments {
+  const hiding = fromHex(c.hiding);
+  const binding = fromHex(c.binding);
+  return {
+    identifier: fromHex(c.identifier),
+    hiding,
+    binding,
+    hidingPoint: decodeOwnPoint(scheme, hiding),
+    bindingPoint: decodeOwnPoint(scheme, binding),
+  };
+}
+
+/** RFC 9591 §4.3–§4.6 for this session; a degenerate group commitment is the peer's doing. */
+function sessionContext(
+  scheme: FrostScheme,
+  pkg: FrostPublicPackage,
+  own: DecodedCommitments,
+  peer: DecodedCommitments,
+  message: Uint8Array,
+  culprit: PartyRole,
+): SigningContext {
+  try {
+    return signingContext(scheme, fromHex(pkg.commitments[0] as string), [own, peer], message);
+  } catch (cause) {
+    throw new ProtocolAbortError({
+      culprit,
+      reason: 'invalid-group-commitment',
+      detail: `group commitment could not be formed (${(cause as Error).message})`,
+    });
+  }
 }
 
 /** Feeds one peer message to the signing session. */
@@ -192,7 +238,6 @@ export function receiveFrostSign(state: FrostSignState, message: unknown): Frost
   const peerId = s.publicPackage.identifiers[peer];
   const scheme = schemeInfo(s.scheme);
   const msg = fromHex(s.message);
-  const pub = toNoblePublic(s.publicPackage);
 
   if (s.kind === 'frost-sign/await-commitments') {
     const secret = s.secret as SignSecret;
@@ -215,18 +260,33 @@ export function receiveFrostSign(state: FrostSignState, message: unknown): Frost
       hiding: toHex(hiding.bytes),
       binding: toHex(binding.bytes),
     };
-    const nonces = { hiding: fromHex(secret.hidingNonce), binding: fromHex(secret.bindingNonce) };
-    const secretShare = { identifier: s.publicPackage.identifiers[s.role], signingShare: fromHex(secret.signingShare) };
-    let share: Uint8Array;
-    try {
-      // RFC 9591 §5.2 sign(): noble checks our own entry matches our nonces, then zeroes them.
-      share = scheme.frost.signShare(secretShare, pub, nonces, commitmentList(s.ownCommitments, peerCommitments), msg);
-    } finally {
-      nonces.hiding.fill(0);
-      nonces.binding.fill(0);
-      secretShare.signingShare.fill(0);
-    }
-    const ownShare = toHex(share);
+    const nonceBytes = [fromHex(secret.hidingNonce), fromHex(secret.bindingNonce)] as const;
+    const skBytes = fromHex(secret.signingShare);
+    const hidingNonce = scalarFromBytes(s.scheme, nonceBytes[0]);
+    const bindingNonce = scalarFromBytes(s.scheme, nonceBytes[1]);
+    const signingShare = scalarFromBytes(s.scheme, skBytes);
+    nonceBytes[0].fill(0);
+    nonceBytes[1].fill(0);
+    skBytes.fill(0);
+    // Fail closed on a hand-made or wiped state: zero nonces would expose the share in z_i.
+    if (hidingNonce === 0n || bindingNonce === 0n)
+      throw new ProtocolStateError({
+        expected: 'fresh non-zero nonces',
+        actual: 'zero nonces',
+        detail: 'signing nonces already used',
+      });
+    const peerDecoded: DecodedCommitments = {
+      identifier: fromHex(peerId),
+      hiding: hiding.bytes,
+      binding: binding.bytes,
+      hidingPoint: hiding.point,
+      bindingPoint: binding.point,
+    };
+    const own = decodeStoredCommitments(s.scheme, s.ownCommitments);
+    const context = sessionContext(s.scheme, s.publicPackage, own, peerDecoded, msg, peer);
+    // RFC 9591 §5.2 sign().
+    const share = signatureShare(context, 0, signingShare, hidingNonce, bindingNonce);
+    const ownShare = toHex(scalarToBytes(s.scheme, share));
     const next: FrostSignState = {
       kind: 'frost-sign/await-share',
       consumed: false,
@@ -238,6 +298,7 @@ export function receiveFrostSign(state: FrostSignState, message: unknown): Frost
       ownCommitments: s.ownCommitments,
       peerCommitments,
       ownShare,
+      groupCommitment: toHex(encodePoint(context.groupCommitment)),
       secret: null,
     };
     const out: SignRound2Payload = { identifier: s.ownCommitments.identifier, signatureShare: ownShare };
@@ -249,34 +310,30 @@ export function receiveFrostSign(state: FrostSignState, message: unknown): Frost
   const obj = assertExactKeys(payload, ['identifier', 'signatureShare'], 'payload', ctx);
   readIdentifier(obj, 'identifier', peerId, ctx);
   const peerShare = readScalar(scheme.group, obj, 'signatureShare', ctx);
-  const list = commitmentList(s.ownCommitments, s.peerCommitments);
-  // RFC 9591 §5.4: z_i·G == R_i + c·λ_i·Y_i, so a bad share is attributed to the peer.
-  if (!scheme.frost.verifyShare(pub, list, msg, peerId, peerShare.bytes))
-    throw new ProtocolAbortError({
-      culprit: peer,
-      reason: 'invalid-signature-share',
-      detail: 'signature share does not verify against the verifying share and nonce commitments',
-    });
-  let signature: Uint8Array;
-  try {
-    signature = scheme.frost.aggregate(pub, list, msg, {
-      [s.ownCommitments.identifier]: fromHex(s.ownShare),
-      [peerId]: peerShare.bytes,
-    });
-  } catch (cause) {
-    throw new ProtocolAbortError({
-      culprit: peer,
-      reason: 'aggregate-failed',
-      detail: `aggregation failed (${(cause as Error).message})`,
-    });
-  }
+  // RFC 9591 §5.3: z = z_own + z_peer, signature (R, z).
+  const signature = aggregateSignature(s.scheme, fromHex(s.groupCommitment), [
+    scalarFromBytes(s.scheme, fromHex(s.ownShare)),
+    peerShare.scalar,
+  ]);
   const groupPublicKey = s.publicPackage.commitments[0] as string;
-  if (signature.length !== scheme.signatureBytes || !scheme.verify(signature, msg, fromHex(groupPublicKey)))
+  if (signature.length !== scheme.signatureBytes || !scheme.verify(signature, msg, fromHex(groupPublicKey))) {
+    // RFC 9591 §5.4 to attribute the failure: z_i·G == R_i + c·λ_i·Y_i for the peer's share.
+    const peerCommitments = decodeStoredCommitments(s.scheme, s.peerCommitments);
+    const own = decodeStoredCommitments(s.scheme, s.ownCommitments);
+    const context = sessionContext(s.scheme, s.publicPackage, own, peerCommitments, msg, peer);
+    const peerVerifyingShare = fromHex(s.publicPackage.verifyingShares[peerId] as string);
+    if (!verifySignatureShare(context, 1, peerCommitments, peerVerifyingShare, peerShare.scalar))
+      throw new ProtocolAbortError({
+        culprit: peer,
+        reason: 'invalid-signature-share',
+        detail: 'signature share does not verify against the verifying share and nonce commitments',
+      });
     throw new ProtocolAbortError({
       culprit: peer,
       reason: 'invalid-signature',
       detail: `aggregated signature does not verify under the group key (${s.scheme})`,
     });
+  }
   const sigHex = toHex(signature);
   return {
     state: {
