@@ -87,6 +87,8 @@ export interface ApprovalQueue {
   settle(id: string, outcome: ApprovalOutcome): Promise<Approval>;
   /** Call from `windows.onRemoved`: rejects the approval the closed Gateway window was showing. */
   handleWindowRemoved(windowId: number): Promise<void>;
+  /** Brings the Gateway window forward (opening it if needed) when approvals wait; false when none do. */
+  show(): Promise<boolean>;
   onSettled(listener: SettledListener): void;
 }
 
@@ -311,6 +313,14 @@ export function createApprovalQueue(deps: ApprovalQueueDependencies): ApprovalQu
         if (state.items.some((a) => a.id === shownId)) {
           await remove(closed, shownId, userRejected('The user closed the Tandem window.'));
         }
+      });
+    },
+    show() {
+      return serial(async () => {
+        const state = await load();
+        if (state.items.length === 0) return false;
+        await save(await showHead(state));
+        return true;
       });
     },
     onSettled(listener) {

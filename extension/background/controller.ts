@@ -74,6 +74,8 @@ export function createBackgroundController(deps: BackgroundControllerDependencie
       await deps.queue.settle(request.approvalId, userRejected());
       return {};
     },
+    'approvals.pending': async () => ({ count: (await deps.queue.list()).length }),
+    'gateway.show': async () => ({ shown: await deps.queue.show() }),
     'challenge.read': async (request) => {
       const { request: challenge } = await approval(request.approvalId);
       const result = await deps.challenges.read(challenge.relayOrigin, challenge.challengeId);

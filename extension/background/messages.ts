@@ -22,6 +22,8 @@ export const MESSAGE_SCHEMAS = {
   'gateway.open': z.strictObject({ type: z.literal('gateway.open'), challengeId: uuid }),
   'approval.get': z.strictObject({ type: z.literal('approval.get'), approvalId: uuid }),
   'approval.reject': z.strictObject({ type: z.literal('approval.reject'), approvalId: uuid }),
+  'approvals.pending': z.strictObject({ type: z.literal('approvals.pending') }),
+  'gateway.show': z.strictObject({ type: z.literal('gateway.show') }),
   'challenge.read': z.strictObject({ type: z.literal('challenge.read'), approvalId: uuid }),
   'settings.get': z.strictObject({ type: z.literal('settings.get') }),
   'settings.update': z.strictObject({
@@ -46,6 +48,8 @@ export const MESSAGE_SENDERS: Record<MessageType, SenderContext> = {
   'gateway.open': 'content-script',
   'approval.get': 'extension-page',
   'approval.reject': 'extension-page',
+  'approvals.pending': 'extension-page',
+  'gateway.show': 'extension-page',
   'challenge.read': 'extension-page',
   'settings.get': 'extension-page',
   'settings.update': 'extension-page',
@@ -67,6 +71,8 @@ export interface ResponseData {
   'gateway.open': { approvalId: string };
   'approval.get': { approval: Approval };
   'approval.reject': Record<string, never>;
+  'approvals.pending': { count: number };
+  'gateway.show': { shown: boolean };
   'challenge.read': { challenge: ChallengeReadResult };
   'settings.get': { settings: Settings };
   'settings.update': { settings: Settings };

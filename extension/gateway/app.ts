@@ -119,8 +119,22 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
     );
   }
 
+  let expiryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Replaces whatever screen is up with the expired screen once the challenge's time is over. */
+  function watchExpiry(approvalId: string, expiresAt: string, mine: number): void {
+    const delay = Date.parse(expiresAt) - Date.now();
+    expiryTimer = setTimeout(
+      () => {
+        if (mine === generation) show(problemScreen('expired', { close: () => void reject(approvalId) }));
+      },
+      Math.max(0, Math.min(delay, 2 ** 31 - 1)),
+    );
+  }
+
   async function route(): Promise<void> {
     const mine = ++generation;
+    clearTimeout(expiryTimer);
     const approvalId = deps.hash().replace(/^#/, '');
     if (!isUuid(approvalId)) {
       show(problemScreen('no-request', { close: deps.closeWindow }));
@@ -140,10 +154,12 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
         show(problemScreen('locked', { close }));
       } else if (!isKnownKind(read.challenge.kind)) {
         show(problemScreen('unsupported', { close }));
-      } else if (read.challenge.kind === 'initialize') {
-        onboarding(approvalId, read.challenge);
+      } else if (Date.parse(read.challenge.expiresAt) <= Date.now()) {
+        show(problemScreen('expired', { close }));
       } else {
-        approval(approvalId, read.challenge);
+        watchExpiry(approvalId, read.challenge.expiresAt, mine);
+        if (read.challenge.kind === 'initialize') onboarding(approvalId, read.challenge);
+        else approval(approvalId, read.challenge);
       }
     } catch (error) {
       if (mine !== generation) return;

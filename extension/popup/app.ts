@@ -77,6 +77,33 @@ export function renderAccounts(accounts: readonly AccountView[]): HTMLElement {
   );
 }
 
+/** The badge counts waiting requests; this card says what they are and brings their window back. */
+export function renderPending(count: number): HTMLElement {
+  return h(
+    'section',
+    { class: 'card pending', 'data-testid': 'pending' },
+    h('h2', {}, count === 1 ? '1 request is waiting for you' : `${count} requests are waiting for you`),
+    h(
+      'p',
+      { class: 'muted small' },
+      `Check ${count === 1 ? 'it' : 'them'} in the Tandem window, then approve or reject.`,
+    ),
+    h(
+      'button',
+      {
+        class: 'primary',
+        type: 'button',
+        'data-testid': 'show-gateway',
+        onclick: async () => {
+          await callBackground({ type: 'gateway.show' });
+          window.close();
+        },
+      },
+      'Open the Tandem window',
+    ),
+  );
+}
+
 function settingsView(onDone: () => void): HTMLElement {
   const relay = h('input', { id: 'relayUrl', type: 'url', spellcheck: 'false', autocomplete: 'off' });
   const relayError = h('p', { class: 'field-error', id: 'relayUrl-error', role: 'alert' });
@@ -160,8 +187,11 @@ export function startPopup(root: HTMLElement, statusLine: HTMLElement): void {
 
   async function home(): Promise<void> {
     settingsButton.hidden = false;
-    const { accounts } = await callBackground({ type: 'accounts.list' });
-    root.replaceChildren(renderAccounts(accounts));
+    const [{ accounts }, { count }] = await Promise.all([
+      callBackground({ type: 'accounts.list' }),
+      callBackground({ type: 'approvals.pending' }),
+    ]);
+    root.replaceChildren(...(count > 0 ? [renderPending(count)] : []), renderAccounts(accounts));
   }
 
   settingsButton.addEventListener('click', () => {

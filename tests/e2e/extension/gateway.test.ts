@@ -153,6 +153,18 @@ describe('the Gateway window in Chromium', () => {
     expect(
       (stored as { items: Array<{ request: { challengeId: string } }> }).items.map((i) => i.request.challengeId),
     ).toEqual([TRANSFER]);
+    // The popup explains the badge and brings the window back.
+    const popup = await chromium.browser.newPage();
+    await popup.setViewport({ width: 360, height: 520 });
+    await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+    await popup.waitForSelector('[data-testid="pending"]');
+    expect(await popup.$eval('[data-testid="pending"] h2', (el) => el.textContent)).toBe(
+      '1 request is waiting for you',
+    );
+    await popup.screenshot({ path: `${SHOTS}/popup-pending.png` });
+    await popup.click('[data-testid="show-gateway"]');
+    expect(countGatewayWindows(chromium.browser, chromium.extensionId)).toBe(1);
+    await popup.close().catch(() => undefined); // the popup may already have closed itself
     await gateway.click('[data-testid="reject"]');
     await secondTab.waitForFunction(() => location.pathname === '/back', { timeout: 10_000 });
     expect(new URL(secondTab.url()).searchParams.get('status')).toBe('rejected');

@@ -202,4 +202,14 @@ describe('approval queue', () => {
     expect(windows.open_.size).toBe(1);
     expect([...windows.open_.keys()][0]).not.toBe(windowId);
   });
+
+  it('show() brings the window back for waiting approvals and says when none wait', async () => {
+    const { queue, windows } = setup();
+    expect(await queue.show()).toBe(false);
+    const a = await queue.enqueue(challenge(C1));
+    const [windowId] = [...windows.open_.keys()];
+    windows.userCloses(windowId!); // onRemoved not delivered yet
+    expect(await queue.show()).toBe(true);
+    expect([...windows.open_.values()]).toEqual([`gateway.html#${a.id}`]);
+  });
 });

@@ -186,6 +186,15 @@ describe('background message handling', () => {
     expect(badge.count).toBe(0);
   });
 
+  it('counts pending approvals and shows the Gateway window on request', async () => {
+    const { controller, windows } = setup();
+    expect(await controller.handle({ type: 'gateway.show' }, PAGE)).toEqual({ ok: true, shown: false });
+    await controller.handle({ type: 'gateway.open', challengeId: CHALLENGE }, RELAY_TAB);
+    expect(await controller.handle({ type: 'approvals.pending' }, PAGE)).toEqual({ ok: true, count: 1 });
+    expect(await controller.handle({ type: 'gateway.show' }, PAGE)).toEqual({ ok: true, shown: true });
+    expect(windows.open_.size).toBe(1);
+  });
+
   it('updates settings from a page', async () => {
     const { controller } = setup();
     const answer = (await controller.handle({ type: 'settings.update', autoLockMinutes: 5 }, PAGE)) as any;
