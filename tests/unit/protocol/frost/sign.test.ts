@@ -229,6 +229,11 @@ describe('FROST signing: round 2 (signature shares) rejections name the server, 
     // ...and the server, which saw the honest list, rejects the client's share in turn.
     expectAbort(() => receiveFrostSign(json(s1.state), json(c1x.outgoing[0])), 'invalid-signature-share', 'client');
   });
+  it('our stored own share altered: the peer share passes §5.4, the signature fails (invalid-signature)', () => {
+    const state = json(c1.state) as Extract<FrostSignState, { kind: 'frost-sign/await-share' }>;
+    state.ownShare = toHex(groupInfo('ed25519').Fn.toBytes(42n));
+    expectAbort(() => receiveFrostSign(state, json(s1.outgoing[0])), 'invalid-signature', 'server');
+  });
   it('zero share', () => {
     expectInvalidMessage(() => deliver(share('00'.repeat(32))), 'signatureShare', 'server');
   });
@@ -282,7 +287,7 @@ describe('FROST signing: nonces are single-use', () => {
     expect(() => receiveFrostSign(state, { ...json(s0.outgoing[0]), round: 7 })).toThrow();
     expectStateError(() => receiveFrostSign(state, json(s0.outgoing[0])));
   });
-  it('a hand-made state with zeroed nonces is refused by noble (fail closed)', () => {
+  it('a hand-made state with zeroed nonces is refused (fail closed)', () => {
     const { c0, s0 } = startBoth({ scheme: 'ed25519', client: ed.client, server: ed.server, message });
     const state = json(c0.state) as Extract<FrostSignState, { kind: 'frost-sign/await-commitments' }>;
     if (!state.secret) throw new Error('test setup');
