@@ -121,16 +121,16 @@ export const TransferEstimateBody = z
   })
   .openapi('TransferFeeEstimateRequest');
 
-const JsonValue: z.ZodType<unknown> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
-);
-
 export const ContractEstimateBody = z
   .object({
     walletId: WalletId,
     contractAddress: z.string().min(1).max(128),
     abiFunctionSignature: z.string().min(3).max(1024),
-    abiParameters: z.array(JsonValue).max(64).default([]),
+    abiParameters: z
+      .array(z.unknown())
+      .max(64)
+      .default([])
+      .openapi({ description: 'Values in signature order (numbers as decimal strings).' }),
     amount: Decimal.optional(),
     idempotencyKey: Idempotency,
   })

@@ -43,6 +43,20 @@ describe('chain endpoints', () => {
     expect(JSON.stringify(r.json)).not.toContain('127.0.0.1');
   });
 
+  it('documents every chain route in /v2/openapi.json', async () => {
+    const doc = await (await fetch(`${relay.url}/v2/openapi.json`)).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/config/chains',
+        '/wallets/{id}/balances',
+        '/transactions',
+        '/transactions/{id}',
+        '/transactions/transfer/estimate-fee',
+        '/transactions/contract-execution/estimate-fee',
+      ]),
+    );
+  });
+
   it('refuses GET /v2/config/chains without an API key (401)', async () => {
     const res = await fetch(`${relay.url}/v2/config/chains`);
     expect(res.status).toBe(401);
