@@ -101,6 +101,8 @@ interface ActiveCeremony {
   run: CeremonyRun;
   /** Protocol session ids routed to this run (bound on the client's first message when not known up front). */
   sessionIds: Set<string>;
+  /** Protocol tags the ceremony's handler speaks. */
+  protocols: readonly string[];
 }
 
 export interface MpcConnection {
@@ -354,6 +356,7 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
       challenge,
       run,
       sessionIds: new Set(run.sessionIds),
+      protocols: handler.protocols,
     };
     ceremonies.set(ceremonyId, active);
     await auditEvent('mpc.ceremony.started', { ceremonyId, ceremony: handler.name }, challenge);
@@ -381,11 +384,14 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
 
   function route(envelope: Envelope<unknown>): ActiveCeremony | undefined {
     for (const c of ceremonies.values()) if (c.sessionIds.has(envelope.sessionId)) return c;
-    // Protocols whose session id the client's first message fixes (ECDSA signing binds both nonces).
-    const unbound = [...ceremonies.values()].filter(
-      (c) => c.sessionIds.size === 0 && c.run.protocol === envelope.protocol,
-    );
-    return unbound.length === 1 ? unbound[0] : undefined;
+    // Otherwise the one ceremony speaking this protocol gets it: either its session id is fixed by
+    // the client's first message (ECDSA signing binds both nonces), or the client bound another
+    // session id (another digest/path/key) and the protocol refuses it — a refusal we must audit
+    // and answer with session.abort rather than leave the ceremony hanging.
+    const speaking = [...ceremonies.values()].filter((c) => c.protocols.includes(envelope.protocol));
+    const unbound = speaking.filter((c) => c.sessionIds.size === 0);
+    if (unbound.length === 1) return unbound[0];
+    return speaking.length === 1 ? speaking[0] : undefined;
   }
 
   async function handleProtocolEnvelope(envelope: Envelope<unknown>) {

@@ -23,7 +23,15 @@ import {
   startDkg,
   startSignClient,
 } from '../../protocol/ecdsa2p/index.js';
-import { birthEd25519Family, type Ed25519BirthResult } from '../../protocol/frost/index.js';
+import {
+  birthEd25519Family,
+  type Ed25519BirthResult,
+  type FrostKeyShare,
+  type FrostSignOutput,
+  type FrostSignState,
+  receiveFrostSign,
+  startFrostSign,
+} from '../../protocol/frost/index.js';
 import { createSeededRng, type Rng, secureRng } from '../../protocol/rng.js';
 import { type Envelope, otherParty } from '../../protocol/session.js';
 import {
@@ -41,7 +49,7 @@ import { loadConfig } from '../../relay/config.js';
 import { loadMasterKey } from '../../relay/crypto/master-key.js';
 import { createCustomer } from '../../relay/customers/store.js';
 import type { MpcLimits } from '../../relay/mpc/connection.js';
-import { ecdsaRootKeyId } from '../../relay/mpc/key-ids.js';
+import { ecdsaRootKeyId, ed25519AccountKeyId, exportKeyPartId } from '../../relay/mpc/key-ids.js';
 import { insertKeyShare } from '../../relay/mpc/key-shares.js';
 import { type RunningRelay, startRelay } from '../../relay/server.js';
 import { insertWallet, type Wallet } from '../../relay/wallets/store.js';
@@ -520,4 +528,91 @@ export async function runWalletCreate(
   const done = await client.nextControl(['session.done', 'session.abort', 'error'], 60_000);
   if (done.type !== 'session.done') throw new CeremonyError(done.code, 'reason' in done ? done.reason : done.message);
   return { ready, ecdsa, ...(birth ? { birth } : {}), result: done.result };
+}
+
+export interface FrostSignRun {
+  output: FrostSignOutput;
+  result: Record<string, unknown>;
+  ready: SessionReadyMessage;
+}
+
+/** Node 1's side of 'frost-sign' (ed25519): `message` is what Node 1 computed from the approved payload. */
+export async function runFrostSign(
+  client: Node1Client,
+  options: {
+    challengeId: string;
+    share: FrostKeyShare;
+    message: Uint8Array;
+    derivationPath: string;
+    announceMessage?: boolean;
+    rng?: Rng;
+  },
+): Promise<FrostSignRun> {
+  const rng = options.rng ?? secureRng;
+  const ready = await client.startSession(
+    options.challengeId,
+    'frost-sign',
+    options.announceMessage === false ? {} : { message: toHex(options.message) },
+  );
+  const start = startFrostSign({
+    role: 'client',
+    scheme: 'ed25519',
+    keyShare: options.share,
+    message: options.message,
+    keyId: ready.params.keyId as string,
+    ceremonyId: ready.params.ceremonyId as string,
+    derivationPath: options.derivationPath,
+    rng,
+  });
+  let state: FrostSignState = start.state;
+  for (const m of start.outgoing) client.send(m);
+  let output: FrostSignOutput | undefined;
+  while (!output) {
+    const env = await client.nextProtocol(ready.protocol);
+    const step = receiveFrostSign(state, env);
+    state = step.state;
+    for (const m of step.outgoing) client.send(m);
+    output = step.output;
+  }
+  const done = await client.nextControl(['session.done', 'session.abort', 'error']);
+  if (done.type !== 'session.done') throw new CeremonyError(done.code, 'reason' in done ? done.reason : done.message);
+  return { output, result: done.result, ready };
+}
+
+export interface ProvisionedSolanaWallet {
+  clientShare: FrostKeyShare;
+  wallet: Wallet;
+}
+
+/** Gives `customerId` a born ed25519 family (Solana account 0) the way wallet-create leaves it. */
+export async function provisionSolanaWallet(relay: MpcTestRelay, customerId: string): Promise<ProvisionedSolanaWallet> {
+  const birth = birthEd25519Family({
+    context: { customerId, keyId: exportKeyPartId(customerId), version: 1 },
+    rng: secureRng,
+    accounts: [{ chain: 'solana', index: 0 }],
+  });
+  const server = birth.server.accounts[0] as (typeof birth.server.accounts)[number];
+  const client = birth.client.accounts[0] as (typeof birth.client.accounts)[number];
+  const masterKey = loadMasterKey({ dataDir: relay.dataDir });
+  const wallet = await relay.db.transaction(async (tx) => {
+    await insertKeyShare(tx, masterKey, {
+      organisationId: relay.organisationId,
+      customerId,
+      keyId: ed25519AccountKeyId(customerId, 'solana', 0),
+      purpose: 'ed25519-account-share',
+      epoch: 0,
+      publicKey: server.publicKey,
+      secret: server.keyShare,
+    });
+    return insertWallet(tx, {
+      organisationId: relay.organisationId,
+      customerId,
+      blockchain: 'SOL-DEVNET',
+      address: server.address,
+      publicKey: server.publicKey,
+      derivationPath: server.path,
+      keyFamily: 'solana',
+    });
+  });
+  return { clientShare: client.keyShare, wallet };
 }

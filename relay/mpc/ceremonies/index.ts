@@ -1,6 +1,11 @@
 /** The ceremonies Node 2 runs, by name (see types.ts for the handler shape). */
 import { ecdsaSignHandler } from './ecdsa-sign.js';
+import { frostSignHandler } from './frost-sign.js';
 import { type CeremonyRegistry, createCeremonyRegistry } from './types.js';
 import { walletCreateHandler } from './wallet-create.js';
 
-export const DEFAULT_CEREMONIES: CeremonyRegistry = createCeremonyRegistry([ecdsaSignHandler, walletCreateHandler]);
+export const DEFAULT_CEREMONIES: CeremonyRegistry = createCeremonyRegistry([
+  ecdsaSignHandler,
+  frostSignHandler,
+  walletCreateHandler,
+]);
