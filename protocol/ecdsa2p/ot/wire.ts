@@ -32,10 +32,13 @@ export function expectRecord(
   origin: Origin,
   keys: readonly string[],
 ): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    fail(origin, field, 'an object', describeValue(value));
+  // The top-level message is passed with field '' so its keys are reported as plain names ('u').
+  const self = field || 'message';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail(origin, self, 'an object', describeValue(value));
+  }
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) fail(origin, field, 'a plain object', 'an object with a prototype');
+  if (proto !== Object.prototype && proto !== null) fail(origin, self, 'a plain object', 'an object with a prototype');
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     if (!keys.includes(key)) fail(origin, field ? `${field}.${key}` : key, 'no such field', 'an unknown field');

@@ -78,7 +78,7 @@ describe('RVOLE receiver message (Bob → Alice) validation', () => {
   });
 
   it('rejects a message that is not an object', () => {
-    expectInvalid(() => parseRvoleReceiverMessage([msg1], 'server'), '', 'server');
+    expectInvalid(() => parseRvoleReceiverMessage([msg1], 'server'), 'message', 'server');
   });
 
   it('rejects an extra key', () => {
@@ -176,6 +176,10 @@ describe('RVOLE receiver message (Bob → Alice) validation', () => {
 describe('RVOLE sender message (Alice → Bob) validation', () => {
   it('accepts the honest message', () => {
     expect(parseRvoleSenderMessage(viaJson(msg2), 'client')).toEqual(msg2);
+  });
+
+  it('rejects a message that is not an object', () => {
+    expectInvalid(() => parseRvoleSenderMessage(null, 'client'), 'message', 'client');
   });
 
   it('rejects an extra key', () => {
