@@ -98,7 +98,7 @@ function compareWithNoble(scheme: FrostScheme, seed: string, tweakSeed: number, 
   // Round 2: our shares equal noble's signShare() with the same nonces.
   const c1 = receiveFrostSign(json(c0.state), json(s0.outgoing[0]));
   const s1 = receiveFrostSign(json(s0.state), json(c0.outgoing[0]));
-  const ours = [c1, s1].map((step) => (step.outgoing[0]?.payload as SignRound2Payload).signatureShare);
+  const ours = [c1, s1].map((step) => (step.outgoing[0]?.payload as SignRound2Payload | undefined)?.signatureShare);
   const nobleShares = nonces.map((n) => toHex(F.signShare(n.secret, pub, n.nonces, list, message)));
   expect(ours).toEqual(nobleShares);
 
