@@ -18,12 +18,17 @@ import { builtInChainFamily, type ChainFamilyLookup } from './challenges/chains.
 import type { Database } from './db/database.js';
 import { demoPage } from './demo/page.js';
 import { gatewayRoutes } from './gateway/page.js';
+import { extensionCors } from './gateway-api/cors.js';
+import { pinGuardRoutes } from './gateway-api/pin-guard-routes.js';
+import { gatewayApiRoutes } from './gateway-api/routes.js';
 import { ApiError } from './http/api-error.js';
 import type { AuthEnv } from './http/auth.js';
 import { errorBody, handleError } from './http/envelope.js';
 import { idempotency } from './http/idempotency.js';
 import { rateLimit } from './http/rate-limit.js';
 import { requireJsonBody, validationHook } from './http/validation.js';
+import type { PinGuard } from './pin-guard/types.js';
+import type { EmailRecovery } from './recovery/email.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -37,6 +42,8 @@ export interface AppDependencies {
   publicUrl?: string | undefined;
   /** Business-API rate limits and jobs; defaults when absent. */
   apiSettings?: ApiSettings | undefined;
+  /** The Gateway's JSON API around challenges (PIN guard, wrapped copies, email recovery); not mounted when absent. */
+  gateway?: { pinGuard: PinGuard; emailRecovery: EmailRecovery } | undefined;
   /** Chain id → family from the chain registry; a built-in list when absent. */
   chainFamily?: ChainFamilyLookup | undefined;
 }
@@ -100,6 +107,12 @@ export function createApp(deps: AppDependencies) {
   v2.route('/', apiKeyRoutes(api));
   v2.route('/', webhookRoutes(api));
   v2.route('/', auditLogRoutes(api));
+  if (deps.gateway) {
+    // Outside BUSINESS_API_PATHS: the Gateway has no API key (the challenge id is the capability).
+    v2.use('/gateway/*', extensionCors);
+    v2.route('/', gatewayApiRoutes({ db: deps.db, ...deps.gateway }));
+    v2.route('/', pinGuardRoutes({ db: deps.db, pinGuard: deps.gateway.pinGuard }));
+  }
   v2.doc('/openapi.json', {
     openapi: '3.0.3',
     info: { title: 'Tandem relay API', version: deps.version, description: 'Planbok-compatible customer-custody API.' },

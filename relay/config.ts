@@ -22,6 +22,17 @@ export interface RelayConfig {
   publicUrl?: string | undefined;
   /** MPC WebSocket limits (keep-alive, idle timeout, frame size); tests shorten them. */
   mpcLimits?: Partial<import('./mpc/connection.js').MpcLimits> | undefined;
+  /** SMTP_URL (e.g. smtps://user:pass@smtp.example.com:465); when absent a local development mailbox is started. */
+  smtpUrl?: string | undefined;
+  /** SMTP_FROM: the sender of recovery codes. */
+  smtpFrom?: string | undefined;
+  /** RECOVERY_EMAIL_DELAY: time lock between a correct email code and the release of the key part (ms). */
+  recoveryEmailDelayMs?: number | undefined;
+  /** PIN_GUARD_URL / PIN_GUARD_TOKEN: a PIN guard in its own process (npm run pin-guard); in-process when absent. */
+  pinGuardUrl?: string | undefined;
+  pinGuardToken?: string | undefined;
+  /** Called with each mail the development mailbox receives (npm start prints them). */
+  onDevMail?: ((mail: import('./mail/dev-mailbox.js').ReceivedMail) => void) | undefined;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     version: readVersion(),
     masterKey: env.TANDEM_MASTER_KEY || undefined,
     publicUrl: parsePublicUrl(env.TANDEM_PUBLIC_URL),
+    smtpUrl: env.SMTP_URL || undefined,
+    smtpFrom: env.SMTP_FROM || undefined,
+    recoveryEmailDelayMs: parseDuration(env.RECOVERY_EMAIL_DELAY, 'RECOVERY_EMAIL_DELAY'),
+    pinGuardUrl: env.PIN_GUARD_URL || undefined,
+    pinGuardToken: env.PIN_GUARD_TOKEN || undefined,
   };
 }
 
@@ -69,4 +85,13 @@ function parsePublicUrl(value: string | undefined): string | undefined {
     throw new ConfigError('TANDEM_PUBLIC_URL must be an http(s) URL');
   }
   return url.origin;
+}
+
+/** "90" (seconds), "500ms", "30s", "15m", "24h" → milliseconds; undefined when unset. */
+export function parseDuration(value: string | undefined, name: string): number | undefined {
+  if (!value) return undefined;
+  const match = /^(\d{1,9})(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new ConfigError(`${name} must be a duration like 90, 30s, 15m or 24h, got "${value}"`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Number(match[1]) * unit;
 }

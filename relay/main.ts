@@ -7,6 +7,15 @@ import { startRelay } from './server.js';
 
 async function main() {
   const config = loadConfig();
+  config.onDevMail = (mail) => {
+    // Development only (no SMTP_URL): show what would have been emailed, so recovery can be tried by hand.
+    const body = mail.raw
+      .split(/\r?\n\r?\n/)
+      .slice(1)
+      .join('\n')
+      .trim();
+    console.log(`\n[dev mailbox] mail to ${mail.to.join(', ')}:\n${body.replace(/^/gm, '  | ')}\n`);
+  };
   const relay = await startRelay(config);
   const extensionDir = resolve('.output/chrome-mv3');
   const lines = [
@@ -15,6 +24,9 @@ async function main() {
     `  Health:    ${relay.url}/health`,
     `  Demo page: ${relay.url}/demo`,
     `  API:       ${relay.url}/v2  (OpenAPI: ${relay.url}/v2/openapi.json)`,
+    relay.mailbox
+      ? `  Mail:      no SMTP_URL set, so recovery emails go to a local development mailbox (${relay.mailbox.url}) and are printed here`
+      : '  Mail:      sent through SMTP_URL',
   ];
   if (relay.newDemoApiKey) {
     lines.push('', `  Demo organisation API key (shown only now, stored hashed): ${relay.newDemoApiKey}`);

@@ -13,9 +13,13 @@ import type { Database } from './db/database.js';
 import { applyMigrations } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import { RELAY_MIGRATIONS } from './db/schema.js';
+import { type DevMailbox, startDevMailbox } from './mail/dev-mailbox.js';
+import { createSmtpMailer } from './mail/mailer.js';
 import { DEFAULT_CEREMONIES } from './mpc/ceremonies/index.js';
 import { attachMpcEndpoint } from './mpc/websocket.js';
 import { ensureDemoOrganisation } from './organisations/demo.js';
+import { createEmailRecovery } from './recovery/email.js';
+import { connectPinGuard } from './recovery/pin-guard-connection.js';
 
 export interface RunningRelay {
   url: string;
@@ -27,6 +31,8 @@ export interface RunningRelay {
   chains: ChainService;
   /** The business API's background jobs (webhook worker, challenge sweeper). */
   api: import('./api/background.js').ApiBackground;
+  /** The local development mailbox receiving the relay's mail, when SMTP_URL is not set. */
+  mailbox: DevMailbox | undefined;
   /** Stops accepting connections, waits for in-flight requests, then closes the database. */
   close(): Promise<void>;
 }
@@ -43,7 +49,32 @@ export async function startRelay(
     const demo = await ensureDemoOrganisation(db, config.demoApiKey);
     const apiSettings = mergeApiSettings(loadApiSettings(process.env), config.api);
     const chains = createChainService({ db, registry: loadChainRegistry(process.env), log });
-    const app = createApp({ db, version: config.version, log, publicUrl: config.publicUrl, apiSettings, chains });
+    // Without SMTP_URL, mail goes through the same SMTP path to a local mailbox (development and tests).
+    const mailbox = config.smtpUrl ? undefined : await startDevMailbox({ onMail: config.onDevMail });
+    const mailer = createSmtpMailer({
+      url: config.smtpUrl ?? (mailbox as DevMailbox).url,
+      from: config.smtpFrom ?? 'Tandem <no-reply@tandem.localhost>',
+    });
+    const pinGuard = await connectPinGuard(
+      { url: config.pinGuardUrl, token: config.pinGuardToken },
+      db,
+      config.dataDir,
+    );
+    const emailRecovery = createEmailRecovery({
+      db,
+      masterKey,
+      mailer,
+      releaseDelayMs: config.recoveryEmailDelayMs ?? 0,
+    });
+    const app = createApp({
+      db,
+      version: config.version,
+      log,
+      publicUrl: config.publicUrl,
+      apiSettings,
+      chains,
+      gateway: { pinGuard, emailRecovery },
+    });
     const { server, port } = await listen(app.fetch, config.host, config.port);
     const mpc = attachMpcEndpoint(server as import('node:http').Server, {
       db,
@@ -68,12 +99,16 @@ export async function startRelay(
       newDemoApiKey: demo.newApiKey,
       api,
       chains,
+      mailbox,
       close() {
         closing ??= (async () => {
           await mpc.close();
           await new Promise<void>((resolve) => server.close(() => resolve()));
           await tracker.stop();
           await api.stop();
+          await pinGuard.close();
+          mailer.close();
+          await mailbox?.close();
           await db.close();
         })();
         return closing;

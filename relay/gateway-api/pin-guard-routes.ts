@@ -140,7 +140,8 @@ export function pinGuardRoutes(deps: PinGuardRouteDependencies) {
         deps.pinGuard.status(challenge.customerId, 'pin'),
         deps.pinGuard.status(challenge.customerId, 'questions'),
       ]);
-      return respond(c, 200, 'PIN guard', { info, status: { pin, questions } });
+      const { maxFailures, ...guard } = info;
+      return respond(c, 200, 'PIN guard', { guard, maxFailures, status: { pin, questions } });
     },
   );
 
