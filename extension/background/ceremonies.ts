@@ -52,6 +52,12 @@ export interface CeremonyStore {
   /** Removes every record of an approval (the approval was settled or rejected). */
   endForApproval(approvalId: string): Promise<CeremonyRecord[]>;
   recover(maxAgeMs: number): Promise<{ resumable: CeremonyRecord[]; stale: CeremonyRecord[] }>;
+  /**
+   * Removes every record and returns them. Called when a worker starts: the runner of any recorded
+   * ceremony lived in the previous worker's memory, so the ceremony is interrupted and its secret
+   * round state must not linger.
+   */
+  endAll(): Promise<CeremonyRecord[]>;
 }
 
 const ID_RE = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -152,6 +158,12 @@ export function createCeremonyStore(deps: { session: StorageArea; clock: Clock }
         for (const r of ended) records.delete(r.ceremonyId);
         if (ended.length > 0) await save(records);
         return ended;
+      }),
+    endAll: () =>
+      serial(async () => {
+        const records = [...(await load()).values()];
+        await deps.session.remove(CEREMONIES_KEY);
+        return records;
       }),
     recover: (maxAgeMs) =>
       serial(async () => {

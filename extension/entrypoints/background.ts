@@ -28,6 +28,12 @@ export default defineBackground(() => {
     gatewayUrl: (approvalId) => `chrome-extension://${browser.runtime.id}/gateway.html#${approvalId}`,
   });
   const ceremonies = createCeremonyStore({ session: browser.storage.session, clock: Date.now });
+  // Ceremony runners live in worker memory: any record found at start belongs to one that died with the
+  // previous worker. It fails cleanly (its secret round state is wiped) instead of hanging.
+  void ceremonies.endAll().then((interrupted) => {
+    for (const record of interrupted)
+      console.warn(`ceremony ${record.ceremonyId} (${record.protocol}) was interrupted`);
+  });
   // A settled approval's ceremonies are over: their round states (secrets included) are wiped.
   queue.onSettled(async (approval) => {
     await ceremonies.endForApproval(approval.id);

@@ -87,4 +87,12 @@ describe('ceremony round state in storage.session', () => {
     const { store } = setup(session);
     expect((await store.recover(Number.MAX_SAFE_INTEGER)).resumable.map((r) => r.ceremonyId)).toEqual(['cer_1']);
   });
+
+  it('endAll() wipes every record at worker start and names the interrupted ceremonies', async () => {
+    const { store, session } = setup();
+    await store.begin(start);
+    await store.begin({ ...start, ceremonyId: 'cer_2' });
+    expect((await store.endAll()).map((r) => r.ceremonyId)).toEqual(['cer_1', 'cer_2']);
+    expect(session.peek(CEREMONIES_KEY)).toBeUndefined();
+  });
 });
