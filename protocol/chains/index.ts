@@ -2,10 +2,12 @@
  * Per-chain encodings (DESIGN.md §3, §6): addresses, unsigned transactions, what the signer signs,
  * signed-transaction assembly, off-chain message digests and Gateway descriptions. Pure: no I/O.
  */
+export * from './addresses.js';
 export * from './amounts.js';
 export * as bitcoin from './bitcoin/index.js';
 export * from './describe.js';
 export * as evm from './evm/index.js';
+export * from './export.js';
 export * from './messages.js';
 export * as near from './near/index.js';
 export * as solana from './solana/index.js';
