@@ -19,6 +19,8 @@ export interface GatewayChallenge {
   status: 'pending' | 'in_progress';
   /** ISO 8601. */
   expiresAt: string;
+  /** The customer the challenge is for (the relay handshake names it). */
+  customerId: string;
   /** The business's name, as the relay knows its organisation. */
   businessName: string;
   hasPin: boolean;
@@ -73,6 +75,9 @@ export function parseChallengeAnswer(body: unknown, challengeId: string): Challe
   const returnUrl = c.returnUrl ?? null;
   if (returnUrl !== null && !isHttpUrl(returnUrl)) return unreadable('the answer has an invalid returnUrl');
   if (typeof c.businessName !== 'string') return unreadable('the answer has no businessName');
+  if (typeof c.customerId !== 'string' || !/^[A-Za-z0-9_.:-]{1,128}$/.test(c.customerId)) {
+    return unreadable('the answer has no valid customerId');
+  }
   for (const flag of ['hasPin', 'hasRecovery', 'locked'] as const) {
     if (typeof c[flag] !== 'boolean') return unreadable(`the answer has no boolean ${flag}`);
   }
@@ -90,6 +95,7 @@ export function parseChallengeAnswer(body: unknown, challengeId: string): Challe
       kind: c.kind,
       status: c.status as 'pending' | 'in_progress',
       expiresAt: c.expiresAt,
+      customerId: c.customerId,
       businessName: c.businessName,
       hasPin: c.hasPin as boolean,
       hasRecovery: c.hasRecovery as boolean,

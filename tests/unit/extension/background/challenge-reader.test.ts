@@ -44,6 +44,10 @@ describe('reading a challenge answer', () => {
       challenge: { returnUrl: null, businessName: 'Acme Shop' },
     });
   });
+  it('refuses a missing customer id', () => {
+    const { customerId: _omitted, ...withoutCustomer } = view;
+    expect(parseChallengeAnswer({ data: withoutCustomer }, ID)).toMatchObject({ state: 'unreachable' });
+  });
   it('refuses a missing customer flag', () => {
     expect(parseChallengeAnswer({ data: { ...view, locked: 'no' } }, ID)).toMatchObject({ state: 'unreachable' });
   });

@@ -158,6 +158,7 @@ describe('background message handling', () => {
         kind: 'initialize',
         status: 'pending',
         expiresAt: '2030-01-01T00:00:00Z',
+        customerId: 'cus_1',
         businessName: 'Acme Shop',
         hasPin: false,
         hasRecovery: false,

@@ -7,6 +7,7 @@ const base: GatewayChallenge = {
   kind: 'transfer',
   status: 'pending',
   expiresAt: '2030-01-01T00:00:00.000Z',
+  customerId: 'cus_1',
   businessName: 'Acme Shop',
   hasPin: true,
   hasRecovery: true,
