@@ -77,8 +77,42 @@ function fail(argument: string, expected: string, got?: string): never {
 /**
  * Checks a stored share completely before any use: encodings, the threshold shape, that every
  * verifying share matches the commitments, and that our signing share matches our verifying share.
+ *
+ * Every point must also be in the prime-order subgroup. On ed25519 that test is a full scalar
+ * multiplication per point, so we first run all checks without it and then prove membership with
+ * one test instead of one per point (see `subgroupImplied`); if that proof does not apply, or any
+ * check fails, the complete per-point validation runs and decides (same result, same error).
  */
 export function assertValidKeyShare(share: FrostKeyShare, argument = 'keyShare'): void {
+  let proven = false;
+  try {
+    proven = checkKeyShare(share, argument, false);
+  } catch {
+    proven = false;
+  }
+  if (!proven) checkKeyShare(share, argument, true);
+}
+
+/**
+ * Why one subgroup test suffices for a 2-of-n package that passed every other check (cofactor h = 8,
+ * torsion components t(·) in the cyclic group E[8]): our verifying share equals s·G, so
+ * t(Y_own) = 0; every Y_i = C_0 + id_i·C_1, so t(Y_peer) − t(Y_own) = (id_peer − id_own)·t(C_1).
+ * If t(Y_peer) = 0 (tested) and id_peer − id_own is odd (invertible mod 8), then t(C_1) = 0, then
+ * t(C_0) = −id_own·t(C_1) = 0, and every other Y_i = C_0 + id_i·C_1 is torsion-free too.
+ */
+function subgroupImplied(share: FrostKeyShare): boolean {
+  if (share.group !== 'ed25519') return true; // cofactor 1: every curve point is in the group.
+  const own = identifierScalar(share.group, share.identifiers[share.role]);
+  const peerRole = share.role === 'client' ? 'server' : 'client';
+  const peer = identifierScalar(share.group, share.identifiers[peerRole]);
+  if (((own - peer) & 1n) === 0n) return false;
+  const peerShare = groupInfo(share.group).fromBytes(fromHex(share.verifyingShares[share.identifiers[peerRole]]));
+  return peerShare.isTorsionFree();
+}
+
+/** The complete check; with `eachInSubgroup` false it skips per-point subgroup tests and returns whether they are implied. */
+function checkKeyShare(share: FrostKeyShare, argument: string, eachInSubgroup: boolean): boolean {
+  const opts = { subgroupCheck: eachInSubgroup };
   if (typeof share !== 'object' || share === null) fail(argument, 'a FrostKeyShare object', typeof share);
   if (!isFrostGroup(share.group)) fail(`${argument}.group`, "'ed25519' or 'secp256k1'", String(share.group));
   if (share.role !== 'client' && share.role !== 'server')
@@ -103,7 +137,7 @@ export function assertValidKeyShare(share: FrostKeyShare, argument = 'keyShare')
   if (!Array.isArray(share.commitments) || share.commitments.length !== signers.min)
     fail(`${argument}.commitments`, `${signers.min} commitments`);
   const commitments = share.commitments.map((c, i) => {
-    const p = isHex(c, info.pointBytes) ? decodePoint(share.group, fromHex(c)) : undefined;
+    const p = isHex(c, info.pointBytes) ? decodePoint(share.group, fromHex(c), opts) : undefined;
     if (!p) fail(`${argument}.commitments[${i}]`, `a valid ${share.group} point`);
     return p;
   });
@@ -117,7 +151,7 @@ export function assertValidKeyShare(share: FrostKeyShare, argument = 'keyShare')
   }
   for (const id of vsKeys) {
     const hex = share.verifyingShares[id] as string;
-    const p = isHex(hex, info.pointBytes) ? decodePoint(share.group, fromHex(hex)) : undefined;
+    const p = isHex(hex, info.pointBytes) ? decodePoint(share.group, fromHex(hex), opts) : undefined;
     if (!p) fail(`${argument}.verifyingShares[${id}]`, `a valid ${share.group} point`);
     const expected = evaluateCommitments(share.group, commitments, identifierScalar(share.group, id));
     if (!p.equals(expected))
@@ -130,6 +164,7 @@ export function assertValidKeyShare(share: FrostKeyShare, argument = 'keyShare')
   const own = share.verifyingShares[ids[share.role]] as string;
   if (!info.base.multiply(secret).equals(info.fromBytes(fromHex(own))))
     fail(`${argument}.signingShare`, `the secret matching the ${share.role}'s verifying share`);
+  return eachInSubgroup || subgroupImplied(share);
 }
 
 export function publicPackage(share: FrostKeyShare | FrostPublicPackage): FrostPublicPackage {

@@ -96,14 +96,22 @@ export function readHex(obj: Record<string, unknown>, key: string, bytes: number
   return readHexValue(obj[key], bytes, key, ctx);
 }
 
-/** Decodes a group element and rejects off-curve, identity and small-order/torsion points (RFC 9591 §3.1). */
-export function decodePoint(group: FrostGroup, bytes: Uint8Array): GroupPoint | undefined {
+/**
+ * Decodes a group element and rejects off-curve, identity and small-order/torsion points (RFC 9591 §3.1).
+ * `subgroupCheck: false` skips only the prime-order-subgroup test (a full scalar multiplication on
+ * ed25519), for callers that establish subgroup membership another way (see assertValidKeyShare).
+ */
+export function decodePoint(
+  group: FrostGroup,
+  bytes: Uint8Array,
+  options: { subgroupCheck: boolean } = { subgroupCheck: true },
+): GroupPoint | undefined {
   const info = groupInfo(group);
   if (bytes.length !== info.pointBytes) return undefined;
   try {
     const p = info.fromBytes(bytes);
     p.assertValidity();
-    if (p.is0() || !p.isTorsionFree()) return undefined;
+    if (p.is0() || (options.subgroupCheck && !p.isTorsionFree())) return undefined;
     // Canonical encoding only: re-encoding must give the same bytes (rejects non-canonical y, x ≥ p).
     if (!equalBytes(p.toBytes(), bytes)) return undefined;
     return p;
