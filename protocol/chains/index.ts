@@ -10,6 +10,7 @@ export * as evm from './evm/index.js';
 export * from './export.js';
 export * from './messages.js';
 export * as near from './near/index.js';
+export * from './raw.js';
 export * as solana from './solana/index.js';
 export * from './types.js';
 export * from './unsigned.js';
