@@ -104,7 +104,12 @@ interface RelayChild {
 
 async function startRelayChild(): Promise<RelayChild> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
-    execArgv: ['--import', 'tsx'],
+    // TANDEM_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the relay child there.
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.TANDEM_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TANDEM_BENCH_CPU_PROF}`] : []),
+    ],
     env: { ...process.env, TANDEM_BENCH_RELAY_CHILD: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -133,8 +138,12 @@ async function startRelayChild(): Promise<RelayChild> {
     wsUrl,
     call,
     async stop() {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       await call({ op: 'stop' }).catch(() => undefined);
-      if (child.exitCode === null) child.kill();
+      // Let the child exit by itself (it may be writing a CPU profile); kill it only if it hangs.
+      const timer = setTimeout(() => child.kill(), 10_000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

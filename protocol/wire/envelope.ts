@@ -82,7 +82,10 @@ export function parseFrame(
       got: 'unparseable text',
     });
   }
-  return parseEnvelope(value, { ...options, maxBytes: options.maxBytes ?? limit });
+  const maxBytes = options.maxBytes ?? limit;
+  // The payload is part of a frame of `size` bytes: when that is within maxBytes, so is the payload,
+  // and re-serialising a large payload only to measure it again is wasted work.
+  return checkEnvelope(value, { ...options, maxBytes }, size > maxBytes);
 }
 
 /**
@@ -92,6 +95,10 @@ export function parseFrame(
  * returned unparsed.
  */
 export function parseEnvelope(value: unknown, options: ParseEnvelopeOptions = {}): Envelope<unknown> {
+  return checkEnvelope(value, options, true);
+}
+
+function checkEnvelope(value: unknown, options: ParseEnvelopeOptions, measurePayload: boolean): Envelope<unknown> {
   const from = options.from ?? 'unknown';
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid('envelope', 'an object', value, from);
@@ -132,7 +139,7 @@ export function parseEnvelope(value: unknown, options: ParseEnvelopeOptions = {}
     throw invalid('payload', 'an object', payload, from);
   }
   const maxBytes = options.maxBytes ?? MAX_FRAME_BYTES;
-  const payloadBytes = utf8Length(JSON.stringify(payload));
+  const payloadBytes = measurePayload ? utf8Length(JSON.stringify(payload)) : 0;
   if (payloadBytes > maxBytes) {
     throw new InvalidMessageError({
       from,

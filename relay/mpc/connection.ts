@@ -41,7 +41,7 @@ import {
   failChallenge,
 } from '../challenges/store.js';
 import type { MasterKeyRing } from '../crypto/master-key.js';
-import type { Database } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
 import {
   type CeremonyDone,
   type CeremonyRegistry,
@@ -175,20 +175,29 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
     shutdown(closeCode, code);
   }
 
-  async function auditEvent(action: string, details: JsonObject, challenge?: Challenge) {
+  /** Writes an audit entry; inside `tx` when given, so it commits with the change it describes. */
+  async function auditEvent(action: string, details: JsonObject, challenge?: Challenge, tx?: Queryable) {
+    if (tx) {
+      await audit(tx, auditEntry(action, details, challenge));
+      return;
+    }
     try {
-      await audit(deps.db, {
-        organisationId: challenge?.organisationId ?? device?.organisationId,
-        customerId: challenge?.customerId ?? device?.customerId,
-        actor: device ? `device:${device.deviceId}` : 'anonymous',
-        action,
-        target: challenge ? `challenge:${challenge.id}` : undefined,
-        details,
-        ip,
-      });
+      await audit(deps.db, auditEntry(action, details, challenge));
     } catch (error) {
       log(`mpc: audit write failed for ${action}: ${(error as Error).message}`);
     }
+  }
+
+  function auditEntry(action: string, details: JsonObject, challenge?: Challenge) {
+    return {
+      organisationId: challenge?.organisationId ?? device?.organisationId,
+      customerId: challenge?.customerId ?? device?.customerId,
+      actor: device ? `device:${device.deviceId}` : 'anonymous',
+      action,
+      target: challenge ? `challenge:${challenge.id}` : undefined,
+      details,
+      ip,
+    };
   }
 
   async function handleFrame(data: string | Uint8Array) {
@@ -359,7 +368,7 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
       protocols: handler.protocols,
     };
     ceremonies.set(ceremonyId, active);
-    await auditEvent('mpc.ceremony.started', { ceremonyId, ceremony: handler.name }, challenge);
+    // The claim above is audited (challenge.claimed, actor = this device) in its own transaction.
     sendControl({
       type: 'session.ready',
       requestId: message.requestId,
@@ -425,6 +434,12 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
       await deps.db.transaction(async (tx) => {
         await done.persist?.(tx);
         await completeChallenge(tx, active.challenge.id, done.result, { actor: `device:${device?.deviceId}`, ip });
+        await auditEvent(
+          'mpc.ceremony.completed',
+          { ceremonyId: active.ceremonyId, ceremony: active.name },
+          active.challenge,
+          tx,
+        );
       });
     } catch (error) {
       log(`mpc: completing ${active.name} failed: ${(error as Error).message}`);
@@ -432,11 +447,6 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
       await abortCeremony(active, 'internal-error', 'the result could not be stored', error, true);
       return;
     }
-    await auditEvent(
-      'mpc.ceremony.completed',
-      { ceremonyId: active.ceremonyId, ceremony: active.name },
-      active.challenge,
-    );
     sendControl({ type: 'session.done', ceremonyId: active.ceremonyId, result: done.result });
   }
 
