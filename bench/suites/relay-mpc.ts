@@ -108,7 +108,9 @@ async function startRelayChild(): Promise<RelayChild> {
     execArgv: [
       '--import',
       'tsx',
-      ...(process.env.TANDEM_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TANDEM_BENCH_CPU_PROF}`] : []),
+      ...(process.env.TANDEM_BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TANDEM_BENCH_CPU_PROF}`]
+        : []),
     ],
     env: { ...process.env, TANDEM_BENCH_RELAY_CHILD: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
