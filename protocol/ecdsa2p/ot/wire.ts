@@ -62,7 +62,10 @@ export function expectLiteral<T extends string | number>(
 
 /** Lower-case hex of exactly `bytes` bytes, decoded. */
 export function expectHex(value: unknown, field: string, origin: Origin, bytes: number): Uint8Array {
-  if (!isHex(value, bytes)) fail(origin, field, `${bytes} bytes of lower-case hex`, describeValue(value));
+  // Length first, so an oversized string is rejected without scanning it.
+  if (typeof value !== 'string' || value.length !== 2 * bytes || !isHex(value, bytes)) {
+    fail(origin, field, `${bytes} bytes of lower-case hex`, describeValue(value));
+  }
   return fromHex(value, field, bytes);
 }
 

@@ -27,7 +27,12 @@ describe('rvole', () => {
       const rng = createSeededRng(`rvole invariant ${direction}`);
       for (let k = 0; k < 20; k++) {
         const sessionId = rng(32);
-        const inputs: [bigint, bigint] = [randomScalarFrom(rng), k === 0 ? 0n : randomScalarFrom(rng)];
+        // Edge inputs first (0, 1, n − 1), then random scalars.
+        const edges: [bigint, bigint][] = [
+          [0n, 1n],
+          [N - 1n, 0n],
+        ];
+        const inputs: [bigint, bigint] = edges[k] ?? [randomScalarFrom(rng), randomScalarFrom(rng)];
         const start = rvoleReceiverStart({ setup: bob.receiver, sessionId, rng });
         const respond = rvoleSenderRespond({
           setup: alice.sender,
