@@ -74,14 +74,3 @@ export function expectScalar(value: unknown, field: string, origin: MessageOrigi
   if (scalar === 0n) fail(origin, field, 'a non-zero scalar', 'zero');
   return scalar;
 }
-
-/** Exactly `expected` (a literal such as a version number or a role). */
-export function expectLiteral<T extends string | number>(
-  value: unknown,
-  field: string,
-  origin: MessageOrigin,
-  expected: T,
-): T {
-  if (value !== expected) fail(origin, field, JSON.stringify(expected), describe(value));
-  return expected;
-}
