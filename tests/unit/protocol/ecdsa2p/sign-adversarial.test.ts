@@ -373,7 +373,7 @@ describe('ecdsa2p signing: each protocol check', () => {
     // KOS selective failure: the flip in column i matters only when Δ_i = 1 (then the check fails);
     // when Δ_i = 0 the run is identical. Each such abort may leak one bit of Δ, hence the burn.
     const outcomes = new Set<string>();
-    for (const column of [0, 1, 2, 3, 4, 5, 6, 7]) {
+    for (let column = 0; column < 16; column++) {
       try {
         const error = attack(honest, 0, receive, (m) => mutateField(m, 'rvole', (v) => flipLeaf(v, `u.${column}`)));
         expect((error as ProtocolAbortError).reason).toBe('ot-consistency');
