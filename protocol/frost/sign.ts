@@ -36,6 +36,7 @@ import {
   type DecodedCommitments,
   decodeOwnPoint,
   encodePoint,
+  type OwnCommitments,
   type SigningContext,
   scalarFromBytes,
   scalarToBytes,
@@ -215,7 +216,7 @@ function decodeStoredCommitments(scheme: FrostScheme, c: SignRound1Payload): Dec
 function sessionContext(
   scheme: FrostScheme,
   pkg: FrostPublicPackage,
-  own: DecodedCommitments,
+  own: DecodedCommitments | OwnCommitments,
   peer: DecodedCommitments,
   message: Uint8Array,
   culprit: PartyRole,
@@ -282,7 +283,13 @@ export function receiveFrostSign(state: FrostSignState, message: unknown): Frost
       hidingPoint: hiding.point,
       bindingPoint: binding.point,
     };
-    const own = decodeStoredCommitments(s.scheme, s.ownCommitments);
+    const own: OwnCommitments = {
+      identifier: fromHex(s.ownCommitments.identifier),
+      hiding: fromHex(s.ownCommitments.hiding),
+      binding: fromHex(s.ownCommitments.binding),
+      hidingNonce,
+      bindingNonce,
+    };
     const context = sessionContext(s.scheme, s.publicPackage, own, peerDecoded, msg, peer);
     // RFC 9591 §5.2 sign().
     const share = signatureShare(context, 0, signingShare, hidingNonce, bindingNonce);
