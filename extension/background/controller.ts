@@ -2,7 +2,7 @@
  * The background's message handling: sender checks, parsing (messages.ts) and one handler per
  * message type. The entrypoint only wires Chrome's listeners to `handle`.
  */
-import { type ApprovalQueue, UnknownApprovalError, userRejected } from './approvals.js';
+import { type Approval, type ApprovalQueue, UnknownApprovalError, userRejected } from './approvals.js';
 import type { ChallengeReader } from './challenge-reader.js';
 import { httpOrigin } from './ids.js';
 import type { LockState } from './lock.js';
@@ -30,6 +30,17 @@ export interface BackgroundControllerDependencies {
   lock: LockState;
   challenges: ChallengeReader;
   accounts: () => Promise<AccountView[]>;
+  /**
+   * Carries out an approved request (PIN guard, unwrap, MPC ceremony…) and returns its public result;
+   * the approval is then settled as approved. Throws NotAvailableError for kinds not built yet, or
+   * another error, which settles nothing (the user may try again or close the window).
+   */
+  approve: (approval: Approval, pin: string) => Promise<Record<string, unknown>>;
+}
+
+/** A flow the Gateway asked for exists as a screen but not yet as a ceremony. */
+export class NotAvailableError extends Error {
+  override readonly name = 'NotAvailableError';
 }
 
 type Handler<T extends MessageType> = (request: RequestOf<T>, sender: MessageSenderInfo) => Promise<ResponseData[T]>;
@@ -73,6 +84,12 @@ export function createBackgroundController(deps: BackgroundControllerDependencie
     'approval.reject': async (request) => {
       await deps.queue.settle(request.approvalId, userRejected());
       return {};
+    },
+    'approval.approve': async (request) => {
+      const pending = await approval(request.approvalId);
+      const result = await deps.approve(pending, request.pin);
+      await deps.queue.settle(pending.id, { status: 'approved', result });
+      return { result };
     },
     'approvals.pending': async () => ({ count: (await deps.queue.list()).length }),
     'gateway.show': async () => ({ shown: await deps.queue.show() }),
@@ -120,6 +137,9 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   if (error instanceof UnknownApprovalError) {
     return { ok: false, error: { code: 'unknown-approval', message: error.message, field: 'approvalId' } };
+  }
+  if (error instanceof NotAvailableError) {
+    return { ok: false, error: { code: 'not-available', message: error.message } };
   }
   if (error instanceof SettingsError) {
     return { ok: false, error: { code: 'invalid-setting', message: error.message, field: error.field } };

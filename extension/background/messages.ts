@@ -24,6 +24,12 @@ export const MESSAGE_SCHEMAS = {
   'approval.reject': z.strictObject({ type: z.literal('approval.reject'), approvalId: uuid }),
   'approvals.pending': z.strictObject({ type: z.literal('approvals.pending') }),
   'gateway.show': z.strictObject({ type: z.literal('gateway.show') }),
+  /** The user approved with their PIN (for `initialize`: the newly chosen PIN, already confirmed). */
+  'approval.approve': z.strictObject({
+    type: z.literal('approval.approve'),
+    approvalId: uuid,
+    pin: z.string().regex(/^[0-9]{6}$/, 'expected 6 digits'),
+  }),
   'challenge.read': z.strictObject({ type: z.literal('challenge.read'), approvalId: uuid }),
   'settings.get': z.strictObject({ type: z.literal('settings.get') }),
   'settings.update': z.strictObject({
@@ -50,6 +56,7 @@ export const MESSAGE_SENDERS: Record<MessageType, SenderContext> = {
   'approval.reject': 'extension-page',
   'approvals.pending': 'extension-page',
   'gateway.show': 'extension-page',
+  'approval.approve': 'extension-page',
   'challenge.read': 'extension-page',
   'settings.get': 'extension-page',
   'settings.update': 'extension-page',
@@ -73,6 +80,7 @@ export interface ResponseData {
   'approval.reject': Record<string, never>;
   'approvals.pending': { count: number };
   'gateway.show': { shown: boolean };
+  'approval.approve': { result: Record<string, unknown> };
   'challenge.read': { challenge: ChallengeReadResult };
   'settings.get': { settings: Settings };
   'settings.update': { settings: Settings };
@@ -90,6 +98,8 @@ export type ErrorCode =
   | 'wrong-context'
   | 'unknown-approval'
   | 'invalid-setting'
+  /** The flow for this kind is not built yet (or cannot run: relay missing a capability). */
+  | 'not-available'
   | 'internal';
 
 export type ErrorResponse = { ok: false; error: { code: ErrorCode; message: string; field?: string } };

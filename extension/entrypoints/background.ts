@@ -9,7 +9,7 @@ import { createApprovalQueue } from '../background/approvals.js';
 import { recordBoot } from '../background/boot-log.js';
 import { createCeremonyStore } from '../background/ceremonies.js';
 import { createHttpChallengeReader } from '../background/challenge-reader.js';
-import { createBackgroundController } from '../background/controller.js';
+import { createBackgroundController, NotAvailableError } from '../background/controller.js';
 import { createDeviceKey, createIndexedDbKeyStore } from '../background/device-key.js';
 import { createChromeBadge, createChromeGatewayWindows } from '../background/gateway-window.js';
 import { createLockState } from '../background/lock.js';
@@ -56,6 +56,13 @@ export default defineBackground(() => {
     challenges: createHttpChallengeReader({ fetch: (...args) => fetch(...args) }),
     // Wallet creation (a later step) adds to this store.
     accounts: createAccountStore({ storage: browser.storage.local }).list,
+    // The PIN guard, the wrapped bundle and the MPC ceremonies plug in here (relay-client.ts,
+    // ceremony-runner.ts, ceremonies.ts and lock.ts are ready for them).
+    approve: async () => {
+      throw new NotAvailableError(
+        'this version of Tandem cannot finish this request yet: its relay ceremonies are still being built',
+      );
+    },
   });
 
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {

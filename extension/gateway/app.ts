@@ -42,8 +42,28 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
     }
   }
 
-  function notAvailable(approvalId: string): void {
-    show(problemScreen('not-available', { close: () => void reject(approvalId) }));
+  /**
+   * Hands the PIN to the background, which runs the flow (PIN guard, unwrap, MPC) and settles the
+   * approval; the window then moves on or closes. A failure leaves the approval pending and says so.
+   */
+  async function carryOut(approvalId: string, pin: string, title: string, steps: readonly string[]): Promise<void> {
+    const { element, progress, showClose } = progressScreen(title, steps, () => void reject(approvalId));
+    show(element);
+    try {
+      await callBackground({ type: 'approval.approve', approvalId, pin });
+      progress.done('Done. Taking you back to the site…');
+    } catch (error) {
+      if (error instanceof BackgroundError && error.code === 'not-available') {
+        progress.fail(
+          'This version of Tandem cannot finish this request yet: its connection to the relay is still being built. Nothing was changed. Close this window.',
+        );
+      } else {
+        progress.fail(
+          `This did not work: ${(error as Error).message}. Close this window and start again from the site.`,
+        );
+      }
+      showClose();
+    }
   }
 
   function onboarding(approvalId: string, challenge: GatewayChallenge, error?: string): void {
@@ -81,15 +101,11 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
             onboarding(approvalId, challenge, 'The two PINs were different. Choose your PIN again.');
             return;
           }
-          const { element, progress, showClose } = progressScreen(
-            'Setting up your wallet',
-            ['Protect your key share with your PIN', 'Set up recovery', 'Create your wallets'],
-            () => void reject(approvalId),
-          );
-          show(element);
-          // The PIN guard (OPRF with the relay), the wrapped bundle and recovery plug in here.
-          progress.fail('This version cannot finish set-up yet: its connection to the relay is still being built.');
-          showClose();
+          void carryOut(approvalId, pin, 'Setting up your wallet', [
+            'Protect your key share with your PIN',
+            'Set up recovery',
+            'Create your wallets',
+          ]);
         },
       });
       show(again.element);
@@ -111,7 +127,11 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
             label: 'PIN',
             cancelLabel: 'Back',
             onCancel: () => approval(approvalId, challenge),
-            onComplete: () => notAvailable(approvalId),
+            onComplete: (pin) =>
+              void carryOut(approvalId, pin, KIND_TITLES[challenge.kind] ?? 'Approving', [
+                'Check your PIN',
+                'Sign together with the relay',
+              ]),
           });
           show(unlock.element);
         },

@@ -7,15 +7,7 @@ import { createPinPad, type PinPad } from '../ui/components/pin-pad.js';
 import { createProgress, type Progress } from '../ui/components/progress.js';
 import { h } from '../ui/dom.js';
 
-export type ProblemKind =
-  | 'unknown'
-  | 'expired'
-  | 'used'
-  | 'unreachable'
-  | 'no-request'
-  | 'locked'
-  | 'unsupported'
-  | 'not-available';
+export type ProblemKind = 'unknown' | 'expired' | 'used' | 'unreachable' | 'no-request' | 'locked' | 'unsupported';
 
 const PROBLEMS: Record<ProblemKind, { title: string; body: string }> = {
   unknown: {
@@ -45,10 +37,6 @@ const PROBLEMS: Record<ProblemKind, { title: string; body: string }> = {
   unsupported: {
     title: 'Tandem needs an update for this request',
     body: 'This version does not know this kind of request. Update the Tandem extension, then start again from the site.',
-  },
-  'not-available': {
-    title: 'This step is not available yet',
-    body: 'This version of Tandem cannot finish this request: its connection to the relay is still being built. Nothing was saved. Close this window.',
   },
 };
 

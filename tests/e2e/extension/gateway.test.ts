@@ -140,6 +140,14 @@ describe('the Gateway window in Chromium', () => {
     await gateway.screenshot({ path: `${SHOTS}/gateway-enter-pin.png` });
     await gateway.click('[data-testid="cancel"]');
     await screen(gateway, 'approval');
+    await gateway.click('[data-testid="approve"]');
+    await typePin(gateway, '402917');
+    await screen(gateway, 'progress');
+    await gateway.waitForSelector('[data-testid="progress-status"].error');
+    expect(await gateway.$eval('[data-testid="progress-status"]', (el) => el.textContent)).toContain(
+      'Nothing was changed',
+    );
+    await gateway.screenshot({ path: `${SHOTS}/gateway-approval-not-available.png` });
   });
 
   it('keeps the queue when the service worker is stopped, and the restarted worker still handles the window', async () => {

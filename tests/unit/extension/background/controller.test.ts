@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApprovalQueue } from '../../../../extension/background/approvals.js';
 import type { ChallengeReader, ChallengeReadResult } from '../../../../extension/background/challenge-reader.js';
-import { createBackgroundController } from '../../../../extension/background/controller.js';
+import { createBackgroundController, NotAvailableError } from '../../../../extension/background/controller.js';
 import { createLockState } from '../../../../extension/background/lock.js';
 import type { MessageSenderInfo } from '../../../../extension/background/messages.js';
 import { createSettingsStore } from '../../../../extension/background/settings.js';
@@ -49,6 +49,10 @@ function setup(readResult: ChallengeReadResult = { state: 'unknown' }) {
     lock,
     challenges,
     accounts: async () => [],
+    approve: async (approval, pin) => {
+      if (pin === '000000') throw new NotAvailableError('not built yet');
+      return { approvedWith: approval.request.challengeId };
+    },
   });
   return { controller, queue, windows, badge, local, reads };
 }
@@ -194,6 +198,46 @@ describe('background message handling', () => {
     expect(await controller.handle({ type: 'approvals.pending' }, PAGE)).toEqual({ ok: true, count: 1 });
     expect(await controller.handle({ type: 'gateway.show' }, PAGE)).toEqual({ ok: true, shown: true });
     expect(windows.open_.size).toBe(1);
+  });
+
+  it('approves by id: runs the flow, settles the approval as approved and closes the window', async () => {
+    const { controller, windows, badge } = setup();
+    const { approvalId } = (await controller.handle(
+      { type: 'gateway.open', challengeId: CHALLENGE },
+      RELAY_TAB,
+    )) as any;
+    const answer = await controller.handle({ type: 'approval.approve', approvalId, pin: '402917' }, PAGE);
+    expect(answer).toEqual({ ok: true, result: { approvedWith: CHALLENGE } });
+    expect(badge.count).toBe(0);
+    expect(windows.open_.size).toBe(0);
+  });
+
+  it('keeps the approval pending when its flow is not available (not-available)', async () => {
+    const { controller, badge } = setup();
+    const { approvalId } = (await controller.handle(
+      { type: 'gateway.open', challengeId: CHALLENGE },
+      RELAY_TAB,
+    )) as any;
+    expect(await errorCode(controller.handle({ type: 'approval.approve', approvalId, pin: '000000' }, PAGE))).toBe(
+      'not-available',
+    );
+    expect(badge.count).toBe(1);
+  });
+
+  it('refuses a PIN that is not 6 digits before any flow runs (invalid-fields)', async () => {
+    const { controller } = setup();
+    const answer = (await controller.handle(
+      { type: 'approval.approve', approvalId: CHALLENGE, pin: '12a456' },
+      PAGE,
+    )) as any;
+    expect(answer.error).toMatchObject({ code: 'invalid-fields', field: 'pin' });
+  });
+
+  it('refuses approval from a content script (wrong-context)', async () => {
+    const { controller } = setup();
+    expect(
+      await errorCode(controller.handle({ type: 'approval.approve', approvalId: CHALLENGE, pin: '402917' }, RELAY_TAB)),
+    ).toBe('wrong-context');
   });
 
   it('updates settings from a page', async () => {
