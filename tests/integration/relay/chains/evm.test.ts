@@ -3,6 +3,9 @@
  * signed by a local key standing in for the MPC signature (the MPC engine is tested elsewhere),
  * broadcast through the adapter and tracked to `confirmed`, with the `transaction.*` webhooks queued.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { createPublicClient, createWalletClient, http, parseEther } from 'viem';
@@ -70,6 +73,20 @@ beforeAll(async () => {
   });
   await funder.sendTransaction({ to: address, value: parseEther('10') });
   process.env.TANDEM_RPC_EVM_LOCAL = anvil.url;
+  // The registry knows the test token, so balances list it and transfers can name it by tokenId.
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-chains-'));
+  process.env.TANDEM_CHAINS_FILE = join(dir, 'chains.json');
+  writeFileSync(
+    process.env.TANDEM_CHAINS_FILE,
+    JSON.stringify({
+      chains: [
+        {
+          id: 'EVM-LOCAL',
+          tokens: [{ id: 'EVM-LOCAL:TT', symbol: 'TT', decimals: 6, address: TOKEN, standard: 'erc20' }],
+        },
+      ],
+    }),
+  );
   process.env.TANDEM_CHAIN_POLL_MS = '100';
   relay = await startTestRelay();
   seeded = await seedWallet(relay, {
@@ -145,6 +162,21 @@ describe('EVM transfers on anvil', () => {
       args: [RECIPIENT],
     });
     expect(balance).toBe(2_500_000n);
+  });
+
+  it('ERC-20 transfer by registry tokenId, and the token shows in the balances', async () => {
+    const prepared = await relay.chains.prepareTransfer({
+      ...seeded,
+      feeLevel: 'medium',
+      payload: { destinationAddress: RECIPIENT, tokenId: 'EVM-LOCAL:TT', amounts: ['0.5'] },
+    });
+    expect(prepared.transaction).toMatchObject({ tokenId: 'EVM-LOCAL:TT', symbol: 'TT', amounts: ['0.5'] });
+    expect(prepared.description).toMatchObject({ kind: 'token-transfer', amount: { formatted: '0.5', symbol: 'TT' } });
+    const done = await relay.chains.finalizeAndBroadcast(prepared.transaction.id, prepared.requests.map(sign));
+    expect((await waitForStatus(relay, done.id, 'confirmed')).status).toBe('confirmed');
+    const r = await relay.call('GET', `/v2/wallets/${seeded.walletId}/balances`);
+    const token = r.json.data.balances.find((b: { tokenId: string | null }) => b.tokenId === 'EVM-LOCAL:TT');
+    expect(token).toMatchObject({ symbol: 'TT', decimals: 6, isNative: false, amount: '47000000', formatted: '47' });
   });
 
   it('a reverting token transfer is refused before signing (422)', async () => {
@@ -238,7 +270,7 @@ describe('EVM transfers on anvil', () => {
   it('lists transactions with filters', async () => {
     const all = await relay.call('GET', `/v2/transactions?walletIds=${seeded.walletId}&status=confirmed&limit=50`);
     expect(all.status).toBe(200);
-    expect(all.json.data.transactions.length).toBe(2);
+    expect(all.json.data.transactions.length).toBe(3);
     expect(all.json.data.transactions.every((t: { status: string }) => t.status === 'confirmed')).toBe(true);
     const byOp = await relay.call('GET', '/v2/transactions?operation=contract-execution');
     expect(byOp.json.data.transactions).toEqual([]);
