@@ -2,8 +2,16 @@ import pg from 'pg';
 import type { Database, Queryable, QueryResult } from './database.js';
 
 /** Connects to a PostgreSQL server; several relay instances may share it. */
-export async function openPostgres(connectionString: string): Promise<Database> {
+export async function openPostgres(
+  connectionString: string,
+  onIdleError: (error: Error) => void = (error) => console.error(`postgres: idle connection failed: ${error.message}`),
+): Promise<Database> {
   const pool = new pg.Pool({ connectionString, max: 10 });
+  // An idle pooled connection can fail (server restart, admin termination); without a listener the
+  // pool's 'error' event would crash the process. The pool drops that client and opens a new one.
+  pool.on('error', (error) => {
+    onIdleError(error);
+  });
   // Fail at start-up, not on the first request, when the server is unreachable.
   const probe = await pool.connect();
   probe.release();
