@@ -3,6 +3,7 @@
  * revoke one (never the last active key, so an organisation cannot lock itself out).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { clearApiKeyCache } from '../audit/auth-failures.js';
 import { audit } from '../audit/log.js';
 import { ApiError, notFound } from '../http/api-error.js';
 import type { AuthEnv } from '../http/auth.js';
@@ -124,6 +125,7 @@ export function apiKeyRoutes(api: ApiContext) {
         }
         return r;
       });
+      if (result.outcome === 'revoked') clearApiKeyCache();
       if (result.outcome === 'unknown') throw notFound(`active API key ${id}`);
       if (result.outcome === 'last') {
         throw new ApiError(409, 'last_api_key', 'refusing to revoke the last active API key; create another one first');

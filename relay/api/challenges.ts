@@ -25,11 +25,12 @@ import {
   parseNamedSignature,
 } from '../challenges/validation.js';
 import { type Customer, getCustomer } from '../customers/store.js';
+import type { Queryable } from '../db/database.js';
 import { ApiError, notFound } from '../http/api-error.js';
 import type { AuthEnv } from '../http/auth.js';
 import { respond } from '../http/envelope.js';
 import { validationHook } from '../http/validation.js';
-import { getWallet, type Wallet } from '../wallets/store.js';
+import type { Wallet } from '../wallets/store.js';
 import {
   ChallengeCreatedSchema,
   ChallengeListQuery,
@@ -200,6 +201,56 @@ function checkWalletPayload(kind: ChallengeKind, family: ChainFamily, wallet: Wa
   }
 }
 
+/** The customer and (when asked) one wallet of the organisation, in one round trip. */
+async function loadCustomerAndWallet(
+  db: Queryable,
+  organisationId: string,
+  customerId: string,
+  walletId: string | undefined,
+): Promise<{ customer: Customer | undefined; wallet: Wallet | undefined }> {
+  const r = await db.query<Record<string, unknown>>(
+    `SELECT c.id, c.name, c.ref_id, c.has_pin, c.has_recovery, c.locked, c.created_at,
+            w.id AS w_id, w.customer_id AS w_customer_id, w.blockchain AS w_blockchain, w.address AS w_address,
+            w.public_key AS w_public_key, w.derivation_path AS w_derivation_path, w.key_family AS w_key_family,
+            w.account_type AS w_account_type, w.name AS w_name, w.ref_id AS w_ref_id,
+            w.created_at AS w_created_at, w.updated_at AS w_updated_at
+       FROM customers c
+       LEFT JOIN wallets w ON w.id = $3::uuid AND w.organisation_id = c.organisation_id
+      WHERE c.organisation_id = $1 AND c.id = $2`,
+    [organisationId, customerId, walletId ?? null],
+  );
+  const row = r.rows[0];
+  if (!row) return { customer: undefined, wallet: undefined };
+  const iso = (v: unknown) => new Date(v as string).toISOString();
+  const customer: Customer = {
+    id: row.id as string,
+    name: row.name as string,
+    refId: row.ref_id as string,
+    hasPin: row.has_pin as boolean,
+    hasRecovery: row.has_recovery as boolean,
+    locked: row.locked as boolean,
+    createdAt: iso(row.created_at),
+  };
+  const wallet: Wallet | undefined =
+    row.w_id === null || row.w_id === undefined
+      ? undefined
+      : {
+          id: row.w_id as string,
+          customerId: row.w_customer_id as string,
+          blockchain: row.w_blockchain as string,
+          address: row.w_address as string,
+          publicKey: row.w_public_key as string,
+          derivationPath: row.w_derivation_path as string,
+          keyFamily: row.w_key_family as Wallet['keyFamily'],
+          accountType: 'eoa',
+          name: row.w_name as string | null,
+          refId: row.w_ref_id as string | null,
+          createdAt: iso(row.w_created_at),
+          updatedAt: iso(row.w_updated_at),
+        };
+  return { customer, wallet };
+}
+
 export function challengeView(challenge: Challenge, base: string) {
   return {
     challengeId: challenge.id,
@@ -345,7 +396,8 @@ export function challengeRoutes(api: ApiContext) {
         idempotencyKey: _key,
         ...fields
       } = c.req.valid('json') as JsonObject & { redirectUrl: string };
-      const customer = await getCustomer(db, organisation.id, customerId);
+      const walletId = typeof fields.walletId === 'string' ? fields.walletId : undefined;
+      const { customer, wallet } = await loadCustomerAndWallet(db, organisation.id, customerId, walletId);
       if (!customer) throw notFound(`customer ${customerId}`);
       checkCustomerState(customer, endpoint.kind);
       const payload: JsonObject = { ...fields };
@@ -357,26 +409,23 @@ export function challengeRoutes(api: ApiContext) {
           ]);
         }
       }
-      if (typeof fields.walletId === 'string') {
-        const wallet = await getWallet(db, organisation.id, fields.walletId);
+      if (walletId !== undefined) {
         if (!wallet || wallet.customerId !== customer.id)
-          throw notFound(`wallet ${fields.walletId} of customer ${customer.id}`);
+          throw notFound(`wallet ${walletId} of customer ${customer.id}`);
         const family = requireFamily(api, wallet, endpoint.kind);
         checkWalletPayload(endpoint.kind, family, wallet, fields);
         payload.blockchain = wallet.blockchain;
         payload.fromAddress = wallet.address;
       }
-      const who = apiActor(c);
-      const challenge = await db.transaction((tx) =>
-        createChallenge(tx, {
-          organisationId: organisation.id,
-          customerId: customer.id,
-          kind: endpoint.kind,
-          payload,
-          returnUrl: redirectUrl,
-          ...who,
-        }),
-      );
+      // createChallenge writes the challenge and its audit entry in one statement (atomic on its own).
+      const challenge = await createChallenge(db, {
+        organisationId: organisation.id,
+        customerId: customer.id,
+        kind: endpoint.kind,
+        payload,
+        returnUrl: redirectUrl,
+        ...apiActor(c),
+      });
       return respond(c, 201, endpoint.message, challengeView(challenge, publicBase(api, c as unknown as Context)));
     });
   }

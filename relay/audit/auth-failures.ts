@@ -2,12 +2,51 @@
  * API-key authentication with failures audited and throttled per client address. A burst of bad keys
  * from one address writes one audit row per minute (with the count), not one per request, so the log
  * cannot be flooded; past `maxFailuresPerMinute` the address gets 429 before any key lookup.
+ *
+ * Valid keys are remembered for `cacheTtlMs` (default 5 s, keyed by the key's SHA-256, never the key),
+ * which saves a database round trip per request. Revoking a key clears this instance's cache at once;
+ * other relay instances may accept a revoked key for up to `cacheTtlMs` (docs/security/relay-api.md).
  */
+
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Queryable } from '../db/database.js';
-import { ApiError } from '../http/api-error.js';
-import { type AuthEnv, apiKeyAuth } from '../http/auth.js';
+import { ApiError, unauthorized } from '../http/api-error.js';
+import type { AuthEnv } from '../http/auth.js';
+import { findOrganisationByApiKey, hashApiKey, type Organisation } from '../organisations/api-keys.js';
 import { audit } from './log.js';
+
+const MAX_KEY_LENGTH = 256;
+const cachedKeys = new Map<string, { organisation: Organisation; expiresMs: number }>();
+
+/** Forgets every cached key (called when a key is revoked). */
+export function clearApiKeyCache(): void {
+  cachedKeys.clear();
+}
+
+/** The same checks as http/auth.ts apiKeyAuth, with the short cache above. */
+function cachedApiKeyAuth(db: Queryable, ttlMs: number, now: () => number): MiddlewareHandler<AuthEnv> {
+  return async (c, next) => {
+    const key = c.req.header('x-api-key') || c.req.header('planbok-x-api-key');
+    if (!key) throw unauthorized('missing API key: send it in the X-API-Key header');
+    if (key.length > MAX_KEY_LENGTH) throw unauthorized('unknown or revoked API key');
+    const digest = bytesToHex(hashApiKey(key));
+    const t = now();
+    let organisation = cachedKeys.get(digest);
+    if (!organisation || organisation.expiresMs <= t) {
+      const found = await findOrganisationByApiKey(db, key);
+      if (!found) {
+        cachedKeys.delete(digest);
+        throw unauthorized('unknown or revoked API key');
+      }
+      if (cachedKeys.size > 10_000) cachedKeys.clear();
+      organisation = { organisation: found, expiresMs: t + ttlMs };
+      if (ttlMs > 0) cachedKeys.set(digest, organisation);
+    }
+    c.set('organisation', organisation.organisation);
+    await next();
+  };
+}
 
 interface Window {
   startedMs: number;
@@ -18,6 +57,8 @@ interface Window {
 
 export interface AuditedAuthOptions {
   maxFailuresPerMinute?: number;
+  /** How long a valid key is remembered; 0 looks every request up. Default 5000. */
+  cacheTtlMs?: number;
   now?: () => number;
 }
 
@@ -28,9 +69,9 @@ export function clientIp(c: Context): string | undefined {
 }
 
 export function auditedApiKeyAuth(db: Queryable, options: AuditedAuthOptions = {}): MiddlewareHandler<AuthEnv> {
-  const inner = apiKeyAuth(db);
   const limit = options.maxFailuresPerMinute ?? 30;
   const now = options.now ?? Date.now;
+  const inner = cachedApiKeyAuth(db, options.cacheTtlMs ?? 5000, now);
   const windows = new Map<string, Window>();
 
   const flush = async (ip: string, w: Window) => {

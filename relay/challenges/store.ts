@@ -117,10 +117,18 @@ export interface CreateChallengeParameters extends ChallengeActor {
 
 export async function createChallenge(tx: Queryable, params: CreateChallengeParameters): Promise<Challenge> {
   const id = randomUUID();
+  // One statement writes the challenge and its audit entry: atomic even outside a transaction, and one
+  // round trip instead of four on the hot path of the API.
   const r = await tx.query<ChallengeRow>(
-    `INSERT INTO challenges (id, organisation_id, customer_id, kind, payload, return_url, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))
-     RETURNING ${COLUMNS}`,
+    `WITH created AS (
+       INSERT INTO challenges (id, organisation_id, customer_id, kind, payload, return_url, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))
+       RETURNING *
+     ), audited AS (
+       INSERT INTO audit_log (organisation_id, customer_id, actor, action, target, details, ip)
+       SELECT organisation_id, customer_id, $8, 'challenge.created', 'challenge:' || id, $9::jsonb, $10 FROM created
+     )
+     SELECT ${COLUMNS} FROM created`,
     [
       id,
       params.organisationId,
@@ -129,17 +137,11 @@ export async function createChallenge(tx: Queryable, params: CreateChallengePara
       JSON.stringify(params.payload),
       params.returnUrl,
       (params.lifetimeMs ?? CHALLENGE_LIFETIME_MS) / 1000,
+      params.actor ?? 'api',
+      JSON.stringify({ kind: params.kind }),
+      params.ip ?? null,
     ],
   );
-  await audit(tx, {
-    organisationId: params.organisationId,
-    customerId: params.customerId,
-    actor: params.actor ?? 'api',
-    action: 'challenge.created',
-    target: `challenge:${id}`,
-    details: { kind: params.kind },
-    ip: params.ip,
-  });
   return toChallenge(r.rows[0] as ChallengeRow);
 }
 
