@@ -23,7 +23,7 @@ import {
   baseOtSenderKeys,
   baseOtSenderStart,
 } from './base-ot.js';
-import { DIGEST_BYTES, LAMBDA_C, ROW_BYTES, SESSION_ID_BYTES, TAG } from './params.js';
+import { DIGEST_BYTES, LAMBDA_C, POINT_BYTES, ROW_BYTES, SESSION_ID_BYTES, TAG } from './params.js';
 import { N, Point, scalarToHex } from './scalar.js';
 import type { OtReceiverSetup, OtSenderSetup, PairingOutput } from './setup.js';
 import { expectArray, expectHex, expectPoint, expectRecord, fail, type Origin } from './wire.js';
@@ -32,6 +32,10 @@ export type { OtReceiverSetup, OtSenderSetup, PairingOutput } from './setup.js';
 
 /** Number of messages each party sends during pairing. */
 export const PAIRING_ROUNDS = 2;
+
+/** Raw bytes of each pairing message (hex length / 2, plus one byte for `round`), per party. */
+export const PAIRING_ROUND1_MESSAGE_BYTES = 1 + SESSION_ID_BYTES + POINT_BYTES * (1 + LAMBDA_C);
+export const PAIRING_ROUND2_MESSAGE_BYTES = 1 + SESSION_ID_BYTES + DIGEST_BYTES;
 
 /** Round 1, each party → peer: z = s·G (base-OT sender) and v_i (base-OT receiver), compressed points. */
 export interface PairingRound1Message {
@@ -172,10 +176,10 @@ export function parsePairingMessage(value: unknown, from: PartyRole): PairingMes
 }
 
 function encodeRound1(message: PairingRound1Message): Uint8Array {
-  const out = new Uint8Array(33 * (1 + LAMBDA_C));
+  const out = new Uint8Array(POINT_BYTES * (1 + LAMBDA_C));
   out.set(fromHex(message.z), 0);
   message.v.forEach((v, i) => {
-    out.set(fromHex(v), 33 * (i + 1));
+    out.set(fromHex(v), POINT_BYTES * (i + 1));
   });
   return out;
 }

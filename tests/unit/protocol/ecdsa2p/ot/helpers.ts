@@ -73,3 +73,12 @@ export function flipHexBit(hex: string, bit: number): string {
 export function hexBit(hex: string, bit: number): number {
   return (Number.parseInt(hex.slice(2 * (bit >>> 3), 2 * (bit >>> 3) + 2), 16) >>> (bit & 7)) & 1;
 }
+
+/** Raw bytes of a JSON message: hex strings count half their length, numbers one byte. */
+export function rawBytes(value: unknown): number {
+  if (typeof value === 'string') return value.length / 2;
+  if (typeof value === 'number') return 1;
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + rawBytes(v), 0);
+  if (value && typeof value === 'object') return Object.values(value).reduce((n: number, v) => n + rawBytes(v), 0);
+  return 0;
+}

@@ -2,11 +2,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../../../../protocol/bytes.js';
 import { getBit } from '../../../../../protocol/ecdsa2p/ot/bit-matrix.js';
 import { extendAsReceiver, extendAsSender, sessionDigest } from '../../../../../protocol/ecdsa2p/ot/extension.js';
-import { PAIRING_ROUNDS } from '../../../../../protocol/ecdsa2p/ot/pairing.js';
+import {
+  PAIRING_ROUND1_MESSAGE_BYTES,
+  PAIRING_ROUND2_MESSAGE_BYTES,
+  PAIRING_ROUNDS,
+} from '../../../../../protocol/ecdsa2p/ot/pairing.js';
 import { COLUMN_BYTES, LAMBDA_C, PAD_ROWS, ROW_BYTES, XI } from '../../../../../protocol/ecdsa2p/ot/params.js';
 import type { OtReceiverSetup, OtSenderSetup } from '../../../../../protocol/ecdsa2p/ot/setup.js';
 import { createSeededRng } from '../../../../../protocol/rng.js';
-import { type PairingRun, runPairing } from './helpers.js';
+import { type PairingRun, rawBytes, runPairing } from './helpers.js';
 
 let run: PairingRun;
 beforeAll(() => {
@@ -40,6 +44,11 @@ describe('pairing', () => {
 
   it('gives the base-OT receiver the seed of its choice bit in the server-as-sender direction', () => {
     checkBaseOt(run.server.sender, run.client.receiver);
+  });
+
+  it('sends exactly the advertised number of raw bytes', () => {
+    expect(rawBytes(run.messages.client[0])).toBe(PAIRING_ROUND1_MESSAGE_BYTES);
+    expect(rawBytes(run.messages.server[1])).toBe(PAIRING_ROUND2_MESSAGE_BYTES);
   });
 
   it('drops secrets from the finished states', () => {

@@ -1,12 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  RVOLE_RECEIVER_MESSAGE_BYTES,
+  RVOLE_SENDER_MESSAGE_BYTES,
   rvoleReceiverFinish,
   rvoleReceiverStart,
   rvoleSenderRespond,
 } from '../../../../../protocol/ecdsa2p/ot/rvole.js';
 import { N } from '../../../../../protocol/ecdsa2p/ot/scalar.js';
 import { createSeededRng } from '../../../../../protocol/rng.js';
-import { type PairingRun, runPairing, viaJson } from './helpers.js';
+import { type PairingRun, rawBytes, runPairing, viaJson } from './helpers.js';
 
 let run: PairingRun;
 beforeAll(() => {
@@ -53,4 +55,20 @@ describe('rvole', () => {
       }
     });
   }
+
+  it('sends exactly the advertised number of raw bytes', () => {
+    const rng = createSeededRng('rvole bytes');
+    const sessionId = rng(32);
+    const start = rvoleReceiverStart({ setup: run.server.receiver, sessionId, rng });
+    const reply = rvoleSenderRespond({
+      setup: run.client.sender,
+      sessionId,
+      inputs: [1n, 2n],
+      message: start.message,
+      rng,
+      peer: 'server',
+    });
+    expect(rawBytes(start.message)).toBe(RVOLE_RECEIVER_MESSAGE_BYTES);
+    expect(rawBytes(reply.message)).toBe(RVOLE_SENDER_MESSAGE_BYTES);
+  });
 });
