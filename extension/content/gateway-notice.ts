@@ -12,7 +12,7 @@ export type GatewayNotice =
 const TEXT: Record<GatewayNotice['state'], { title: string; body: string }> = {
   opened: {
     title: 'Continue in the Tandem window',
-    body: 'Tandem opened a window for this request. Check it, then enter your PIN there. You will come back here when it is done.',
+    body: 'Check the request there and enter your PIN. You will come back here when it is done.',
   },
   refused: {
     title: 'Tandem cannot open this request',
