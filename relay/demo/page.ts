@@ -1,7 +1,12 @@
 /**
- * The demo business console at /demo: what a business's back office would do with the API, in one
- * page. It keeps the API key in this browser's localStorage only (a real business keeps it server-side).
+ * The demo business console at /demo: what a business's back office does with the API, in one page.
+ * It creates customers, starts every kind of challenge for one of them, sends the user to the Gateway,
+ * and shows results when the user comes back. It keeps the API key in this browser's localStorage only
+ * (a real business keeps it on its server).
  */
+import { DEMO_SCRIPT } from './script.js';
+import { DEMO_STYLE } from './style.js';
+
 export function demoPage(): string {
   return `<!doctype html>
 <html lang="en">
@@ -9,39 +14,16 @@ export function demoPage(): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Tandem demo business</title>
-<style>
-  :root { --ink:#14213d; --muted:#5c6784; --line:#dde3ee; --accent:#2952cc; --bad:#b42318; --ok:#1a7f37; }
-  * { box-sizing: border-box; }
-  body { margin:0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color:var(--ink); background:#f5f7fb; }
-  header { background:var(--ink); color:#fff; padding:16px 32px; display:flex; align-items:baseline; gap:16px; }
-  header h1 { font-size:18px; margin:0; }
-  header span { color:#c5cde0; font-size:13px; }
-  main { max-width:960px; margin:24px auto; padding:0 24px; display:grid; gap:20px; }
-  section { background:#fff; border:1px solid var(--line); border-radius:10px; padding:20px 24px; }
-  h2 { font-size:16px; margin:0 0 12px; }
-  label { display:block; font-size:13px; color:var(--muted); margin-bottom:4px; }
-  input { width:100%; padding:8px 10px; border:1px solid var(--line); border-radius:6px; font:inherit; }
-  .row { display:grid; grid-template-columns: 1fr 1fr auto; gap:12px; align-items:end; }
-  button { padding:9px 16px; border:0; border-radius:6px; background:var(--accent); color:#fff; font:inherit; cursor:pointer; }
-  button.secondary { background:#e8edf8; color:var(--ink); }
-  table { width:100%; border-collapse:collapse; font-size:14px; }
-  th, td { text-align:left; padding:8px 6px; border-bottom:1px solid var(--line); }
-  th { color:var(--muted); font-weight:600; font-size:12px; text-transform:uppercase; letter-spacing:.03em; }
-  code { font-size:12px; color:var(--muted); }
-  .status { min-height:20px; font-size:13px; margin-top:10px; }
-  .status.error { color:var(--bad); } .status.ok { color:var(--ok); }
-  .pill { display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; background:#eef1f6; color:var(--muted); }
-  .pill.yes { background:#e3f4e8; color:var(--ok); }
-  .empty { color:var(--muted); font-style:italic; }
-</style>
+<style>${DEMO_STYLE}</style>
 </head>
 <body>
 <header><h1>Tandem demo business</h1><span>A back-office console that drives the relay's REST API</span></header>
 <main>
+  <div id="returnBanner" class="banner" hidden></div>
   <section>
     <h2>API key</h2>
     <label for="apiKey">The demo organisation's key, printed by <code>npm start</code> on first start (or your <code>TANDEM_API_KEY</code>). Kept in this browser only.</label>
-    <div class="row" style="grid-template-columns: 1fr auto;">
+    <div class="row two">
       <input id="apiKey" type="password" autocomplete="off" placeholder="tdm_…">
       <button id="saveKey" class="secondary" type="button">Use key</button>
     </div>
@@ -59,69 +41,52 @@ export function demoPage(): string {
   <section>
     <h2>Customers</h2>
     <table>
-      <thead><tr><th>Name</th><th>Reference</th><th>PIN</th><th>Recovery</th><th>Created</th><th>Id</th></tr></thead>
-      <tbody id="customers"><tr><td colspan="6" class="empty">Enter the API key to see customers.</td></tr></tbody>
+      <thead><tr><th>Name</th><th>Reference</th><th>PIN</th><th>Recovery</th><th>Locked</th><th>Created</th><th></th></tr></thead>
+      <tbody id="customers"><tr><td colspan="7" class="empty">Enter the API key to see customers.</td></tr></tbody>
+    </table>
+  </section>
+  <section id="customerPanel" hidden>
+    <h2>Actions for <span id="panelName"></span> <code id="panelId"></code></h2>
+    <p class="hint">Each action creates a <b>challenge</b>. Open it in the Gateway (the Tandem extension takes over), approve with the PIN, and you come back here.</p>
+    <div class="actions">
+      <button data-action="initialize">Set up PIN &amp; recovery</button>
+      <button data-action="recovery" class="secondary">Change recovery</button>
+      <button data-action="update-pin" class="secondary">Change PIN</button>
+      <button data-action="reset-pin" class="secondary">Reset forgotten PIN</button>
+      <button data-action="export-private-keys" class="secondary">Export private keys</button>
+    </div>
+    <h3>Create wallets</h3>
+    <div class="row two">
+      <div id="chainChoices" class="choices"><span class="empty">Loading chains…</span></div>
+      <button data-action="wallet/create">Create wallets</button>
+    </div>
+    <h3>Wallets</h3>
+    <table>
+      <thead><tr><th>Chain</th><th>Address</th><th>Id</th></tr></thead>
+      <tbody id="wallets"><tr><td colspan="3" class="empty">No wallets yet.</td></tr></tbody>
+    </table>
+    <h3>Send or sign</h3>
+    <div class="row three">
+      <div><label for="walletSelect">From wallet</label><select id="walletSelect"></select></div>
+      <div><label for="destination">To address</label><input id="destination" placeholder="0x… / bc1… / base58 / name.near"></div>
+      <div><label for="amount">Amount</label><input id="amount" placeholder="0.01"></div>
+    </div>
+    <div class="actions">
+      <button data-action="transactions/transfer">Transfer</button>
+    </div>
+    <div class="row two">
+      <div><label for="message">Message to sign</label><input id="message" value="Sign in to the demo business"></div>
+      <button data-action="sign/message" class="secondary">Sign message</button>
+    </div>
+    <div id="actionStatus" class="status"></div>
+    <h3>Challenges <button id="refreshChallenges" class="link" type="button">refresh</button></h3>
+    <table>
+      <thead><tr><th>Kind</th><th>Status</th><th>Expires</th><th>Result</th><th></th></tr></thead>
+      <tbody id="challenges"><tr><td colspan="5" class="empty">No challenges yet.</td></tr></tbody>
     </table>
   </section>
 </main>
-<script>
-  const $ = (id) => document.getElementById(id);
-  const keyInput = $('apiKey');
-  keyInput.value = localStorage.getItem('tandem.demo.apiKey') || '';
-
-  function setStatus(el, text, kind) { el.textContent = text; el.className = 'status ' + (kind || ''); }
-
-  async function api(method, path, body) {
-    const key = keyInput.value.trim();
-    if (!key) throw new Error('Enter the API key first (see the npm start output).');
-    const res = await fetch('/v2' + path, {
-      method,
-      headers: Object.assign({ 'X-API-Key': key }, body ? { 'Content-Type': 'application/json' } : {}),
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const json = await res.json().catch(() => ({ message: 'the relay answered ' + res.status }));
-    if (!res.ok || !json.success) throw new Error(json.message || ('HTTP ' + res.status));
-    return json.data;
-  }
-
-  function cell(text, cls) { const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; return td; }
-  function pill(on) { const td = document.createElement('td'); const s = document.createElement('span'); s.className = 'pill' + (on ? ' yes' : ''); s.textContent = on ? 'yes' : 'no'; td.appendChild(s); return td; }
-
-  async function refresh() {
-    const tbody = $('customers');
-    try {
-      const data = await api('GET', '/customers?limit=50');
-      tbody.replaceChildren();
-      if (data.customers.length === 0) {
-        const tr = document.createElement('tr'); const td = cell('No customers yet: create the first one above.', 'empty'); td.colSpan = 6; tr.appendChild(td); tbody.appendChild(tr);
-      }
-      for (const c of data.customers) {
-        const tr = document.createElement('tr');
-        const id = document.createElement('td'); const code = document.createElement('code'); code.textContent = c.id; id.appendChild(code);
-        tr.append(cell(c.name), cell(c.refId), pill(c.hasPin), pill(c.hasRecovery), cell(new Date(c.createdAt).toLocaleString()), id);
-        tbody.appendChild(tr);
-      }
-      setStatus($('keyStatus'), data.pagination.total + ' customer(s) in this organisation.', 'ok');
-    } catch (e) {
-      setStatus($('keyStatus'), e.message, 'error');
-    }
-  }
-
-  $('saveKey').addEventListener('click', () => { localStorage.setItem('tandem.demo.apiKey', keyInput.value.trim()); refresh(); });
-  $('createForm').addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const status = $('createStatus');
-    try {
-      const c = await api('POST', '/customers', { name: $('name').value, refId: $('refId').value });
-      setStatus(status, 'Created ' + c.name + ' (' + c.id + ').', 'ok');
-      $('name').value = ''; $('refId').value = '';
-      refresh();
-    } catch (e) {
-      setStatus(status, e.message, 'error');
-    }
-  });
-  if (keyInput.value) refresh();
-</script>
+<script>${DEMO_SCRIPT}</script>
 </body>
 </html>`;
 }

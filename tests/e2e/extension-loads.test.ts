@@ -51,9 +51,18 @@ describe('the built extension in Chromium', () => {
     await page.waitForFunction(() => document.getElementById('customers')?.textContent?.includes('Grace Hopper'), {
       timeout: 10_000,
     });
-    await page.screenshot({ path: `${SCREENSHOTS}/demo-customers.png`, fullPage: true });
     const list = await relay.call('GET', '/v2/customers');
     expect(list.json.data.customers.map((c: { refId: string }) => c.refId)).toContain('grace-1');
+    // The new customer is selected: start a PIN setup challenge from the console.
+    await page.waitForSelector('#customerPanel:not([hidden])');
+    await page.click('button[data-action="initialize"]');
+    await page.waitForFunction(() => document.getElementById('challenges')?.textContent?.includes('pending'), {
+      timeout: 10_000,
+    });
+    expect(await page.$eval('#actionStatus a', (a) => (a as HTMLAnchorElement).href)).toMatch(
+      /\/gateway\/[0-9a-f-]{36}$/,
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}/demo-customers.png`, fullPage: true });
     await page.close();
   });
 });
