@@ -433,7 +433,9 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
     try {
       await deps.db.transaction(async (tx) => {
         await done.persist?.(tx);
-        await completeChallenge(tx, active.challenge.id, done.result, { actor: `device:${device?.deviceId}`, ip });
+        if (done.completeChallenge !== false) {
+          await completeChallenge(tx, active.challenge.id, done.result, { actor: `device:${device?.deviceId}`, ip });
+        }
         await auditEvent(
           'mpc.ceremony.completed',
           { ceremonyId: active.ceremonyId, ceremony: active.name },

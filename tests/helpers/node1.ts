@@ -17,19 +17,25 @@ import {
   type DkgState,
   type Ecdsa2pKeyShare,
   type Ecdsa2pSignature,
+  type RefreshState,
   receiveDkg,
+  receiveRefresh,
   receiveSign,
   type SignState,
   startDkg,
+  startRefresh,
   startSignClient,
 } from '../../protocol/ecdsa2p/index.js';
 import {
   birthEd25519Family,
   type Ed25519BirthResult,
   type FrostKeyShare,
+  type FrostRefreshState,
   type FrostSignOutput,
   type FrostSignState,
+  receiveFrostRefresh,
   receiveFrostSign,
+  startFrostRefresh,
   startFrostSign,
 } from '../../protocol/frost/index.js';
 import { createSeededRng, type Rng, secureRng } from '../../protocol/rng.js';
@@ -615,4 +621,89 @@ export async function provisionSolanaWallet(relay: MpcTestRelay, customerId: str
     });
   });
   return { clientShare: client.keyShare, wallet };
+}
+
+/**
+ * Node 1's side of 'share-refresh': refreshes the client shares it holds, by the key ids the relay
+ * announces. Returns the new shares by key id.
+ */
+export async function runShareRefresh(
+  client: Node1Client,
+  challengeId: string,
+  shares: { ecdsa?: Record<string, Ecdsa2pKeyShare>; frost?: Record<string, FrostKeyShare> },
+  rng: Rng = secureRng,
+): Promise<{
+  ecdsa: Record<string, Ecdsa2pKeyShare>;
+  frost: Record<string, FrostKeyShare>;
+  result: Record<string, unknown>;
+}> {
+  const ready = await client.startSession(challengeId, 'share-refresh');
+  const announced = ready.params.refresh as {
+    protocol: string;
+    keyId: string;
+    sessionId: string;
+    ceremonyId?: string;
+  }[];
+  type Sub =
+    | { kind: 'ecdsa'; keyId: string; state: RefreshState }
+    | { kind: 'frost'; keyId: string; state: FrostRefreshState };
+  const subs = new Map<string, Sub>();
+  for (const a of announced) {
+    if (a.protocol === 'ecdsa2p/refresh') {
+      const share = shares.ecdsa?.[a.keyId];
+      if (!share) throw new Error(`no client share for ${a.keyId}`);
+      const step = startRefresh({ share, sessionId: a.sessionId, rng });
+      subs.set(a.sessionId, { kind: 'ecdsa', keyId: a.keyId, state: step.state });
+      for (const m of step.outgoing) client.send(m);
+    } else {
+      const keyShare = shares.frost?.[a.keyId];
+      if (!keyShare) throw new Error(`no client share for ${a.keyId}`);
+      const step = startFrostRefresh({
+        role: 'client',
+        keyShare,
+        keyId: a.keyId,
+        ceremonyId: a.ceremonyId as string,
+        rng,
+      });
+      subs.set(a.sessionId, { kind: 'frost', keyId: a.keyId, state: step.state });
+      for (const m of step.outgoing) client.send(m);
+    }
+  }
+  const out = { ecdsa: {} as Record<string, Ecdsa2pKeyShare>, frost: {} as Record<string, FrostKeyShare> };
+  let remaining = subs.size;
+  while (remaining > 0) {
+    const env = await client.next(
+      (e) =>
+        e.protocol === 'ecdsa2p/refresh' ||
+        e.protocol === 'frost/refresh' ||
+        (e.protocol === CONTROL_PROTOCOL && ['session.abort', 'error'].includes((e.payload as { type: string }).type)),
+      60_000,
+    );
+    if (env.protocol === CONTROL_PROTOCOL) {
+      const m = env.payload as { code: string; reason?: string; message?: string };
+      throw new CeremonyError(m.code, m.reason ?? m.message ?? '');
+    }
+    const sub = subs.get(env.sessionId);
+    if (!sub) throw new Error('refresh message for an unknown session');
+    if (sub.kind === 'ecdsa') {
+      const step = receiveRefresh(sub.state, env, rng);
+      sub.state = step.state;
+      for (const m of step.outgoing) client.send(m);
+      if (step.output) {
+        out.ecdsa[sub.keyId] = step.output;
+        remaining--;
+      }
+    } else {
+      const step = receiveFrostRefresh(sub.state, env);
+      sub.state = step.state;
+      for (const m of step.outgoing) client.send(m);
+      if (step.output) {
+        out.frost[sub.keyId] = step.output.keyShare;
+        remaining--;
+      }
+    }
+  }
+  const done = await client.nextControl(['session.done', 'session.abort', 'error'], 60_000);
+  if (done.type !== 'session.done') throw new CeremonyError(done.code, 'reason' in done ? done.reason : done.message);
+  return { ...out, result: done.result };
 }

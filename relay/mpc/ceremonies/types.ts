@@ -37,6 +37,11 @@ export interface CeremonyDone {
   result: JsonObject;
   /** Writes key material / wallets; runs in the same transaction as the challenge completion. */
   persist?: (tx: Queryable) => Promise<void>;
+  /**
+   * False when another step of the same challenge follows (e.g. re-wrapping the Node 1 bundle after a
+   * refresh): the results are stored and the challenge stays in progress. Defaults to true.
+   */
+  completeChallenge?: boolean;
 }
 
 export interface CeremonyProgress {
