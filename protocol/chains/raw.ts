@@ -14,7 +14,9 @@ import { type RlpItem, rlpDecode } from './evm/rlp.js';
 import { type EvmUnsignedTransaction, validateEvmTransaction } from './evm/transaction.js';
 import {
   type NearAction,
+  type NearDelegateAction,
   type NearUnsignedTransaction,
+  serializeNearDelegateAction,
   serializeNearTransaction,
   validateNearTransaction,
 } from './near/transaction.js';
@@ -359,28 +361,7 @@ export function parseRawNearTransaction(raw: string, account: number): NearUnsig
   if (count === 0 || count > 16)
     throw new InvalidArgumentError('rawTransaction.actions', '1 to 16 actions', String(count));
   const actions: NearAction[] = [];
-  for (let i = 0; i < count; i++) {
-    const tag = r.byte();
-    if (tag === 3) actions.push({ type: 'Transfer', deposit: r.u128le().toString() });
-    else if (tag === 2) {
-      const methodName = borshString(r, `rawTransaction.actions.${i}.methodName`);
-      const argsLength = r.u32le();
-      const args = base64.encode(r.take(argsLength));
-      actions.push({
-        type: 'FunctionCall',
-        methodName,
-        args,
-        gas: r.u64le().toString(),
-        deposit: r.u128le().toString(),
-      });
-    } else {
-      throw new InvalidArgumentError(
-        `rawTransaction.actions.${i}`,
-        'Transfer or FunctionCall (other actions are not signed through the API)',
-        `action tag ${tag}`,
-      );
-    }
-  }
+  for (let i = 0; i < count; i++) actions.push(readNearAction(r, `rawTransaction.actions.${i}`));
   r.end();
   const tx = validateNearTransaction({
     family: 'near',
@@ -396,4 +377,42 @@ export function parseRawNearTransaction(raw: string, account: number): NearUnsig
   if (again.length !== bytes.length || !again.every((b, i) => b === bytes[i]))
     throw new InvalidArgumentError('rawTransaction', 'a canonical borsh encoding');
   return tx;
+}
+
+/** Parses borsh(DelegateAction) (base64, NEP-366) with Transfer/FunctionCall actions; canonical only. */
+export function parseRawNearDelegateAction(raw: string): NearDelegateAction {
+  const bytes = decodeBase64(raw, 'unsignedDelegateAction');
+  const r = new Reader(bytes, 'unsignedDelegateAction');
+  const senderId = borshString(r, 'unsignedDelegateAction.senderId');
+  const receiverId = borshString(r, 'unsignedDelegateAction.receiverId');
+  const count = r.u32le();
+  if (count === 0 || count > 16)
+    throw new InvalidArgumentError('unsignedDelegateAction.actions', '1 to 16 actions', String(count));
+  const actions: NearAction[] = [];
+  for (let i = 0; i < count; i++) actions.push(readNearAction(r, `unsignedDelegateAction.actions.${i}`));
+  const nonce = r.u64le().toString();
+  const maxBlockHeight = r.u64le().toString();
+  if (r.byte() !== 0) throw new InvalidArgumentError('unsignedDelegateAction.publicKey', 'an ed25519 key (type 0)');
+  const publicKey = `ed25519:${base58.encode(r.take(32))}`;
+  r.end();
+  const action: NearDelegateAction = { senderId, receiverId, actions, nonce, maxBlockHeight, publicKey };
+  const again = serializeNearDelegateAction(action);
+  if (again.length !== bytes.length || !again.every((b, i) => b === bytes[i]))
+    throw new InvalidArgumentError('unsignedDelegateAction', 'a canonical borsh encoding');
+  return action;
+}
+
+function readNearAction(r: Reader, field: string): NearAction {
+  const tag = r.byte();
+  if (tag === 3) return { type: 'Transfer', deposit: r.u128le().toString() };
+  if (tag === 2) {
+    const methodName = borshString(r, `${field}.methodName`);
+    const args = base64.encode(r.take(r.u32le()));
+    return { type: 'FunctionCall', methodName, args, gas: r.u64le().toString(), deposit: r.u128le().toString() };
+  }
+  throw new InvalidArgumentError(
+    field,
+    'Transfer or FunctionCall (other actions are not signed through the API)',
+    `action tag ${tag}`,
+  );
 }

@@ -12,11 +12,16 @@ import {
 import { keccak256, serializeTransaction } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { describeTransaction } from '../../../../protocol/chains/describe.js';
-import { buildNearTransfer, serializeNearTransaction } from '../../../../protocol/chains/near/transaction.js';
+import {
+  buildNearTransfer,
+  serializeNearDelegateAction,
+  serializeNearTransaction,
+} from '../../../../protocol/chains/near/transaction.js';
 import {
   assembleRawSolanaTransaction,
   parseEvmTransactionJson,
   parseRawEvmTransaction,
+  parseRawNearDelegateAction,
   parseRawNearTransaction,
   rawSolanaSigningRequest,
   solanaMessageForDisplay,
@@ -186,5 +191,33 @@ describe('raw NEAR transactions', () => {
     expect(() =>
       parseRawNearTransaction(base64.encode(new Uint8Array([...serializeNearTransaction(tx), 0])), 0),
     ).toThrow(/trailing/);
+  });
+});
+
+describe('raw NEAR delegate actions', () => {
+  const pub = ed25519.getPublicKey(new Uint8Array(32).fill(2));
+  const delegate = {
+    senderId: bytesToHex(pub),
+    receiverId: 'app.near',
+    actions: [
+      {
+        type: 'FunctionCall' as const,
+        methodName: 'claim',
+        args: base64.encode(new TextEncoder().encode('{}')),
+        gas: '30000000000000',
+        deposit: '0',
+      },
+    ],
+    nonce: '3',
+    maxBlockHeight: '999',
+    publicKey: `ed25519:${new PublicKey(pub).toBase58()}`,
+  };
+  it('round-trips borsh DelegateAction', () => {
+    expect(parseRawNearDelegateAction(base64.encode(serializeNearDelegateAction(delegate)))).toEqual(delegate);
+  });
+  it('refuses a truncated delegate action', () => {
+    expect(() =>
+      parseRawNearDelegateAction(base64.encode(serializeNearDelegateAction(delegate).subarray(0, 50))),
+    ).toThrow(/more bytes/);
   });
 });
