@@ -329,7 +329,7 @@ export function scalarToBytes(scheme: FrostScheme, scalar: bigint): Uint8Array {
   return suite(scheme).Fn.toBytes(scalar);
 }
 
-/** Decodes one of our own stored commitment encodings (already validated when produced). */
-export function decodeOwnPoint(scheme: FrostScheme, bytes: Uint8Array): AnyPoint {
+/** Decodes a point encoding from our own state (ours as produced, the peer's validated on receipt). */
+export function decodeStoredPoint(scheme: FrostScheme, bytes: Uint8Array): AnyPoint {
   return suite(scheme).decode(bytes);
 }

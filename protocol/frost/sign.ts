@@ -34,7 +34,7 @@ import {
   aggregateSignature,
   commitNonces,
   type DecodedCommitments,
-  decodeOwnPoint,
+  decodeStoredPoint,
   encodePoint,
   type OwnCommitments,
   type SigningContext,
@@ -207,8 +207,8 @@ function decodeStoredCommitments(scheme: FrostScheme, c: SignRound1Payload): Dec
     identifier: fromHex(c.identifier),
     hiding,
     binding,
-    hidingPoint: decodeOwnPoint(scheme, hiding),
-    bindingPoint: decodeOwnPoint(scheme, binding),
+    hidingPoint: decodeStoredPoint(scheme, hiding),
+    bindingPoint: decodeStoredPoint(scheme, binding),
   };
 }
 
