@@ -83,6 +83,7 @@ export async function startRelay(
       origin: config.publicUrl,
       limits: config.mpcLimits,
       log,
+      pinGuard,
     });
     const tracker = startTransactionTracker({
       db,

@@ -42,6 +42,7 @@ import {
 } from '../challenges/store.js';
 import type { MasterKeyRing } from '../crypto/master-key.js';
 import type { Database, Queryable } from '../db/database.js';
+import type { PinGuard } from '../pin-guard/types.js';
 import {
   type CeremonyDone,
   type CeremonyRegistry,
@@ -83,6 +84,8 @@ export interface MpcDependencies {
   rng?: Rng | undefined;
   now?: (() => number) | undefined;
   log?: ((line: string) => void) | undefined;
+  /** The PIN guard (export releases server shares only after a PIN proof). */
+  pinGuard?: PinGuard | undefined;
 }
 
 /** What the transport gives the connection. */
@@ -350,6 +353,7 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
         challenge,
         params: message.params,
         ceremonyId,
+        pinGuard: deps.pinGuard,
         audit: (action, details) => auditEvent(action, { ceremonyId, ...details }, challenge),
       });
     } catch (error) {

@@ -35,6 +35,8 @@ export type CeremonyRefusalCode =
   | 'digest-mismatch'
   | 'bad-params'
   | 'no-key'
+  | 'pin-refused'
+  | 'pin-locked'
   | 'too-many-sessions'
   | 'session-busy'
   | 'invalid-message'

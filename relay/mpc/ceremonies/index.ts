@@ -1,5 +1,6 @@
 /** The ceremonies Node 2 runs, by name (see types.ts for the handler shape). */
 import { ecdsaSignHandler } from './ecdsa-sign.js';
+import { exportKeysHandler } from './export-keys.js';
 import { frostSignHandler } from './frost-sign.js';
 import { shareRefreshHandler } from './share-refresh.js';
 import { type CeremonyRegistry, createCeremonyRegistry } from './types.js';
@@ -7,6 +8,7 @@ import { walletCreateHandler } from './wallet-create.js';
 
 export const DEFAULT_CEREMONIES: CeremonyRegistry = createCeremonyRegistry([
   ecdsaSignHandler,
+  exportKeysHandler,
   frostSignHandler,
   shareRefreshHandler,
   walletCreateHandler,

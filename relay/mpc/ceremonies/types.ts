@@ -14,6 +14,7 @@ import type { Envelope } from '../../../protocol/session.js';
 import type { Challenge, ChallengeKind } from '../../challenges/store.js';
 import type { MasterKeyRing } from '../../crypto/master-key.js';
 import type { Database, Queryable } from '../../db/database.js';
+import type { PinGuard } from '../../pin-guard/types.js';
 import type { AuthenticatedDevice } from '../handshake.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -28,6 +29,8 @@ export interface CeremonyContext {
   /** The client's `session.start` params (unvalidated JSON object: the handler validates). */
   params: JsonObject;
   ceremonyId: string;
+  /** The PIN guard, for ceremonies released only after a PIN proof (export). */
+  pinGuard?: PinGuard | undefined;
   /** Writes an audit entry attributed to this device and challenge (no secrets in `details`). */
   audit(action: string, details?: JsonObject): Promise<void>;
 }
