@@ -10,6 +10,7 @@ import {
   startFrostSign,
 } from '../../../../protocol/frost/sign.js';
 import { groupInfo } from '../../../../protocol/frost/suites.js';
+import { applyAdditiveTweak } from '../../../../protocol/frost/tweak.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
 import type { Envelope } from '../../../../protocol/session.js';
 import { expectAbort, expectInvalidArgument, expectInvalidMessage, expectStateError } from './assert.js';
@@ -257,6 +258,44 @@ describe('FROST signing: round 2 (signature shares) rejections name the server, 
     const other = runSignRound2('sign-other');
     expectInvalidMessage(() => receiveFrostSign(json(c1.state), other), 'sessionId', 'server');
   });
+});
+
+describe('FROST signing bip340: failures are attributed under both parities of the group key', () => {
+  const sighash = createSeededRng('bip340-attribution')(32);
+  // Public additive tweaks move the group key; keep the first with even and the first with odd y.
+  const byParity = new Map<string, { client: typeof k1.client; server: typeof k1.server }>();
+  for (let t = 1n; byParity.size < 2; t++) {
+    const client = applyAdditiveTweak(k1.client, t);
+    const prefix = (client.commitments[0] as string).slice(0, 2);
+    if (!byParity.has(prefix)) byParity.set(prefix, { client, server: applyAdditiveTweak(k1.server, t) });
+  }
+  it.each([['02'], ['03']])(
+    'group key prefix %s: a wrong share is invalid-signature-share, naming the server',
+    (prefix) => {
+      const keys = byParity.get(prefix);
+      if (!keys) throw new Error('test setup');
+      const { c0, s0 } = startBoth({ scheme: 'bip340', ...keys, message: sighash, derivationPath: '' });
+      const c1 = receiveFrostSign(json(c0.state), json(s0.outgoing[0]));
+      const s1 = receiveFrostSign(json(s0.state), json(c0.outgoing[0]));
+      const honest = json(s1.outgoing[0]) as Envelope<SignRound2Payload>;
+      const F = groupInfo('secp256k1').Fn;
+      const wrong = toHex(F.toBytes(F.add(F.fromBytes(fromHex(honest.payload.signatureShare)), 1n)));
+      expectAbort(
+        () => receiveFrostSign(json(c1.state), { ...honest, payload: { ...honest.payload, signatureShare: wrong } }),
+        'invalid-signature-share',
+        'server',
+      );
+      // The honest share still completes the same session state (it was never consumed above).
+      const done = receiveFrostSign(json(c1.state), honest);
+      expect(
+        schnorr.verify(
+          fromHex(done.output?.signature as string),
+          sighash,
+          fromHex(keys.client.commitments[0] as string).subarray(1),
+        ),
+      ).toBe(true);
+    },
+  );
 });
 
 function runSignRound2(ceremonyId: string) {
