@@ -18,8 +18,10 @@
  *             verifying shares too); if the group commitment R has odd y every signer negates its
  *             nonces (and a verifier negates the commitment share). The signature is x(R)‖z.
  *
- * Constant time: only secrets (signing share, nonces) go through `multiply`; `multiplyUnsafe` and
- * the interleaved MSM see public points and public scalars only. Nothing secret is precomputed.
+ * Constant time: secrets (the nonces in commit, our d + ρ·e in the group commitment) go only through
+ * noble's constant-time `multiply`; `multiplyUnsafe` and the MSM (only in the §5.4 check) see public
+ * points and public scalars only. Nothing secret is precomputed. Scalar arithmetic on secrets is
+ * bigint arithmetic, as inside noble's own FROST.
  */
 import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
