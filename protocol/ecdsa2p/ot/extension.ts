@@ -65,9 +65,9 @@ export function expandColumns(seeds: readonly Uint8Array[], digest: Uint8Array):
 }
 
 /**
- * Fiat–Shamir challenges χ_0..χ_{ℓ'-1} (DKLs23 §5.1): the first ξ expand uDigest = H(digest, u)
- * (see `hashColumns`) with ChaCha20,
- * so Bob commits to u before learning them; the pad rows get the fixed monomials X^0..X^{λ_c−1}.
+ * Fiat–Shamir challenges χ_0..χ_{ℓ'-1} (DKLs23 §5.1): the first ξ are the ChaCha20 keystream under
+ * uDigest = H(digest, u) (`hashColumns`), so Bob commits to u before learning them; the pad rows
+ * get the fixed monomials X^0..X^{λ_c−1}, which makes x̃ a one-time-padded field element.
  */
 export function deriveChallenges(uDigest: Uint8Array): Uint32Array {
   const stream = chacha20(uDigest, new Uint8Array(12), new Uint8Array(XI * 16));
