@@ -10,7 +10,7 @@ import { type ChainFamily, WALLET_OPERATION_FAMILIES } from '../challenges/chain
 import type { ChallengeKind } from '../challenges/kinds.js';
 import {
   type Challenge,
-  createChallenge,
+  createChallengeForCustomer,
   getCustomerChallenge,
   type JsonObject,
   listCustomerChallenges,
@@ -30,7 +30,7 @@ import { ApiError, notFound } from '../http/api-error.js';
 import type { AuthEnv } from '../http/auth.js';
 import { respond } from '../http/envelope.js';
 import { validationHook } from '../http/validation.js';
-import type { Wallet } from '../wallets/store.js';
+import { getWallet, type Wallet } from '../wallets/store.js';
 import {
   ChallengeCreatedSchema,
   ChallengeListQuery,
@@ -201,54 +201,24 @@ function checkWalletPayload(kind: ChallengeKind, family: ChainFamily, wallet: Wa
   }
 }
 
-/** The customer and (when asked) one wallet of the organisation, in one round trip. */
-async function loadCustomerAndWallet(
-  db: Queryable,
-  organisationId: string,
-  customerId: string,
-  walletId: string | undefined,
-): Promise<{ customer: Customer | undefined; wallet: Wallet | undefined }> {
-  const r = await db.query<Record<string, unknown>>(
-    `SELECT c.id, c.name, c.ref_id, c.has_pin, c.has_recovery, c.locked, c.created_at,
-            w.id AS w_id, w.customer_id AS w_customer_id, w.blockchain AS w_blockchain, w.address AS w_address,
-            w.public_key AS w_public_key, w.derivation_path AS w_derivation_path, w.key_family AS w_key_family,
-            w.account_type AS w_account_type, w.name AS w_name, w.ref_id AS w_ref_id,
-            w.created_at AS w_created_at, w.updated_at AS w_updated_at
-       FROM customers c
-       LEFT JOIN wallets w ON w.id = $3::uuid AND w.organisation_id = c.organisation_id
-      WHERE c.organisation_id = $1 AND c.id = $2`,
-    [organisationId, customerId, walletId ?? null],
-  );
-  const row = r.rows[0];
-  if (!row) return { customer: undefined, wallet: undefined };
-  const iso = (v: unknown) => new Date(v as string).toISOString();
-  const customer: Customer = {
-    id: row.id as string,
-    name: row.name as string,
-    refId: row.ref_id as string,
-    hasPin: row.has_pin as boolean,
-    hasRecovery: row.has_recovery as boolean,
-    locked: row.locked as boolean,
-    createdAt: iso(row.created_at),
-  };
-  const wallet: Wallet | undefined =
-    row.w_id === null || row.w_id === undefined
-      ? undefined
-      : {
-          id: row.w_id as string,
-          customerId: row.w_customer_id as string,
-          blockchain: row.w_blockchain as string,
-          address: row.w_address as string,
-          publicKey: row.w_public_key as string,
-          derivationPath: row.w_derivation_path as string,
-          keyFamily: row.w_key_family as Wallet['keyFamily'],
-          accountType: 'eoa',
-          name: row.w_name as string | null,
-          refId: row.w_ref_id as string | null,
-          createdAt: iso(row.w_created_at),
-          updatedAt: iso(row.w_updated_at),
-        };
-  return { customer, wallet };
+/**
+ * Wallets by id, remembered after the first read: the fields a challenge needs (customer, chain,
+ * address, key family) never change once a wallet exists, so they need no database round trip.
+ */
+class WalletCache {
+  private readonly entries = new Map<string, Wallet & { organisationId: string }>();
+
+  async get(db: Queryable, organisationId: string, id: string): Promise<Wallet | undefined> {
+    let entry = this.entries.get(id);
+    if (!entry) {
+      const wallet = await getWallet(db, organisationId, id);
+      if (!wallet) return undefined;
+      if (this.entries.size >= 10_000) this.entries.clear();
+      entry = { ...wallet, organisationId };
+      this.entries.set(id, entry);
+    }
+    return entry.organisationId === organisationId ? entry : undefined;
+  }
 }
 
 export function challengeView(challenge: Challenge, base: string) {
@@ -375,6 +345,7 @@ const ENDPOINTS: ChallengeEndpoint[] = [
 export function challengeRoutes(api: ApiContext) {
   const app = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
   const { db } = api;
+  const wallets = new WalletCache();
 
   for (const endpoint of ENDPOINTS) {
     const route = createRoute({
@@ -397,9 +368,6 @@ export function challengeRoutes(api: ApiContext) {
         ...fields
       } = c.req.valid('json') as JsonObject & { redirectUrl: string };
       const walletId = typeof fields.walletId === 'string' ? fields.walletId : undefined;
-      const { customer, wallet } = await loadCustomerAndWallet(db, organisation.id, customerId, walletId);
-      if (!customer) throw notFound(`customer ${customerId}`);
-      checkCustomerState(customer, endpoint.kind);
       const payload: JsonObject = { ...fields };
       if (endpoint.kind === 'wallet-create') {
         const unknown = (fields.blockchains as string[]).filter((chain) => !api.chainFamily(chain));
@@ -410,22 +378,35 @@ export function challengeRoutes(api: ApiContext) {
         }
       }
       if (walletId !== undefined) {
-        if (!wallet || wallet.customerId !== customer.id)
-          throw notFound(`wallet ${walletId} of customer ${customer.id}`);
+        const wallet = await wallets.get(db, organisation.id, walletId);
+        if (!wallet || wallet.customerId !== customerId) throw notFound(`wallet ${walletId} of customer ${customerId}`);
         const family = requireFamily(api, wallet, endpoint.kind);
         checkWalletPayload(endpoint.kind, family, wallet, fields);
         payload.blockchain = wallet.blockchain;
         payload.fromAddress = wallet.address;
       }
-      // createChallenge writes the challenge and its audit entry in one statement (atomic on its own).
-      const challenge = await createChallenge(db, {
+      // One statement checks the customer's state, writes the challenge and its audit entry.
+      const rule = PRECONDITIONS[endpoint.kind];
+      const challenge = await createChallengeForCustomer(db, {
         organisationId: organisation.id,
-        customerId: customer.id,
+        customerId,
         kind: endpoint.kind,
         payload,
         returnUrl: redirectUrl,
         ...apiActor(c),
+        require: {
+          hasPin: rule.pin === 'required',
+          hasRecovery: rule.recovery ? true : null,
+          allowLocked: rule.whileLocked === true,
+        },
       });
+      if (!challenge) {
+        // Explain the refusal (the slow path only): unknown customer, or which flag is wrong.
+        const customer = await getCustomer(db, organisation.id, customerId);
+        if (!customer) throw notFound(`customer ${customerId}`);
+        checkCustomerState(customer, endpoint.kind);
+        throw new ApiError(409, 'customer_changed', `customer ${customerId} changed while the request ran; retry`);
+      }
       return respond(c, 201, endpoint.message, challengeView(challenge, publicBase(api, c as unknown as Context)));
     });
   }

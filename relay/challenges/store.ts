@@ -145,6 +145,75 @@ export async function createChallenge(tx: Queryable, params: CreateChallengePara
   return toChallenge(r.rows[0] as ChallengeRow);
 }
 
+/** What the customer's flags must be for a challenge kind (null: either). */
+export interface CustomerRequirement {
+  hasPin: boolean | null;
+  hasRecovery: boolean | null;
+  allowLocked: boolean;
+}
+
+/**
+ * Creates the challenge only if the customer exists in the organisation and its flags meet
+ * `require`, checked in the same statement as the insert (no window between check and write).
+ * Returns undefined when the customer is missing or does not qualify; the caller explains why.
+ * The returned challenge carries the given payload (it is not read back).
+ */
+export async function createChallengeForCustomer(
+  db: Queryable,
+  params: CreateChallengeParameters & { require: CustomerRequirement },
+): Promise<Challenge | undefined> {
+  const id = randomUUID();
+  const r = await db.query<{ created_at: Date | string; expires_at: Date | string }>(
+    `WITH customer AS (
+       SELECT id, organisation_id FROM customers
+        WHERE id = $3 AND organisation_id = $2
+          AND ($11::boolean IS NULL OR has_pin = $11) AND ($12::boolean IS NULL OR has_recovery = $12)
+          AND ($13 OR NOT locked)
+     ), created AS (
+       INSERT INTO challenges (id, organisation_id, customer_id, kind, payload, return_url, expires_at)
+       SELECT $1, organisation_id, id, $4, $5, $6, now() + make_interval(secs => $7) FROM customer
+       RETURNING id, organisation_id, customer_id, created_at, expires_at
+     ), audited AS (
+       INSERT INTO audit_log (organisation_id, customer_id, actor, action, target, details, ip)
+       SELECT organisation_id, customer_id, $8, 'challenge.created', 'challenge:' || id, $9::jsonb, $10 FROM created
+     )
+     SELECT created_at, expires_at FROM created`,
+    [
+      id,
+      params.organisationId,
+      params.customerId,
+      params.kind,
+      JSON.stringify(params.payload),
+      params.returnUrl,
+      (params.lifetimeMs ?? CHALLENGE_LIFETIME_MS) / 1000,
+      params.actor ?? 'api',
+      JSON.stringify({ kind: params.kind }),
+      params.ip ?? null,
+      params.require.hasPin,
+      params.require.hasRecovery,
+      params.require.allowLocked,
+    ],
+  );
+  const row = r.rows[0];
+  if (!row) return undefined;
+  return {
+    id,
+    organisationId: params.organisationId,
+    customerId: params.customerId,
+    kind: params.kind,
+    status: 'pending',
+    payload: params.payload,
+    returnUrl: params.returnUrl,
+    result: null,
+    failureReason: null,
+    createdAt: new Date(row.created_at).toISOString(),
+    expiresAt: new Date(row.expires_at).toISOString(),
+    claimedAt: null,
+    completedAt: null,
+    prunedAt: null,
+  };
+}
+
 /** Any challenge by id (for Node 2 and the /gateway page); undefined when unknown. */
 export async function getChallenge(db: Queryable, id: string): Promise<Challenge | undefined> {
   const r = await db.query<ChallengeRow>(`SELECT ${COLUMNS} FROM challenges WHERE id = $1`, [id]);
