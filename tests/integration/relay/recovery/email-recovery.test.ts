@@ -221,6 +221,6 @@ describe('email recovery', () => {
   it('keeps the key part sealed at rest', async () => {
     const rows = await db.query<{ key_part_sealed: Uint8Array }>('SELECT key_part_sealed FROM email_recovery LIMIT 1');
     const sealed = rows.rows[0]?.key_part_sealed;
-    expect(sealed && sealed.length).toBeGreaterThan(32);
+    expect(sealed?.length).toBeGreaterThan(32);
   });
 });
