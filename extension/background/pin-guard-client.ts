@@ -1,0 +1,187 @@
+/**
+ * Node 1's side of the PIN guard (protocol/pin/guarded.ts) over the relay's Gateway API
+ * (`/v2/gateway/challenges/:challengeId/pin-guard/...` and `/copies/:method`; the challenge id is the
+ * capability). Enrol a PIN, unlock with it, and store or fetch the wrapped copies of the Node 1
+ * bundle. Argon2id runs while the guard round trip is in flight.
+ *
+ * Failures become a PinGuardError whose `code` the Gateway maps to what the user should do next:
+ * `wrong-pin` (with the attempts left), `locked` (recover), `stale-copy` (restore from the relay),
+ * `retry` (the attempt expired), `not-enrolled`, `refused`, `unreachable`.
+ */
+import type { Argon2Bounds } from '../../protocol/pin/argon2.js';
+import {
+  type GuardedKeyOutput,
+  pinSecret,
+  receiveGuardEvaluation,
+  startGuardedEnrolment,
+  startGuardedUnlock,
+  stretchGuardedSecret,
+} from '../../protocol/pin/guarded.js';
+import { parseGuardPublicKey } from '../../protocol/pin/oprf.js';
+import { parseWrappedSecret, type WrapMethod, type WrappedSecret } from '../../protocol/pin/wrap.js';
+import type { Rng } from '../../protocol/rng.js';
+
+export type PinGuardFailure =
+  | 'wrong-pin'
+  | 'locked'
+  | 'not-enrolled'
+  | 'stale-copy'
+  | 'retry'
+  | 'refused'
+  | 'unreachable';
+
+export class PinGuardError extends Error {
+  override readonly name = 'PinGuardError';
+  readonly code: PinGuardFailure;
+  /** For `wrong-pin`: how many tries are left before the wallet locks. */
+  readonly attemptsLeft: number | undefined;
+  constructor(code: PinGuardFailure, message: string, attemptsLeft?: number) {
+    super(message);
+    this.code = code;
+    this.attemptsLeft = attemptsLeft;
+  }
+}
+
+export interface PinGuardClient {
+  /** First PIN (initialize) or a new PIN once the relay opened re-enrolment; returns the root key K and its KDF header. */
+  enrolPin(challengeId: string, customerId: string, pin: string): Promise<GuardedKeyOutput>;
+  /** K for the PIN copy `wrapped`; throws PinGuardError (`wrong-pin`, `locked`…). */
+  unlockPin(challengeId: string, customerId: string, pin: string, wrapped: WrappedSecret): Promise<GuardedKeyOutput>;
+  storeCopy(challengeId: string, wrapped: WrappedSecret): Promise<void>;
+  fetchCopy(challengeId: string, method: WrapMethod): Promise<WrappedSecret>;
+}
+
+export interface PinGuardClientDependencies {
+  relayOrigin: string;
+  fetch: typeof fetch;
+  rng: Rng;
+  /** Tests only (cheaper Argon2id); production uses protocol/pin's bounds. */
+  argon2Bounds?: Argon2Bounds;
+}
+
+interface Answer {
+  status: number;
+  body: { data?: Record<string, unknown>; message?: string; error?: { code?: string } };
+}
+
+function failureOf(answer: Answer): PinGuardError {
+  const code = answer.body.error?.code ?? '';
+  const message = answer.body.message ?? `the relay answered HTTP ${answer.status}`;
+  if (answer.status === 423) return new PinGuardError('locked', message);
+  if (code === 'wrong_pin') {
+    const left = /(\d+) attempt/.exec(message);
+    return new PinGuardError('wrong-pin', message, left ? Number(left[1]) : undefined);
+  }
+  if (code === 'not_enrolled') return new PinGuardError('not-enrolled', message);
+  if (code === 'stale_epoch') return new PinGuardError('stale-copy', message);
+  if (code === 'invalid_nonce') return new PinGuardError('retry', message);
+  return new PinGuardError('refused', message);
+}
+
+export function createPinGuardClient(deps: PinGuardClientDependencies): PinGuardClient {
+  async function call(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Answer> {
+    let response: Response;
+    try {
+      response = await deps.fetch(`${deps.relayOrigin}/v2/gateway/challenges/${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'omit',
+        redirect: 'error',
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (error) {
+      throw new PinGuardError(
+        'unreachable',
+        `the relay at ${deps.relayOrigin} did not answer (${(error as Error).name})`,
+      );
+    }
+    let parsed: Answer['body'];
+    try {
+      parsed = (await response.json()) as Answer['body'];
+    } catch {
+      throw new PinGuardError('refused', `the relay answered HTTP ${response.status} without JSON`);
+    }
+    const answer = { status: response.status, body: parsed ?? {} };
+    if (response.status !== 200) throw failureOf(answer);
+    return answer;
+  }
+
+  const bounds = deps.argon2Bounds ? { argon2Bounds: deps.argon2Bounds } : {};
+
+  return {
+    async enrolPin(challengeId, customerId, pin) {
+      const info = await call('GET', `${challengeId}/pin-guard`);
+      const guard = parseGuardPublicKey(info.body.data?.guard);
+      const start = startGuardedEnrolment({
+        customerId,
+        purpose: 'pin',
+        secret: pinSecret(pin, { enrolling: true }),
+        guard,
+        rng: deps.rng,
+        ...bounds,
+      });
+      const stretching = stretchGuardedSecret(start.state, deps.argon2Bounds);
+      const evaluated = await call('POST', `${challengeId}/pin-guard/pin/enrol`, {
+        blinded: start.outgoing[0]?.blinded,
+      }).catch(async (error) => {
+        await stretching.catch(() => undefined);
+        throw error;
+      });
+      const done = await receiveGuardEvaluation(start.state, evaluated.body.data?.evaluation, {
+        stretched: await stretching,
+        ...bounds,
+      });
+      const complete = done.outgoing[0] as { nonce: string; verifier: string; proof: string };
+      await call('POST', `${challengeId}/pin-guard/pin/enrol/complete`, {
+        nonce: complete.nonce,
+        verifier: complete.verifier,
+        proof: complete.proof,
+      });
+      if (!done.output) throw new PinGuardError('refused', 'the enrolment produced no key');
+      return done.output;
+    },
+
+    async unlockPin(challengeId, customerId, pin, wrapped) {
+      if (wrapped.kdf.kind !== 'argon2id+poprf' || wrapped.method !== 'pin') {
+        throw new PinGuardError('refused', 'this wrapped copy is not a PIN copy');
+      }
+      const start = startGuardedUnlock({
+        customerId,
+        purpose: 'pin',
+        secret: pinSecret(pin, { enrolling: false }),
+        kdf: wrapped.kdf,
+        rng: deps.rng,
+        ...bounds,
+      });
+      const stretching = stretchGuardedSecret(start.state, deps.argon2Bounds);
+      const request = start.outgoing[0];
+      const evaluated = await call('POST', `${challengeId}/pin-guard/pin/evaluate`, {
+        epoch: request?.epoch,
+        blinded: request?.blinded,
+      }).catch(async (error) => {
+        await stretching.catch(() => undefined);
+        throw error;
+      });
+      const done = await receiveGuardEvaluation(start.state, evaluated.body.data?.evaluation, {
+        stretched: await stretching,
+        ...bounds,
+      });
+      // Always prove: the guard counts the attempt as wrong unless the proof matches, and resets the
+      // counter only for the right PIN (protocol/pin/guarded.ts).
+      const proof = done.outgoing[0] as { nonce: string; proof: string };
+      await call('POST', `${challengeId}/pin-guard/pin/verify`, { nonce: proof.nonce, proof: proof.proof });
+      if (!done.output) throw new PinGuardError('refused', 'the unlock produced no key');
+      return done.output;
+    },
+
+    async storeCopy(challengeId, wrapped) {
+      await call('PUT', `${challengeId}/copies/${wrapped.method}`, { wrapped });
+    },
+
+    async fetchCopy(challengeId, method) {
+      const answer = await call('GET', `${challengeId}/copies/${method}`);
+      return parseWrappedSecret(answer.body.data?.wrapped, bounds);
+    },
+  };
+}
