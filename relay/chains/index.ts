@@ -2,6 +2,7 @@
 
 export { createAdapter } from './adapters/index.js';
 export * from './adapters/types.js';
+export * from './challenge-signing.js';
 export * from './registry.js';
 export { chainRoutes } from './routes.js';
 export * from './service.js';

@@ -14,6 +14,8 @@ import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evmAddressFromPublicKey } from '../../../../protocol/chains/evm/address.js';
 import type { ChainSignature, SigningRequest } from '../../../../protocol/chains/types.js';
+import { challengeSigning } from '../../../../relay/chains/challenge-signing.js';
+import { getWalletById } from '../../../../relay/wallets/store.js';
 import { ANVIL_FUNDER_KEY, type Anvil, startAnvil } from '../../../helpers/chains/anvil.js';
 import { tinyErc20CreationCode } from '../../../helpers/chains/tiny-erc20.js';
 import { type SeededWallet, seedWallet, waitForStatus } from '../../../helpers/chains/wallets.js';
@@ -179,6 +181,27 @@ describe('EVM transfers on anvil', () => {
     expect(token).toMatchObject({ symbol: 'TT', decimals: 6, isNative: false, amount: '47000000', formatted: '47' });
   });
 
+  it('a transfer challenge through challengeSigning: result carries transactionId and transactionHash', async () => {
+    const wallet = await getWalletById(relay.db, seeded.walletId);
+    if (!wallet) throw new Error('wallet');
+    const challenge = {
+      id: crypto.randomUUID(),
+      customerId: seeded.customerId,
+      kind: 'transfer',
+      payload: { walletId: seeded.walletId, destinationAddress: RECIPIENT, amounts: ['0.2'], feeLevel: 'low' },
+    };
+    const signing = await challengeSigning(relay.chains, challenge, wallet);
+    expect(signing.signable.unsignedTransaction).toMatchObject({
+      family: 'evm',
+      to: RECIPIENT,
+      value: '200000000000000000',
+    });
+    const result = await signing.complete(signing.requests.map(sign));
+    expect(result).toMatchObject({ status: 'broadcast', transactionHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
+    const final = await waitForStatus(relay, result.transactionId as string, 'confirmed');
+    expect(final).toMatchObject({ status: 'confirmed', challengeId: challenge.id });
+  });
+
   it('a reverting token transfer is refused before signing (422)', async () => {
     await expect(
       relay.chains.prepareTransfer({
@@ -270,7 +293,7 @@ describe('EVM transfers on anvil', () => {
   it('lists transactions with filters', async () => {
     const all = await relay.call('GET', `/v2/transactions?walletIds=${seeded.walletId}&status=confirmed&limit=50`);
     expect(all.status).toBe(200);
-    expect(all.json.data.transactions.length).toBe(3);
+    expect(all.json.data.transactions.length).toBe(4);
     expect(all.json.data.transactions.every((t: { status: string }) => t.status === 'confirmed')).toBe(true);
     const byOp = await relay.call('GET', '/v2/transactions?operation=contract-execution');
     expect(byOp.json.data.transactions).toEqual([]);
