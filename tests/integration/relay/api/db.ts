@@ -1,4 +1,4 @@
-/** A migrated database for store-level tests: PostgreSQL when DATABASE_URL is set, else in-memory PGlite. */
+/** A migrated database for store-level tests: a fresh PostgreSQL database when DATABASE_URL is set, else in-memory PGlite. */
 
 import { createCustomer } from '../../../../relay/customers/store.js';
 import type { Database } from '../../../../relay/db/database.js';
@@ -7,11 +7,20 @@ import { openPglite } from '../../../../relay/db/pglite.js';
 import { openPostgres } from '../../../../relay/db/postgres.js';
 import { RELAY_MIGRATIONS } from '../../../../relay/db/schema.js';
 import { createOrganisation } from '../../../../relay/organisations/api-keys.js';
+import { createTestDatabase } from '../../../helpers/database.js';
 
+/** With DATABASE_URL: a fresh PostgreSQL database, dropped on close. */
 export async function openTestDatabase(): Promise<Database> {
-  const db = process.env.DATABASE_URL ? await openPostgres(process.env.DATABASE_URL) : await openPglite(undefined);
+  const created = await createTestDatabase();
+  const db = created.url ? await openPostgres(created.url) : await openPglite(undefined);
   await applyMigrations(db, RELAY_MIGRATIONS);
-  return db;
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await created.drop();
+    },
+  };
 }
 
 /** A fresh organisation with one customer whose PIN and recovery flags are as given. */
