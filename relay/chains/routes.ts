@@ -8,12 +8,13 @@ import type { MiddlewareHandler } from 'hono';
 import { formatUnits } from '../../protocol/chains/amounts.js';
 import { ErrorEnvelope, envelopeOf } from '../api/schemas.js';
 import type { Queryable } from '../db/database.js';
-import { notFound } from '../http/api-error.js';
+import { ApiError, notFound } from '../http/api-error.js';
 import { type AuthEnv, apiKeyAuth } from '../http/auth.js';
 import { respond } from '../http/envelope.js';
 import { PaginationInfo, PaginationQuery } from '../http/pagination.js';
 import { requireJsonBody, validationHook } from '../http/validation.js';
 import { getWallet } from '../wallets/store.js';
+import { checkAddress } from './intent.js';
 import type { ChainConfig } from './registry.js';
 import type { ChainService } from './service.js';
 import { getTransaction, listTransactions } from './store.js';
@@ -234,6 +235,36 @@ const contractEstimateRoute = createRoute({
   responses: { 200: json(FeeEstimates, 'Fee estimates'), ...errors, ...chainErrors },
 });
 
+export const ValidateAddressBody = z
+  .object({
+    blockchain: z.string().min(1).max(32),
+    address: z.string().min(1).max(256),
+    idempotencyKey: Idempotency,
+  })
+  .strict()
+  .openapi('ValidateAddressRequest');
+
+const validateAddressRoute = createRoute({
+  method: 'post',
+  path: '/transactions/validate-address',
+  summary: 'Whether an address is valid on a blockchain (and its normalised form)',
+  request: { body: { required: true, content: { 'application/json': { schema: ValidateAddressBody } } } },
+  responses: {
+    200: json(
+      z.object({
+        isValid: z.boolean(),
+        blockchain: z.string(),
+        address: z.string(),
+        normalized: z.string().nullable(),
+        reason: z.string().nullable(),
+      }),
+      'Validation result',
+    ),
+    ...errors,
+    422: chainErrors[422],
+  },
+});
+
 export function chainSummary(chain: ChainConfig): z.infer<typeof ChainSchema> {
   return {
     id: chain.id,
@@ -321,6 +352,18 @@ export function chainRoutes(db: Queryable, chains: ChainService) {
     const transaction = await getTransaction(db, c.get('organisation').id, id);
     if (!transaction) throw notFound(`transaction ${id}`);
     return respond(c, 200, 'Transaction retrieved', transaction);
+  });
+
+  app.openapi(validateAddressRoute, (c) => {
+    const { blockchain, address } = c.req.valid('json');
+    const adapter = chains.adapter(blockchain);
+    try {
+      const normalized = checkAddress(adapter, address, 'address');
+      return respond(c, 200, 'Address validated', { isValid: true, blockchain, address, normalized, reason: null });
+    } catch (error) {
+      const reason = error instanceof ApiError ? (error.issues?.[0]?.message ?? error.message) : 'invalid address';
+      return respond(c, 200, 'Address validated', { isValid: false, blockchain, address, normalized: null, reason });
+    }
   });
 
   app.openapi(transferEstimateRoute, async (c) => {

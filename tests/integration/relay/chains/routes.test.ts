@@ -53,8 +53,32 @@ describe('chain endpoints', () => {
         '/transactions/{id}',
         '/transactions/transfer/estimate-fee',
         '/transactions/contract-execution/estimate-fee',
+        '/transactions/validate-address',
       ]),
     );
+  });
+
+  it('validates addresses per chain, normalising EVM checksums', async () => {
+    const ok = await relay.call('POST', '/v2/transactions/validate-address', {
+      blockchain: 'ETH',
+      address: ADDRESS.toLowerCase(),
+    });
+    expect(ok.json.data).toMatchObject({ isValid: true, normalized: ADDRESS });
+    const btc = await relay.call('POST', '/v2/transactions/validate-address', {
+      blockchain: 'BTC',
+      address: 'tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx',
+    });
+    expect(btc.json.data.isValid).toBe(false);
+    const near = await relay.call('POST', '/v2/transactions/validate-address', {
+      blockchain: 'NEAR',
+      address: 'alice.near',
+    });
+    expect(near.json.data.isValid).toBe(true);
+  });
+
+  it('refuses address validation on an unknown blockchain (422)', async () => {
+    const r = await relay.call('POST', '/v2/transactions/validate-address', { blockchain: 'DOGE', address: 'x' });
+    expect(r.status).toBe(422);
   });
 
   it('refuses GET /v2/config/chains without an API key (401)', async () => {
