@@ -52,6 +52,7 @@ import {
 } from './ceremonies/types.js';
 import { type CeremonyRefusalCode, CeremonyRefusedError, CLOSE, HandshakeRefusedError } from './errors.js';
 import { type AuthenticatedDevice, type HandshakeNonce, verifyHandshake } from './handshake.js';
+import type { ChainSigningResolver } from './signing-requests.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -86,6 +87,8 @@ export interface MpcDependencies {
   log?: ((line: string) => void) | undefined;
   /** The PIN guard (export releases server shares only after a PIN proof). */
   pinGuard?: PinGuard | undefined;
+  /** The chain layer's signing resolver (every kind on every configured chain); see signing-requests.ts. */
+  chainSigning?: ChainSigningResolver | undefined;
 }
 
 /** What the transport gives the connection. */
@@ -354,6 +357,7 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
         params: message.params,
         ceremonyId,
         pinGuard: deps.pinGuard,
+        chainSigning: deps.chainSigning,
         audit: (action, details) => auditEvent(action, { ceremonyId, ...details }, challenge),
       });
     } catch (error) {

@@ -9,7 +9,7 @@ import {
   type TypedData,
   typedDataDigest,
 } from '../../protocol/chains/evm/messages.js';
-import type { SigningRequest } from '../../protocol/chains/types.js';
+import type { ChainSignature, SigningRequest } from '../../protocol/chains/types.js';
 import type { Challenge } from '../challenges/store.js';
 import type { Queryable } from '../db/database.js';
 import { getWalletById, type Wallet } from '../wallets/store.js';
@@ -20,7 +20,25 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 export interface ResolvedSigning {
   wallet: Wallet & { organisationId: string };
   requests: SigningRequest[];
+  /** JSON-safe object the requests derive from (sent to Node 1 so it recomputes them), when known. */
+  signable?: Record<string, unknown>;
+  /** Verifies/assembles (and for transfers broadcasts); returns the challenge result. */
+  complete?: (signatures: ChainSignature[]) => Promise<Record<string, unknown>>;
 }
+
+/**
+ * The chain layer's resolver (relay/chains/challenge-signing.ts `challengeSigning`), injected by the
+ * relay so Node 2 serves every signing kind on every configured chain. Without it Node 2 falls back to
+ * its own sign-message / sign-typed-data mapping below.
+ */
+export type ChainSigningResolver = (
+  challenge: Challenge,
+  wallet: Wallet & { organisationId: string },
+) => Promise<{
+  requests: SigningRequest[];
+  signable: Record<string, unknown>;
+  complete(signatures: ChainSignature[]): Promise<Record<string, unknown>>;
+}>;
 
 function refuse(detail: string): never {
   throw new CeremonyRefusedError('bad-params', detail);
@@ -30,7 +48,11 @@ function refuse(detail: string): never {
  * The signing requests of a claimed challenge. Refuses (bad-params) when the payload has no wallet
  * of this customer, or when the kind/chain is one Node 2 cannot yet derive a digest for.
  */
-export async function resolveSigningRequests(db: Queryable, challenge: Challenge): Promise<ResolvedSigning> {
+export async function resolveSigningRequests(
+  db: Queryable,
+  challenge: Challenge,
+  chainSigning?: ChainSigningResolver,
+): Promise<ResolvedSigning> {
   const payload = challenge.payload;
   if (!payload) refuse('the challenge payload was pruned');
   const walletId = payload.walletId;
@@ -38,6 +60,15 @@ export async function resolveSigningRequests(db: Queryable, challenge: Challenge
   const wallet = await getWalletById(db, walletId);
   if (!wallet || wallet.customerId !== challenge.customerId)
     refuse("the approved payload's wallet is not this customer's");
+  if (chainSigning) {
+    try {
+      const resolved = await chainSigning(challenge, wallet);
+      return { wallet, requests: resolved.requests, signable: resolved.signable, complete: resolved.complete };
+    } catch (error) {
+      if (error instanceof CeremonyRefusedError) throw error;
+      return refuse(`Node 2 cannot derive what to sign: ${(error as Error).message}`);
+    }
+  }
 
   switch (challenge.kind) {
     case 'sign-message': {

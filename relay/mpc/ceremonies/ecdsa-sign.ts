@@ -14,6 +14,7 @@ import { isHex, toHex } from '../../../protocol/bytes.js';
 import {
   burnShare,
   type Ecdsa2pKeyShare,
+  type Ecdsa2pSignature,
   isBurningAbort,
   receiveSign,
   SIGN_PROTOCOL,
@@ -37,20 +38,22 @@ export const ecdsaSignHandler: CeremonyHandler = {
 };
 
 async function startEcdsaSign(ctx: CeremonyContext): Promise<CeremonyRun> {
-  const { wallet, requests } = await resolveSigningRequests(ctx.db, ctx.challenge);
+  const resolved = await resolveSigningRequests(ctx.db, ctx.challenge, ctx.chainSigning);
+  const { wallet, requests } = resolved;
   const ecdsa = requests.filter((r) => r.scheme === 'ecdsa-secp256k1');
-  const request = ecdsa[0];
-  if (request?.scheme !== 'ecdsa-secp256k1' || ecdsa.length !== requests.length) {
+  if (ecdsa.length === 0 || ecdsa.length !== requests.length) {
     throw new CeremonyRefusedError('bad-params', 'this challenge is not signed with ECDSA');
   }
-  if (ecdsa.length !== 1) {
-    throw new CeremonyRefusedError('bad-params', 'challenges with several ECDSA inputs are not supported yet');
-  }
-  const digest = toHex(request.digest);
-  const claimed = ctx.params.digest;
+  const family = ecdsa[0]?.keyFamily as 'evm' | 'bitcoin';
+  if (ecdsa.some((r) => r.keyFamily !== family)) throw new CeremonyRefusedError('bad-params', 'mixed key families');
+  const digests = ecdsa.map((r) => toHex(r.digest));
+  // The client may state what it is about to sign: `digest` (one) or `digests` (one per input).
+  const claimed = ctx.params.digests ?? (ctx.params.digest === undefined ? undefined : [ctx.params.digest]);
   if (claimed !== undefined) {
-    if (!isHex(claimed, 32)) throw new CeremonyRefusedError('bad-params', 'params.digest must be 32 bytes of hex');
-    if (claimed !== digest) {
+    if (!Array.isArray(claimed) || !claimed.every((d) => isHex(d, 32))) {
+      throw new CeremonyRefusedError('bad-params', 'params.digest(s) must be 32-byte hex');
+    }
+    if (claimed.length !== digests.length || claimed.some((d, i) => d !== digests[i])) {
       await ctx.audit('mpc.sign.digest_mismatch', {
         ceremony: ECDSA_SIGN_CEREMONY,
         walletId: wallet.id,
@@ -62,29 +65,46 @@ async function startEcdsaSign(ctx: CeremonyContext): Promise<CeremonyRun> {
       );
     }
   }
-  const keyId = ecdsaRootKeyId(ctx.challenge.customerId, request.keyFamily);
+  const keyId = ecdsaRootKeyId(ctx.challenge.customerId, family);
   const stored = await loadKeyShare<Ecdsa2pKeyShare>(ctx.db, ctx.masterKeys, ctx.challenge.customerId, keyId);
-  if (!stored) throw new CeremonyRefusedError('no-key', `the customer has no ${request.keyFamily} key yet`);
-  const started = startSignServer({
-    share: stored.secret,
-    digest: request.digest,
-    path: request.derivationPath,
-    rng: ctx.rng,
+  if (!stored) throw new CeremonyRefusedError('no-key', `the customer has no ${family} key yet`);
+  // One signing session per digest (Bitcoin: per input), run one after the other in this order.
+  const sessions = ecdsa.map((r) => {
+    const started = startSignServer({ share: stored.secret, digest: r.digest, path: r.derivationPath, rng: ctx.rng });
+    return { request: r, serverNonce: started.serverNonce, state: started.state as SignState | undefined };
   });
-  let state: SignState | undefined = started.state;
+  const signatures: Ecdsa2pSignature[] = [];
+  let current = 0;
+  let bound: string | undefined;
 
   return {
     protocol: SIGN_PROTOCOL,
     sessionIds: [],
-    readyParams: { keyId, serverNonce: started.serverNonce, digest, derivationPath: request.derivationPath },
-    outgoing: started.outgoing,
+    readyParams: {
+      keyId,
+      // Single-digest fields kept for simple clients; `sessions` lists every digest in order.
+      serverNonce: sessions[0]?.serverNonce,
+      digest: digests[0],
+      derivationPath: ecdsa[0]?.derivationPath,
+      sessions: sessions.map((x, i) => ({
+        serverNonce: x.serverNonce,
+        digest: digests[i],
+        derivationPath: x.request.derivationPath,
+      })),
+      ...(resolved.signable ? { signable: resolved.signable } : {}),
+    },
+    outgoing: [],
     async receive(envelope) {
-      if (!state) throw new CeremonyRefusedError('invalid-message', 'the signing session is finished');
-      const current = state;
-      state = undefined;
+      const session = sessions[current];
+      if (!session?.state) throw new CeremonyRefusedError('invalid-message', 'the signing session is finished');
+      if (bound !== undefined && envelope.sessionId !== bound) {
+        throw new CeremonyRefusedError('invalid-message', 'a message for another signing session');
+      }
+      const state = session.state;
+      session.state = undefined;
       let step: ReturnType<typeof receiveSign>;
       try {
-        step = receiveSign(current, envelope, ctx.rng);
+        step = receiveSign(state, envelope, ctx.rng);
       } catch (error) {
         if (error instanceof InvalidMessageError && error.field === 'sessionId' && envelope.round === 1) {
           // The client bound another digest, path or share generation into its session id.
@@ -92,6 +112,7 @@ async function startEcdsaSign(ctx: CeremonyContext): Promise<CeremonyRun> {
             ceremony: ECDSA_SIGN_CEREMONY,
             walletId: wallet.id,
             stage: 'first-message',
+            index: current,
           });
           throw new CeremonyRefusedError(
             'digest-mismatch',
@@ -100,31 +121,36 @@ async function startEcdsaSign(ctx: CeremonyContext): Promise<CeremonyRun> {
         }
         throw error;
       }
-      state = step.state;
+      session.state = step.state;
+      if (envelope.round === 1) bound = envelope.sessionId;
       const bindSessionId = envelope.round === 1 ? envelope.sessionId : undefined;
       if (!step.output) return { outgoing: step.outgoing, ...(bindSessionId ? { bindSessionId } : {}) };
-      const signature = step.output;
-      state = undefined;
-      if (signature.publicKey !== wallet.publicKey) {
+      session.state = undefined;
+      if (step.output.publicKey !== wallet.publicKey) {
         throw new CeremonyRefusedError('internal-error', "the signature's key is not the wallet's public key");
       }
-      return {
-        outgoing: step.outgoing,
-        done: {
-          result: {
-            walletId: wallet.id,
-            digest,
-            signature: signature.signature,
-            r: signature.r,
-            s: signature.s,
-            recovery: signature.recovery,
-            publicKey: signature.publicKey,
-          },
-        },
+      signatures.push(step.output);
+      current++;
+      bound = undefined;
+      if (current < sessions.length) return { outgoing: step.outgoing };
+      const base = {
+        walletId: wallet.id,
+        digest: digests[0],
+        signature: signatures[0]?.signature,
+        r: signatures[0]?.r,
+        s: signatures[0]?.s,
+        recovery: signatures[0]?.recovery,
+        publicKey: signatures[0]?.publicKey,
       };
+      const result = resolved.complete
+        ? await resolved.complete(
+            signatures.map((x) => ({ scheme: 'ecdsa-secp256k1' as const, r: x.r, s: x.s, recovery: x.recovery })),
+          )
+        : base;
+      return { outgoing: step.outgoing, done: { result } };
     },
     async dispose(error) {
-      state = undefined;
+      for (const x of sessions) x.state = undefined;
       if (isBurningAbort(error)) {
         // mpc-design §1.5.5: the OT correlations must never be used again; refresh re-pairs.
         await ctx.db.transaction((tx) =>

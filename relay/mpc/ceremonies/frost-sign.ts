@@ -33,7 +33,8 @@ export const frostSignHandler: CeremonyHandler = {
 };
 
 async function startFrostSignCeremony(ctx: CeremonyContext): Promise<CeremonyRun> {
-  const { wallet, requests } = await resolveSigningRequests(ctx.db, ctx.challenge);
+  const resolved = await resolveSigningRequests(ctx.db, ctx.challenge, ctx.chainSigning);
+  const { wallet, requests } = resolved;
   const request = requests[0];
   if (requests.length !== 1 || request?.scheme !== 'ed25519') {
     throw new CeremonyRefusedError('bad-params', 'this challenge is not signed with one ed25519 signature');
@@ -73,6 +74,7 @@ async function startFrostSignCeremony(ctx: CeremonyContext): Promise<CeremonyRun
       scheme: 'ed25519',
       message,
       derivationPath: request.derivationPath,
+      ...(resolved.signable ? { signable: resolved.signable } : {}),
     },
     outgoing: started.outgoing,
     async receive(envelope) {
@@ -102,17 +104,11 @@ async function startFrostSignCeremony(ctx: CeremonyContext): Promise<CeremonyRun
       if (step.output.groupPublicKey !== wallet.publicKey) {
         throw new CeremonyRefusedError('internal-error', "the signature's key is not the wallet's public key");
       }
-      return {
-        outgoing: step.outgoing,
-        done: {
-          result: {
-            walletId: wallet.id,
-            message,
-            signature: step.output.signature,
-            publicKey: step.output.groupPublicKey,
-          },
-        },
-      };
+      const signature = step.output.signature;
+      const result = resolved.complete
+        ? await resolved.complete([{ scheme: 'ed25519', signature }])
+        : { walletId: wallet.id, message, signature, publicKey: step.output.groupPublicKey };
+      return { outgoing: step.outgoing, done: { result } };
     },
     dispose() {
       state = undefined;

@@ -16,6 +16,7 @@ import type { MasterKeyRing } from '../../crypto/master-key.js';
 import type { Database, Queryable } from '../../db/database.js';
 import type { PinGuard } from '../../pin-guard/types.js';
 import type { AuthenticatedDevice } from '../handshake.js';
+import type { ChainSigningResolver } from '../signing-requests.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -29,6 +30,8 @@ export interface CeremonyContext {
   /** The client's `session.start` params (unvalidated JSON object: the handler validates). */
   params: JsonObject;
   ceremonyId: string;
+  /** The chain layer's challenge → signing requests resolver, when the relay has one. */
+  chainSigning?: ChainSigningResolver | undefined;
   /** The PIN guard, for ceremonies released only after a PIN proof (export). */
   pinGuard?: PinGuard | undefined;
   /** Writes an audit entry attributed to this device and challenge (no secrets in `details`). */
