@@ -234,6 +234,18 @@ describe('the device key in Chromium', () => {
   });
 });
 
+describe('WebAssembly under the extension CSP', () => {
+  it('compiles in the service worker, where Argon2id (hash-wasm) runs for the PIN guard', async () => {
+    const worker = await chromium.worker();
+    // The smallest valid module: magic + version. 'wasm-unsafe-eval' in the CSP is what allows it.
+    const compiled = await worker.evaluate(async () => {
+      const module = await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+      return module instanceof WebAssembly.Module;
+    });
+    expect(compiled).toBe(true);
+  });
+});
+
 describe('the popup in Chromium', () => {
   it('shows the empty accounts state and validates the relay URL in settings', async () => {
     const page = await chromium.browser.newPage();
