@@ -14,6 +14,7 @@ import {
   nearImplicitAccountId,
   nearPublicKeyString,
   nearSigningRequest,
+  nep413SigningMessage,
   parseNearAccountId,
   serializeNearDelegateAction,
   serializeNearTransaction,
@@ -233,5 +234,41 @@ describe('NEAR delegate actions (NEP-366)', () => {
   });
   it('refuses a delegate action without actions', () => {
     expect(() => serializeNearDelegateAction({ ...delegate, actions: [] })).toThrow(/1 to 16 actions/);
+  });
+});
+
+describe('NEP-413 off-chain messages', () => {
+  const Nep413Schema: Schema = {
+    struct: {
+      tag: 'u32',
+      message: 'string',
+      nonce: { array: { type: 'u8', len: 32 } },
+      recipient: 'string',
+      callbackUrl: { option: 'string' },
+    },
+  };
+  const nonce = 'ab'.repeat(32);
+  it('hashes borsh(tag 2^31+413, payload) as the borsh package encodes it, with and without callbackUrl', () => {
+    for (const callbackUrl of [undefined, 'https://app.example/cb']) {
+      const expected = sha256(
+        serialize(Nep413Schema, {
+          tag: 2 ** 31 + 413,
+          message: 'Sign in',
+          nonce: Array(32).fill(0xab),
+          recipient: 'app.near',
+          callbackUrl: callbackUrl ?? null,
+        }),
+      );
+      const ours = nep413SigningMessage({
+        message: 'Sign in',
+        nonce,
+        recipient: 'app.near',
+        ...(callbackUrl ? { callbackUrl } : {}),
+      });
+      expect(bytesToHex(ours)).toBe(bytesToHex(expected));
+    }
+  });
+  it('refuses a nonce that is not 32 bytes', () => {
+    expect(() => nep413SigningMessage({ message: 'x', nonce: 'ab', recipient: 'app.near' })).toThrow(/nonce/);
   });
 });
