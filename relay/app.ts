@@ -92,6 +92,7 @@ export function createApp(deps: AppDependencies) {
     publicUrl: deps.publicUrl,
     // Configured chains first; the built-in list keeps ids the registry does not (yet) serve valid.
     chainFamily: deps.chainFamily ?? ((id) => chains.registry.get(id)?.family ?? builtInChainFamily(id)),
+    chainCatalog: chains.registry,
   };
   const businessApi = [
     requireJsonBody,

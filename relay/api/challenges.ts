@@ -45,7 +45,7 @@ import {
   TransferBody,
   WalletCreateBody,
 } from './challenge-schemas.js';
-import { type ApiContext, apiActor, publicBase } from './context.js';
+import { type ApiContext, apiActor, type ChainCatalog, publicBase } from './context.js';
 import { ErrorEnvelope, envelopeOf } from './schemas.js';
 
 const CustomerIdParams = z.object({ id: z.string().uuid('must be a customer id (UUID)') });
@@ -128,6 +128,39 @@ function requireFamily(api: ApiContext, wallet: Wallet, kind: ChallengeKind): Ch
     );
   }
   return family;
+}
+
+function checkDecimals(field: string, amount: unknown, decimals: number | undefined) {
+  if (typeof amount !== 'string' || decimals === undefined) return;
+  const fraction = amount.split('.')[1] ?? '';
+  if (fraction.length > decimals)
+    throw fieldError(field, `has ${fraction.length} decimal places; at most ${decimals} here`);
+}
+
+/** With the chain registry: tokenId must exist on the wallet's chain; amounts must fit their decimals. */
+function checkAgainstCatalog(catalog: ChainCatalog | undefined, kind: ChallengeKind, wallet: Wallet, body: JsonObject) {
+  const chain = catalog?.get(wallet.blockchain);
+  if (!catalog || !chain) return;
+  if (kind === 'transfer') {
+    let decimals: number | undefined = chain.nativeDecimals;
+    if (typeof body.tokenId === 'string') {
+      const token = catalog.findToken(wallet.blockchain, body.tokenId);
+      if (!token) {
+        throw new ApiError(
+          422,
+          'unknown_token',
+          `tokenId ${body.tokenId} is not a token of ${wallet.blockchain} (see GET /v2/config/chains)`,
+          [{ path: 'tokenId', message: `not a token of ${wallet.blockchain}` }],
+        );
+      }
+      decimals = token.decimals;
+    } else if (typeof body.tokenAddress === 'string') {
+      decimals = catalog.findToken(wallet.blockchain, body.tokenAddress)?.decimals; // unknown tokens: read on chain later
+    }
+    checkDecimals('amounts.0', (body.amounts as unknown[])[0], decimals);
+  } else if (kind === 'contract-execution') {
+    checkDecimals('amount', body.amount, chain.nativeDecimals);
+  }
 }
 
 /** Per-kind checks that need the wallet's chain; returns extra payload fields to store. */
@@ -382,6 +415,7 @@ export function challengeRoutes(api: ApiContext) {
         if (!wallet || wallet.customerId !== customerId) throw notFound(`wallet ${walletId} of customer ${customerId}`);
         const family = requireFamily(api, wallet, endpoint.kind);
         checkWalletPayload(endpoint.kind, family, wallet, fields);
+        checkAgainstCatalog(api.chainCatalog, endpoint.kind, wallet, fields);
         payload.blockchain = wallet.blockchain;
         payload.fromAddress = wallet.address;
       }
