@@ -18,6 +18,7 @@ import {
   type ResponseData,
   senderContext,
 } from './messages.js';
+import { PinGuardError } from './pin-guard-client.js';
 import { SettingsError, type SettingsStore } from './settings.js';
 
 export interface BackgroundControllerDependencies {
@@ -137,6 +138,20 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   if (error instanceof UnknownApprovalError) {
     return { ok: false, error: { code: 'unknown-approval', message: error.message, field: 'approvalId' } };
+  }
+  if (error instanceof PinGuardError) {
+    if (error.code === 'wrong-pin') {
+      return {
+        ok: false,
+        error: {
+          code: 'wrong-pin',
+          message: error.message,
+          ...(error.attemptsLeft === undefined ? {} : { attemptsLeft: error.attemptsLeft }),
+        },
+      };
+    }
+    if (error.code === 'locked') return { ok: false, error: { code: 'pin-locked', message: error.message } };
+    return { ok: false, error: { code: 'relay-failed', message: error.message } };
   }
   if (error instanceof NotAvailableError) {
     return { ok: false, error: { code: 'not-available', message: error.message } };

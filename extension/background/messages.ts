@@ -100,9 +100,18 @@ export type ErrorCode =
   | 'invalid-setting'
   /** The flow for this kind is not built yet (or cannot run: relay missing a capability). */
   | 'not-available'
+  /** The PIN guard refused the PIN; `attemptsLeft` says how many tries remain. */
+  | 'wrong-pin'
+  /** Too many wrong PINs: the customer must reset the PIN through a recovery method. */
+  | 'pin-locked'
+  /** The relay could not be reached or refused the flow for another reason; trying again may help. */
+  | 'relay-failed'
   | 'internal';
 
-export type ErrorResponse = { ok: false; error: { code: ErrorCode; message: string; field?: string } };
+export type ErrorResponse = {
+  ok: false;
+  error: { code: ErrorCode; message: string; field?: string; attemptsLeft?: number };
+};
 export type SuccessResponse<T extends MessageType> = { ok: true } & ResponseData[T];
 export type BackgroundResponse<T extends MessageType> = SuccessResponse<T> | ErrorResponse;
 

@@ -7,7 +7,7 @@ import type { GatewayChallenge } from '../background/challenge-reader.js';
 import { isUuid } from '../background/ids.js';
 import { BackgroundError, callBackground } from '../ui/background-client.js';
 import { describeFields, isKnownKind, KIND_TITLES } from './describe.js';
-import { weakPinMessage } from './pin-hints.js';
+import { weakPinMessage, wrongPinMessage } from './pin-hints.js';
 import { approvalScreen, loadingScreen, pinScreen, problemScreen, progressScreen } from './screens.js';
 
 export interface GatewayApp {
@@ -44,24 +44,39 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
 
   /**
    * Hands the PIN to the background, which runs the flow (PIN guard, unwrap, MPC) and settles the
-   * approval; the window then moves on or closes. A failure leaves the approval pending and says so.
+   * approval; the window then moves on or closes. A failure leaves the approval pending and says what
+   * to do: a wrong PIN goes back to the PIN pad (`onWrongPin`), a locked PIN to the recovery advice.
    */
-  async function carryOut(approvalId: string, pin: string, title: string, steps: readonly string[]): Promise<void> {
+  async function carryOut(
+    approvalId: string,
+    pin: string,
+    title: string,
+    steps: readonly string[],
+    onWrongPin?: (message: string) => void,
+  ): Promise<void> {
     const { element, progress, showClose } = progressScreen(title, steps, () => void reject(approvalId));
     show(element);
     try {
       await callBackground({ type: 'approval.approve', approvalId, pin });
       progress.done('Done. Taking you back to the site…');
+      return;
     } catch (error) {
-      if (error instanceof BackgroundError && error.code === 'not-available') {
-        progress.fail(
-          'This version of Tandem cannot finish this request yet: its connection to the relay is still being built. Nothing was changed. Close this window.',
-        );
-      } else {
-        progress.fail(
-          `This did not work: ${(error as Error).message}. Close this window and start again from the site.`,
-        );
+      const code = error instanceof BackgroundError ? error.code : 'internal';
+      if (code === 'wrong-pin' && onWrongPin && error instanceof BackgroundError) {
+        onWrongPin(wrongPinMessage(error.attemptsLeft));
+        return;
       }
+      if (code === 'pin-locked') {
+        show(problemScreen('locked', { close: () => void reject(approvalId) }));
+        return;
+      }
+      progress.fail(
+        code === 'not-available'
+          ? 'This version of Tandem cannot finish this request yet: its connection to the relay is still being built. Nothing was changed. Close this window.'
+          : code === 'relay-failed'
+            ? `Tandem could not complete this with your relay: ${(error as Error).message}. Close this window and start again from the site.`
+            : `This did not work: ${(error as Error).message}. Close this window and start again from the site.`,
+      );
       showClose();
     }
   }
@@ -119,24 +134,30 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
         businessName: challenge.businessName,
         fields: describeFields(challenge),
         onReject: () => void reject(approvalId),
-        onApprove: () => {
-          const unlock = pinScreen({
-            testId: 'enter-pin',
-            title: 'Enter your PIN',
-            intro: 'Your PIN unlocks your key share on this device for this approval.',
-            label: 'PIN',
-            cancelLabel: 'Back',
-            onCancel: () => approval(approvalId, challenge),
-            onComplete: (pin) =>
-              void carryOut(approvalId, pin, KIND_TITLES[challenge.kind] ?? 'Approving', [
-                'Check your PIN',
-                'Sign together with the relay',
-              ]),
-          });
-          show(unlock.element);
-        },
+        onApprove: () => enterPin(approvalId, challenge),
       }),
     );
+  }
+
+  function enterPin(approvalId: string, challenge: GatewayChallenge, error?: string): void {
+    const unlock = pinScreen({
+      testId: 'enter-pin',
+      title: 'Enter your PIN',
+      intro: 'Your PIN unlocks your key share on this device for this approval.',
+      label: 'PIN',
+      cancelLabel: 'Back',
+      ...(error ? { error } : {}),
+      onCancel: () => approval(approvalId, challenge),
+      onComplete: (pin) =>
+        void carryOut(
+          approvalId,
+          pin,
+          KIND_TITLES[challenge.kind] ?? 'Approving',
+          ['Check your PIN', 'Sign together with the relay'],
+          (message) => enterPin(approvalId, challenge, message),
+        ),
+    });
+    show(unlock.element);
   }
 
   let expiryTimer: ReturnType<typeof setTimeout> | undefined;

@@ -29,3 +29,10 @@ export function weakPinMessage(pin: string): string | undefined {
     throw error;
   }
 }
+
+/** What the PIN pad says after a wrong PIN. */
+export function wrongPinMessage(attemptsLeft: number | undefined): string {
+  if (attemptsLeft === undefined) return 'Wrong PIN. Try again.';
+  if (attemptsLeft === 1) return 'Wrong PIN. 1 try left: after one more wrong PIN your wallet locks.';
+  return `Wrong PIN. ${attemptsLeft} tries left before your wallet locks.`;
+}

@@ -9,10 +9,12 @@ export class BackgroundError extends Error {
   override readonly name = 'BackgroundError';
   readonly code: ErrorCode | 'no-answer';
   readonly field: string | undefined;
-  constructor(code: ErrorCode | 'no-answer', message: string, field?: string) {
+  readonly attemptsLeft: number | undefined;
+  constructor(code: ErrorCode | 'no-answer', message: string, field?: string, attemptsLeft?: number) {
     super(message);
     this.code = code;
     this.field = field;
+    this.attemptsLeft = attemptsLeft;
   }
 }
 
@@ -25,6 +27,9 @@ export async function callBackground<T extends MessageType>(message: RequestOf<T
   }
   if (!answer || typeof answer !== 'object')
     throw new BackgroundError('no-answer', 'the wallet service did not answer');
-  if (!answer.ok) throw new BackgroundError(answer.error.code, answer.error.message, answer.error.field);
+  if (!answer.ok) {
+    const { code, message: text, field, attemptsLeft } = answer.error;
+    throw new BackgroundError(code, text, field, attemptsLeft);
+  }
   return answer;
 }

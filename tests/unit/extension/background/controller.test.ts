@@ -4,6 +4,7 @@ import type { ChallengeReader, ChallengeReadResult } from '../../../../extension
 import { createBackgroundController, NotAvailableError } from '../../../../extension/background/controller.js';
 import { createLockState } from '../../../../extension/background/lock.js';
 import type { MessageSenderInfo } from '../../../../extension/background/messages.js';
+import { PinGuardError } from '../../../../extension/background/pin-guard-client.js';
 import { createSettingsStore } from '../../../../extension/background/settings.js';
 import { FakeBadge, FakeStorageArea, FakeWindows, fakeClock, sequentialUuids } from '../fakes.js';
 
@@ -51,6 +52,9 @@ function setup(readResult: ChallengeReadResult = { state: 'unknown' }) {
     accounts: async () => [],
     approve: async (approval, pin) => {
       if (pin === '000000') throw new NotAvailableError('not built yet');
+      if (pin === '111111') throw new PinGuardError('wrong-pin', 'wrong PIN: 3 attempts left', 3);
+      if (pin === '222222') throw new PinGuardError('locked', 'locked');
+      if (pin === '333333') throw new PinGuardError('unreachable', 'relay down');
       return { approvedWith: approval.request.challengeId };
     },
   });
@@ -220,6 +224,23 @@ describe('background message handling', () => {
     )) as any;
     expect(await errorCode(controller.handle({ type: 'approval.approve', approvalId, pin: '000000' }, PAGE))).toBe(
       'not-available',
+    );
+    expect(badge.count).toBe(1);
+  });
+
+  it('reports a wrong PIN with the attempts left, a locked PIN and relay trouble by code, settling nothing', async () => {
+    const { controller, badge } = setup();
+    const { approvalId } = (await controller.handle(
+      { type: 'gateway.open', challengeId: CHALLENGE },
+      RELAY_TAB,
+    )) as any;
+    const wrong = (await controller.handle({ type: 'approval.approve', approvalId, pin: '111111' }, PAGE)) as any;
+    expect(wrong.error).toMatchObject({ code: 'wrong-pin', attemptsLeft: 3 });
+    expect(await errorCode(controller.handle({ type: 'approval.approve', approvalId, pin: '222222' }, PAGE))).toBe(
+      'pin-locked',
+    );
+    expect(await errorCode(controller.handle({ type: 'approval.approve', approvalId, pin: '333333' }, PAGE))).toBe(
+      'relay-failed',
     );
     expect(badge.count).toBe(1);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { weakPinMessage } from '../../../../extension/gateway/pin-hints.js';
+import { weakPinMessage, wrongPinMessage } from '../../../../extension/gateway/pin-hints.js';
 import { isAcceptablePin } from '../../../../protocol/pin/pin-rules.js';
 
 describe('weak-PIN messages in the Gateway', () => {
@@ -23,5 +23,11 @@ describe('weak-PIN messages in the Gateway', () => {
   it('gives examples in the sequence hint that the rules really refuse', () => {
     expect(isAcceptablePin('123456')).toBe(false);
     expect(isAcceptablePin('654321')).toBe(false);
+  });
+
+  it('after a wrong PIN, says how many tries are left and warns before the last one', () => {
+    expect(wrongPinMessage(4)).toBe('Wrong PIN. 4 tries left before your wallet locks.');
+    expect(wrongPinMessage(1)).toMatch(/1 try left: after one more wrong PIN your wallet locks/);
+    expect(wrongPinMessage(undefined)).toBe('Wrong PIN. Try again.');
   });
 });
