@@ -203,6 +203,21 @@ describe('audit log', () => {
   });
 });
 
+describe('background sweep started by startRelay', () => {
+  it('rewrites an expired pending challenge as expired and audits it', async () => {
+    const c = await createCustomer(relay);
+    await setCustomerState(relay, c, { hasPin: true });
+    const r = await relay.call('POST', `/v2/customers/${c}/update-pin`, { redirectUrl: 'https://shop.example/' });
+    const id = r.json.data.challengeId;
+    await relay.db.query("UPDATE challenges SET expires_at = now() - interval '1 second' WHERE id = $1", [id]);
+    await relay.api.sweep();
+    const row = await relay.db.query<{ status: string }>('SELECT status FROM challenges WHERE id = $1', [id]);
+    expect(row.rows[0]?.status).toBe('expired');
+    const log = await relay.call('GET', `/v2/audit-logs?action=challenge.expired&customerId=${c}`);
+    expect(log.json.data.entries.map((e: { target: string }) => e.target)).toEqual([`challenge:${id}`]);
+  });
+});
+
 describe('OpenAPI document', () => {
   it('lists every business-API route', async () => {
     const doc = await (await fetch(`${relay.url}/v2/openapi.json`)).json();
