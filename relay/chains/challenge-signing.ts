@@ -29,6 +29,7 @@ import {
 } from '../../protocol/chains/near/transaction.js';
 import {
   assembleRawSolanaTransaction,
+  decodeSolanaMessage,
   parseEvmTransactionJson,
   parseRawEvmTransaction,
   parseRawNearDelegateAction,
@@ -230,6 +231,12 @@ export async function challengeSigning(
       }
       const account =
         family === 'solana' ? solanaAccountIndex(wallet.derivationPath) : nearAccountIndex(wallet.derivationPath);
+      // Raw ed25519 message signing must never yield a transaction signature: Solana verifies over
+      // the message bytes themselves, NEAR over a 32-byte SHA-256 (transactions and delegate actions).
+      if (family === 'solana' && looksLikeSolanaMessage(bytes))
+        refuse('the message is a Solana transaction message; use sign/transaction');
+      if (family === 'near' && bytes.length === 32)
+        refuse('a 32-byte NEAR message could be a transaction hash; sign a longer text');
       const request: SigningRequest =
         family === 'solana'
           ? messageSigningRequest({ family: 'solana', account, message: bytes })
@@ -281,6 +288,15 @@ export async function challengeSigning(
 
     default:
       return refuse(`${challenge.kind} challenges are not signed`);
+  }
+}
+
+function looksLikeSolanaMessage(bytes: Uint8Array): boolean {
+  try {
+    decodeSolanaMessage(bytes);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -198,6 +198,48 @@ describe('challengeSigning: messages', () => {
     );
   });
 
+  it('refuses a Solana message that is a transaction message', async () => {
+    const w = wallets.sol as W;
+    const kp = Keypair.fromSeed(seed);
+    const tx = new Transaction({
+      feePayer: kp.publicKey,
+      blockhash: 'EETubP5AKHgjPAhzPAFcb8BAY1hMH639CWCFTqi3hq1k',
+      lastValidBlockHeight: 1,
+    }).add(SystemProgram.transfer({ fromPubkey: kp.publicKey, toPubkey: Keypair.generate().publicKey, lamports: 10 }));
+    const message = `0x${tx.serializeMessage().toString('hex')}`;
+    await expect(
+      challengeSigning(relay.chains, challenge(w, 'sign-message', { message, encodedByHex: true }), w),
+    ).rejects.toThrow(/transaction message/);
+  });
+
+  it('refuses a 32-byte NEAR message (it could be a transaction hash)', async () => {
+    const w = wallets.near as W;
+    await expect(
+      challengeSigning(
+        relay.chains,
+        challenge(w, 'sign-message', { message: `0x${'11'.repeat(32)}`, encodedByHex: true }),
+        w,
+      ),
+    ).rejects.toThrow(/32-byte/);
+  });
+
+  it('NEAR sign-message signs the raw bytes (base64 signature)', async () => {
+    const w = wallets.near as W;
+    const s = await challengeSigning(
+      relay.chains,
+      challenge(w, 'sign-message', { message: 'I agree to the terms' }),
+      w,
+    );
+    const result = await s.complete(s.requests.map((r) => sign(r)));
+    expect(
+      ed25519.verify(
+        base64.decode(result.signature as string),
+        new TextEncoder().encode('I agree to the terms'),
+        edPub,
+      ),
+    ).toBe(true);
+  });
+
   it('refuses typed data on a Solana wallet', async () => {
     const w = wallets.sol as W;
     await expect(
