@@ -6,6 +6,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { startApiBackground } from './api/background.js';
 import { loadApiSettings, mergeApiSettings } from './api/settings.js';
 import { createApp } from './app.js';
+import { challengeSigning } from './chains/challenge-signing.js';
 import { type ChainService, createChainService, loadChainRegistry, startTransactionTracker } from './chains/index.js';
 import type { RelayConfig } from './config.js';
 import { loadMasterKey } from './crypto/master-key.js';
@@ -84,6 +85,7 @@ export async function startRelay(
       limits: config.mpcLimits,
       log,
       pinGuard,
+      chainSigning: (challenge, wallet) => challengeSigning(chains, challenge, wallet),
     });
     const tracker = startTransactionTracker({
       db,

@@ -69,10 +69,12 @@ describe('ecdsa-sign over /v2/mpc', () => {
         prehash: false,
       }),
     ).toBe(true);
-    expect(run.result).toMatchObject({ walletId: provisioned.wallet.id, signature: run.signature.signature });
+    // The result is the chain layer's: personal_sign's 65-byte r ‖ s ‖ v with v = 27 + recovery.
+    const rsv = `0x${run.signature.r}${run.signature.s}${(27 + run.signature.recovery).toString(16)}`;
+    expect(run.result).toEqual({ signature: rsv });
     const stored = await getChallenge(relay.db, challengeId);
     expect(stored?.status).toBe('verified');
-    expect(stored?.result).toMatchObject({ signature: run.signature.signature, digest: toHex(digest) });
+    expect(stored?.result).toEqual({ signature: rsv });
     expect(await audits('mpc.ceremony.completed', challengeId)).toHaveLength(1);
   });
 

@@ -3,6 +3,7 @@
  * under the wallet key; another message is refused and audited; a challenge signs once.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { base58 } from '@scure/base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex } from '../../../../protocol/bytes.js';
 import { getChallenge } from '../../../../relay/challenges/store.js';
@@ -58,7 +59,8 @@ describe('frost-sign (ed25519) over /v2/mpc', () => {
       message: bytes,
       derivationPath: provisioned.wallet.derivationPath,
     });
-    expect(run.result.signature).toBe(run.output.signature);
+    // The result is the chain layer's: a Solana signature in base58.
+    expect(run.result.signature).toBe(base58.encode(fromHex(run.output.signature)));
     expect(ed25519.verify(fromHex(run.output.signature), bytes, fromHex(provisioned.wallet.publicKey))).toBe(true);
     expect((await getChallenge(relay.db, challengeId))?.status).toBe('verified');
   });
