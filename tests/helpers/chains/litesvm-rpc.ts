@@ -11,6 +11,8 @@ import { FailedTransactionMetadata, LiteSVM } from 'litesvm';
 export interface LiteSvmRpc {
   url: string;
   svm: LiteSVM;
+  /** Executes a signed wire transaction directly (test set-up), throwing on failure. */
+  execute(wire: Uint8Array): void;
   airdrop(address: string, amount: bigint): void;
   /** Methods called, in order (for assertions). */
   calls: string[];
@@ -39,8 +41,23 @@ export async function startLiteSvmRpc(): Promise<LiteSvmRpc> {
         return { context: context(), value: Number(svm.getBalance(params[0] as Address) ?? 0n) };
       case 'getRecentPrioritizationFees':
         return [];
-      case 'getTokenAccountBalance':
-        throw { code: -32602, message: 'Invalid param: could not find account' };
+      case 'getTokenAccountBalance': {
+        const account = svm.getAccount(params[0] as Address);
+        if (!account.exists || account.data.length < 72)
+          throw { code: -32602, message: 'Invalid param: could not find account' };
+        const mint = svm.getAccount(getBase58Decoder().decode(account.data.subarray(0, 32)) as Address);
+        const decimals = mint.exists ? (mint.data[44] as number) : 0;
+        const amount = new DataView(account.data.buffer, account.data.byteOffset + 64, 8)
+          .getBigUint64(0, true)
+          .toString();
+        return { context: context(), value: { amount, decimals, uiAmountString: amount } };
+      }
+      case 'getTokenSupply': {
+        const mint = svm.getAccount(params[0] as Address);
+        if (!mint.exists || mint.data.length < 82) throw { code: -32602, message: 'Invalid param: not a Token mint' };
+        const amount = new DataView(mint.data.buffer, mint.data.byteOffset + 36, 8).getBigUint64(0, true).toString();
+        return { context: context(), value: { amount, decimals: mint.data[44], uiAmountString: amount } };
+      }
       case 'sendTransaction': {
         const [encoded, options] = params as [string, { encoding?: string }];
         if (options?.encoding !== 'base64') throw { code: -32602, message: 'this test server takes base64 only' };
@@ -109,6 +126,12 @@ export async function startLiteSvmRpc(): Promise<LiteSvmRpc> {
     url: `http://127.0.0.1:${port}`,
     svm,
     calls,
+    execute(wire) {
+      const result = svm.sendTransaction(getTransactionDecoder().decode(wire));
+      if (result instanceof FailedTransactionMetadata)
+        throw new Error(`transaction failed: ${result.toString().slice(0, 300)}`);
+      svm.expireBlockhash();
+    },
     airdrop(address, amount) {
       const r = svm.airdrop(address as Address, lamports(amount));
       if (r instanceof FailedTransactionMetadata) throw new Error(`airdrop failed: ${r.toString()}`);

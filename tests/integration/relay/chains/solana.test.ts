@@ -6,8 +6,14 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Address } from '@solana/kit';
+import { Keypair, PublicKey, SystemProgram, Transaction, TransactionInstruction } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { solanaAddressFromPublicKey } from '../../../../protocol/chains/solana/address.js';
+import {
+  associatedTokenAddress,
+  solanaAddressFromPublicKey,
+  TOKEN_PROGRAM,
+} from '../../../../protocol/chains/solana/address.js';
+import { createAssociatedTokenAccountIdempotentInstruction } from '../../../../protocol/chains/solana/transaction.js';
 import type { ChainSignature, SigningRequest } from '../../../../protocol/chains/types.js';
 import { type LiteSvmRpc, startLiteSvmRpc } from '../../../helpers/chains/litesvm-rpc.js';
 import { type SeededWallet, seedWallet, waitForStatus } from '../../../helpers/chains/wallets.js';
@@ -72,6 +78,78 @@ describe('Solana transfer through litesvm', () => {
     expect(final.status).toBe('confirmed');
     expect(rpc.svm.getBalance(RECIPIENT as Address)).toBe(1_500_000_000n);
     expect(rpc.calls).toContain('getSignatureStatuses');
+  });
+
+  it('SPL transfer (ATA create-idempotent + TransferChecked) executes on the real token program', async () => {
+    // Set-up with web3.js: a mint with 6 decimals, the wallet's token account, 10 tokens minted to it.
+    const funder = Keypair.generate();
+    const mint = Keypair.generate();
+    rpc.airdrop(funder.publicKey.toBase58(), 2_000_000_000n);
+    const token = new PublicKey(TOKEN_PROGRAM);
+    const walletAta = new PublicKey(associatedTokenAddress(address, mint.publicKey.toBase58()));
+    const initMint = new TransactionInstruction({
+      programId: token,
+      keys: [{ pubkey: mint.publicKey, isSigner: false, isWritable: true }],
+      data: Buffer.from([20, 6, ...funder.publicKey.toBytes(), 0]), // InitializeMint2, no freeze authority
+    });
+    const createAta = createAssociatedTokenAccountIdempotentInstruction(
+      funder.publicKey.toBase58(),
+      address,
+      mint.publicKey.toBase58(),
+    );
+    const mintTo = new TransactionInstruction({
+      programId: token,
+      keys: [
+        { pubkey: mint.publicKey, isSigner: false, isWritable: true },
+        { pubkey: walletAta, isSigner: false, isWritable: true },
+        { pubkey: funder.publicKey, isSigner: true, isWritable: false },
+      ],
+      data: Buffer.from([7, ...new Uint8Array(new BigUint64Array([10_000_000n]).buffer)]),
+    });
+    const setup = new Transaction({
+      feePayer: funder.publicKey,
+      blockhash: rpc.svm.latestBlockhash(),
+      lastValidBlockHeight: 1,
+    }).add(
+      SystemProgram.createAccount({
+        fromPubkey: funder.publicKey,
+        newAccountPubkey: mint.publicKey,
+        lamports: 10_000_000,
+        space: 82,
+        programId: token,
+      }),
+      initMint,
+      new TransactionInstruction({
+        programId: new PublicKey(createAta.programId),
+        keys: createAta.accounts.map((a) => ({
+          pubkey: new PublicKey(a.pubkey),
+          isSigner: a.isSigner,
+          isWritable: a.isWritable,
+        })),
+        data: Buffer.from(createAta.data, 'hex'),
+      }),
+      mintTo,
+    );
+    setup.sign(funder, mint);
+    rpc.execute(setup.serialize());
+
+    const prepared = await relay.chains.prepareTransfer({
+      ...seeded,
+      feeLevel: 'low',
+      payload: { destinationAddress: RECIPIENT, tokenAddress: mint.publicKey.toBase58(), amounts: ['2.5'] },
+    });
+    expect(prepared.description).toMatchObject({
+      kind: 'token-transfer',
+      to: RECIPIENT,
+      amount: { raw: '2500000', decimals: 6 },
+    });
+    const done = await relay.chains.finalizeAndBroadcast(prepared.transaction.id, prepared.requests.map(sign));
+    expect(done.status).toBe('broadcast');
+    expect((await waitForStatus(relay, done.id, 'confirmed')).status).toBe('confirmed');
+    const recipientAta = associatedTokenAddress(RECIPIENT, mint.publicKey.toBase58()) as Address;
+    const data = rpc.svm.getAccount(recipientAta);
+    if (!data.exists) throw new Error('recipient token account missing');
+    expect(new DataView(data.data.buffer, data.data.byteOffset + 64, 8).getBigUint64(0, true)).toBe(2_500_000n);
   });
 
   it('a transfer above the balance is rejected by the node and marked failed', async () => {
