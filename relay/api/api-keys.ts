@@ -125,7 +125,7 @@ export function apiKeyRoutes(api: ApiContext) {
         }
         return r;
       });
-      if (result.outcome === 'revoked') clearApiKeyCache();
+      if (result.outcome === 'revoked') clearApiKeyCache(db);
       if (result.outcome === 'unknown') throw notFound(`active API key ${id}`);
       if (result.outcome === 'last') {
         throw new ApiError(409, 'last_api_key', 'refusing to revoke the last active API key; create another one first');

@@ -17,15 +17,27 @@ import { findOrganisationByApiKey, hashApiKey, type Organisation } from '../orga
 import { audit } from './log.js';
 
 const MAX_KEY_LENGTH = 256;
-const cachedKeys = new Map<string, { organisation: Organisation; expiresMs: number }>();
+type KeyCache = Map<string, { organisation: Organisation; expiresMs: number }>;
+/** One cache per database, so several relays in one process (tests) never share entries. */
+const caches = new WeakMap<Queryable, KeyCache>();
 
-/** Forgets every cached key (called when a key is revoked). */
-export function clearApiKeyCache(): void {
-  cachedKeys.clear();
+function cacheFor(db: Queryable): KeyCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new Map();
+    caches.set(db, cache);
+  }
+  return cache;
+}
+
+/** Forgets every cached key of this database (called when a key is revoked). */
+export function clearApiKeyCache(db: Queryable): void {
+  caches.get(db)?.clear();
 }
 
 /** The same checks as http/auth.ts apiKeyAuth, with the short cache above. */
 function cachedApiKeyAuth(db: Queryable, ttlMs: number, now: () => number): MiddlewareHandler<AuthEnv> {
+  const cachedKeys = cacheFor(db);
   return async (c, next) => {
     const key = c.req.header('x-api-key') || c.req.header('planbok-x-api-key');
     if (!key) throw unauthorized('missing API key: send it in the X-API-Key header');
