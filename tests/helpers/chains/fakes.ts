@@ -89,12 +89,15 @@ export async function startFakeEsplora(): Promise<FakeEsplora> {
   const { server, url } = await listen((req, body, res) => {
     const path = (req.url ?? '').split('?')[0] as string;
     const json = (v: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(v));
-    let m: RegExpExecArray | null;
+    const get = req.method === 'GET';
+    const utxoPath = get ? /^\/address\/([^/]+)\/utxo$/.exec(path) : null;
+    const addressPath = get ? /^\/address\/([^/]+)$/.exec(path) : null;
+    const statusPath = get ? /^\/tx\/([0-9a-f]{64})\/status$/.exec(path) : null;
     if (req.method === 'GET' && path === '/fee-estimates') return json({ '1': 25.3, '2': 20.1, '6': 8.7, '144': 1.2 });
     if (req.method === 'GET' && path === '/blocks/tip/height') return res.writeHead(200).end(String(height));
-    if (req.method === 'GET' && (m = /^\/address\/([^/]+)\/utxo$/.exec(path))) {
+    if (utxoPath) {
       return json(
-        (utxos.get(m[1] as string) ?? []).map((u) => ({
+        (utxos.get(utxoPath[1] as string) ?? []).map((u) => ({
           txid: u.txid,
           vout: u.vout,
           value: u.value,
@@ -102,16 +105,16 @@ export async function startFakeEsplora(): Promise<FakeEsplora> {
         })),
       );
     }
-    if (req.method === 'GET' && (m = /^\/address\/([^/]+)$/.exec(path))) {
-      const sum = (utxos.get(m[1] as string) ?? []).reduce((s, u) => s + u.value, 0);
+    if (addressPath) {
+      const sum = (utxos.get(addressPath[1] as string) ?? []).reduce((s, u) => s + u.value, 0);
       return json({
-        address: m[1],
+        address: addressPath[1],
         chain_stats: { funded_txo_sum: sum, spent_txo_sum: 0, tx_count: 1 },
         mempool_stats: { funded_txo_sum: 0, spent_txo_sum: 0, tx_count: 0 },
       });
     }
-    if (req.method === 'GET' && (m = /^\/tx\/([0-9a-f]{64})\/status$/.exec(path))) {
-      const id = m[1] as string;
+    if (statusPath) {
+      const id = statusPath[1] as string;
       if (!accepted.has(id)) return res.writeHead(404).end('Transaction not found');
       const h = confirmedAt.get(id);
       return json(
