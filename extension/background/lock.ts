@@ -101,6 +101,8 @@ export function createLockState(deps: {
     handleAlarm: (alarm) =>
       serial(async () => {
         if (alarm.name !== AUTO_LOCK_ALARM) return;
+        // The alarm is the safety net: judge by what storage.session holds, not by this worker's cache.
+        current = undefined;
         const u = await load();
         // An alarm set before a later touch() may still fire: only wipe once the deadline is reached.
         if (u) await deps.alarms.create(AUTO_LOCK_ALARM, { when: u.lockAt });

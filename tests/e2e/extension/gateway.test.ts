@@ -3,6 +3,7 @@ import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS_KEY } from '../../../extension/background/accounts.js';
 import { APPROVALS_KEY } from '../../../extension/background/approvals.js';
+import { AUTO_LOCK_ALARM, UNLOCKED_KEY } from '../../../extension/background/lock.js';
 import { type ExtensionBrowser, launchWithExtension } from '../../helpers/browser.js';
 import {
   badgeText,
@@ -243,6 +244,48 @@ describe('WebAssembly under the extension CSP', () => {
       return module instanceof WebAssembly.Module;
     });
     expect(compiled).toBe(true);
+  });
+});
+
+describe('lock state in Chromium', () => {
+  const unlockedFor = (ms: number) =>
+    chromium.worker().then((worker) =>
+      worker.evaluate(
+        async (key, alarm, delay) => {
+          const lockAt = Date.now() + delay;
+          await chrome.storage.session.set({ [key]: { material: { share: 'aa'.repeat(32) }, lockAt } });
+          await chrome.alarms.create(alarm, { when: lockAt });
+        },
+        UNLOCKED_KEY,
+        AUTO_LOCK_ALARM,
+        ms,
+      ),
+    );
+  const unlockedInSession = async () => {
+    const worker = await chromium.worker();
+    return worker.evaluate(async (key) => (await chrome.storage.session.get(key))[key] !== undefined, UNLOCKED_KEY);
+  };
+
+  it('wipes the unlocked material when the auto-lock alarm wakes a stopped worker', async () => {
+    await unlockedFor(2_000);
+    expect(await unlockedInSession()).toBe(true);
+    await (await chromium.worker()).close();
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(await waitForValue(unlockedInSession, false, 15_000)).toBe(false);
+  });
+
+  it('stays unlocked across a worker restart, and locks at once from the popup’s Lock button', async () => {
+    await unlockedFor(10 * 60_000);
+    await (await chromium.worker()).close(); // the new worker must find the unlock in storage.session
+    const page = await chromium.browser.newPage();
+    await page.setViewport({ width: 360, height: 420 });
+    await page.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+    await page.waitForSelector('#lock:not([hidden])');
+    await page.screenshot({ path: `${SHOTS}/popup-unlocked.png` });
+    await page.click('#lock');
+    await page.waitForSelector('#lock-state:not([hidden])');
+    expect(await unlockedInSession()).toBe(false);
+    await page.close();
   });
 });
 
