@@ -214,8 +214,11 @@ export async function createChallengeForCustomer(
   };
 }
 
-/** Any challenge by id (for Node 2 and the /gateway page); undefined when unknown. */
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Any challenge by id (for Node 2 and the /gateway page); undefined when unknown or not a UUID. */
 export async function getChallenge(db: Queryable, id: string): Promise<Challenge | undefined> {
+  if (!UUID_RE.test(id)) return undefined;
   const r = await db.query<ChallengeRow>(`SELECT ${COLUMNS} FROM challenges WHERE id = $1`, [id]);
   return r.rows[0] ? toChallenge(r.rows[0]) : undefined;
 }
@@ -279,6 +282,10 @@ export async function claimChallenge(
   id: string,
   options: ClaimChallengeOptions = {},
 ): Promise<Challenge> {
+  if (!UUID_RE.test(id)) throw new ChallengeUnavailableError('unknown', id.slice(0, 64), 'does not exist');
+  if (options.expectCustomerId !== undefined && !UUID_RE.test(options.expectCustomerId)) {
+    throw new ChallengeUnavailableError('unknown', id, 'does not exist');
+  }
   const kinds = options.expectKind === undefined ? undefined : ([] as ChallengeKind[]).concat(options.expectKind);
   const r = await tx.query<ChallengeRow>(
     `UPDATE challenges SET status = 'in_progress', claimed_at = now()
@@ -332,6 +339,7 @@ export async function completeChallenge(
   result: JsonObject,
   actor: ChallengeActor = {},
 ): Promise<Challenge> {
+  if (!UUID_RE.test(id)) throw new ChallengeUnavailableError('unknown', id.slice(0, 64), 'does not exist');
   const r = await tx.query<ChallengeRow>(
     `UPDATE challenges SET status = 'verified', result = $2, completed_at = now()
       WHERE id = $1 AND status = 'in_progress'
@@ -355,6 +363,7 @@ export async function failChallenge(
   reason: string,
   actor: ChallengeActor = {},
 ): Promise<Challenge> {
+  if (!UUID_RE.test(id)) throw new ChallengeUnavailableError('unknown', id.slice(0, 64), 'does not exist');
   const r = await tx.query<ChallengeRow>(
     `UPDATE challenges SET status = 'failed', failure_reason = $2, completed_at = now()
       WHERE id = $1 AND status IN ('pending', 'in_progress')

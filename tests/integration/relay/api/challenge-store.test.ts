@@ -103,6 +103,22 @@ describe('challenge store', () => {
     );
   });
 
+  it('treats an id that is not a UUID as unknown everywhere', async () => {
+    expect(await getChallenge(db, 'nope')).toBeUndefined();
+    await expectUnavailable(
+      db.transaction((tx) => claimChallenge(tx, 'nope')),
+      'unknown',
+    );
+    await expectUnavailable(
+      db.transaction((tx) => completeChallenge(tx, "x' OR 1=1", {})),
+      'unknown',
+    );
+    await expectUnavailable(
+      db.transaction((tx) => failChallenge(tx, '', 'r')),
+      'unknown',
+    );
+  });
+
   it('refuses to claim a challenge of another kind', async () => {
     const c = await newChallenge('sign-message');
     await expectUnavailable(
