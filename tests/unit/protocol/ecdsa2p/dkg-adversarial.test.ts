@@ -108,9 +108,9 @@ describe('ecdsa2p DKG rejects a tampering peer', () => {
           round === 1 ? ['sessionId', 'z', 'v.0', 'v.127'] : round === 2 ? ['sessionId', 'confirm'] : [];
         for (const leaf of round <= PAIRING_ROUNDS ? pairingLeaves : []) {
           it(`rejects a bit flipped in pairing.${leaf}`, () => {
-            const pairing = (
-              honest.deliveries[deliveryIndex(honest, round, to)]?.message.payload as Record<string, unknown>
-            ).pairing;
+            const delivery = honest.deliveries[deliveryIndex(honest, round, to)];
+            if (!delivery) throw new Error(`no round ${round} delivery`);
+            const pairing = (delivery.message.payload as Record<string, unknown>).pairing;
             expect(stringLeaves(pairing)).toContain(leaf);
             expectRejected(round, to, (m) => mutateField(m, 'pairing', (v) => flipLeaf(v, leaf)));
           });

@@ -187,7 +187,9 @@ describe('ecdsa2p signing rejects a tampering peer', () => {
   for (const [index, field, leaves] of OT_FIELDS) {
     for (const leaf of leaves) {
       it(`message ${index + 1}: rejects a bit flipped in ${field}.${leaf}`, () => {
-        const nested = (honest.deliveries[index]?.message.payload as Record<string, unknown>)[field];
+        const delivery = honest.deliveries[index];
+        if (!delivery) throw new Error(`no delivery ${index}`);
+        const nested = (delivery.message.payload as Record<string, unknown>)[field];
         expect(stringLeaves(nested)).toContain(leaf);
         expectRejected(index, (m) => mutateField(m, field, (v) => flipLeaf(v, leaf)));
       });
