@@ -8,6 +8,7 @@
  *  - `estimateFees`, `getBalances` for the read endpoints; the tracker (tracker.ts) does the rest.
  */
 import { formatUnits } from '../../protocol/chains/amounts.js';
+import { InvalidArgumentError } from '../../protocol/errors.js';
 import { type DescribeContext, describeTransaction } from '../../protocol/chains/describe.js';
 import type { ChainSignature, FeeLevel, SigningRequest, TransactionDescription } from '../../protocol/chains/types.js';
 import { assembleTransaction, signingRequestsFor, type UnsignedTransaction } from '../../protocol/chains/unsigned.js';
@@ -92,6 +93,10 @@ export interface ChainServiceOptions {
 
 /** Maps chain-side refusals to 4xx, keeping node errors (unreachable, 5xx) as 502. */
 export function toApiError(error: unknown): unknown {
+  // A protocol encoder refusing a value from the request (ABI parameter, amount range…): the caller's fault.
+  if (error instanceof InvalidArgumentError) {
+    return new ApiError(400, 'validation_error', error.shortMessage, [{ path: error.argument, message: error.shortMessage }]);
+  }
   if (error instanceof ChainOperationError) return new ApiError(422, 'chain_rejected', error.message);
   if (error instanceof Error && error.name === 'ChainRpcError')
     return new ApiError(502, 'chain_unavailable', error.message);

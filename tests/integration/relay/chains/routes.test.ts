@@ -178,6 +178,17 @@ describe('chain endpoints', () => {
     expect(r.json.error.issues[0].path).toBe('abiFunctionSignature');
   });
 
+  it('refuses an ABI parameter that does not fit its type (400 naming it)', async () => {
+    const r = await relay.call('POST', '/v2/transactions/contract-execution/estimate-fee', {
+      walletId: seeded.walletId,
+      contractAddress: ADDRESS,
+      abiFunctionSignature: 'transfer(address,uint256)',
+      abiParameters: ['not-an-address', '1'],
+    });
+    expect(r.status).toBe(400);
+    expect(r.json.error.issues[0].path).toBe('abiParameters.0');
+  });
+
   it("does not show another organisation's wallet (404)", async () => {
     const other = await relay.db.query<{ id: string }>(
       `INSERT INTO organisations (id, name) VALUES ($1, 'Other') RETURNING id`,
