@@ -8,10 +8,10 @@
  *  - `estimateFees`, `getBalances` for the read endpoints; the tracker (tracker.ts) does the rest.
  */
 import { formatUnits } from '../../protocol/chains/amounts.js';
-import { InvalidArgumentError } from '../../protocol/errors.js';
 import { type DescribeContext, describeTransaction } from '../../protocol/chains/describe.js';
 import type { ChainSignature, FeeLevel, SigningRequest, TransactionDescription } from '../../protocol/chains/types.js';
 import { assembleTransaction, signingRequestsFor, type UnsignedTransaction } from '../../protocol/chains/unsigned.js';
+import { InvalidArgumentError } from '../../protocol/errors.js';
 import type { Database, Queryable } from '../db/database.js';
 import { ApiError } from '../http/api-error.js';
 import { getWallet, type Wallet } from '../wallets/store.js';
@@ -95,7 +95,9 @@ export interface ChainServiceOptions {
 export function toApiError(error: unknown): unknown {
   // A protocol encoder refusing a value from the request (ABI parameter, amount range…): the caller's fault.
   if (error instanceof InvalidArgumentError) {
-    return new ApiError(400, 'validation_error', error.shortMessage, [{ path: error.argument, message: error.shortMessage }]);
+    return new ApiError(400, 'validation_error', error.shortMessage, [
+      { path: error.argument, message: error.shortMessage },
+    ]);
   }
   if (error instanceof ChainOperationError) return new ApiError(422, 'chain_rejected', error.message);
   if (error instanceof Error && error.name === 'ChainRpcError')
