@@ -30,10 +30,26 @@ export interface BusinessChallengeRequest {
 }
 
 /**
- * Every kind of request the queue holds. dApp requests (EIP-1193, Solana Wallet Standard) join this
- * union as `kind: 'dapp-request'` in a later issue; the queue logic does not depend on the kind.
+ * A request from a web page through the injected providers (EIP-1193, Solana Wallet Standard). The
+ * providers arrive in a later step; the shape is here so both kinds share one queue, one window and one
+ * reject path. DESIGN.md §5: Node 1 turns an approved dApp request into a challenge for its customer.
  */
-export type ApprovalRequest = BusinessChallengeRequest;
+export interface DappRequest {
+  kind: 'dapp-request';
+  /** The requesting page's origin, taken from the message sender (never from the page's words). */
+  origin: string;
+  tabId: number | null;
+  /** The provider method, e.g. 'personal_sign', 'eth_sendTransaction', 'solana:signMessage'. */
+  method: string;
+  /** The method's params as JSON, already validated by the method's own schema. */
+  params: unknown;
+}
+
+/** Largest dApp params kept in the queue (JSON characters); the providers refuse bigger requests first. */
+export const MAX_DAPP_PARAMS_CHARS = 128 * 1024;
+
+/** Every kind of request the queue holds; the queue logic does not depend on the kind. */
+export type ApprovalRequest = BusinessChallengeRequest | DappRequest;
 
 export interface Approval {
   id: string;
@@ -156,6 +172,21 @@ function parseRequest(value: unknown): ApprovalRequest | undefined {
       returnUrl: value.returnUrl as string | null,
     };
   }
+  if (value.kind === 'dapp-request') {
+    if (!hasExactKeys(value, ['kind', 'origin', 'tabId', 'method', 'params'])) return undefined;
+    if (!isOrigin(value.origin)) return undefined;
+    if (value.tabId !== null && !(Number.isSafeInteger(value.tabId) && (value.tabId as number) >= 0)) return undefined;
+    if (typeof value.method !== 'string' || !/^[A-Za-z0-9_:.-]{1,64}$/.test(value.method)) return undefined;
+    const params = JSON.stringify(value.params);
+    if (params === undefined || params.length > MAX_DAPP_PARAMS_CHARS) return undefined;
+    return {
+      kind: 'dapp-request',
+      origin: value.origin,
+      tabId: value.tabId as number | null,
+      method: value.method,
+      params: JSON.parse(params),
+    };
+  }
   return undefined;
 }
 
@@ -195,8 +226,14 @@ export function parseStoredQueue(value: unknown): QueueState {
   return { items, window };
 }
 
+/** A business challenge is queued once (its page may be reloaded); every dApp request is its own. */
 function sameChallenge(a: ApprovalRequest, b: ApprovalRequest): boolean {
-  return a.relayOrigin === b.relayOrigin && a.challengeId === b.challengeId;
+  return (
+    a.kind === 'business-challenge' &&
+    b.kind === 'business-challenge' &&
+    a.relayOrigin === b.relayOrigin &&
+    a.challengeId === b.challengeId
+  );
 }
 
 export function createApprovalQueue(deps: ApprovalQueueDependencies): ApprovalQueue {
@@ -266,6 +303,8 @@ export function createApprovalQueue(deps: ApprovalQueueDependencies): ApprovalQu
     enqueue(request) {
       return serial(async () => {
         const state = await load();
+        const invalid = parseRequest(request) === undefined;
+        if (invalid) throw new TypeError(`refusing a malformed ${String(request.kind)} request`);
         const existing = state.items.find((a) => sameChallenge(a.request, request));
         let approval: Approval;
         let items: Approval[];
@@ -295,6 +334,8 @@ export function createApprovalQueue(deps: ApprovalQueueDependencies): ApprovalQu
         const state = await load();
         const found = state.items.find((a) => a.id === id);
         if (!found) throw new UnknownApprovalError(id);
+        if (found.request.kind !== 'business-challenge')
+          throw new TypeError('only business challenges have a return URL');
         const approval: Approval = { ...found, request: { ...found.request, returnUrl } };
         await save({ ...state, items: state.items.map((a) => (a.id === id ? approval : a)) });
         return approval;

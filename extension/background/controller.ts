@@ -96,6 +96,9 @@ export function createBackgroundController(deps: BackgroundControllerDependencie
     'gateway.show': async () => ({ shown: await deps.queue.show() }),
     'challenge.read': async (request) => {
       const { request: challenge } = await approval(request.approvalId);
+      if (challenge.kind !== 'business-challenge') {
+        throw new MessageRefusedError('invalid-fields', 'this approval is not a business challenge', 'approvalId');
+      }
       const result = await deps.challenges.read(challenge.relayOrigin, challenge.challengeId);
       if (result.state === 'ready' && result.challenge.returnUrl) {
         await deps.queue.setReturnUrl(request.approvalId, result.challenge.returnUrl);

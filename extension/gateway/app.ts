@@ -183,7 +183,12 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
     }
     show(loadingScreen());
     try {
-      await callBackground({ type: 'approval.get', approvalId });
+      const { approval: pending } = await callBackground({ type: 'approval.get', approvalId });
+      if (pending.request.kind !== 'business-challenge') {
+        // dApp requests share the queue; their screens come with the providers.
+        if (mine === generation) show(problemScreen('unsupported', { close: () => void reject(approvalId) }));
+        return;
+      }
       const { challenge: read } = await callBackground({ type: 'challenge.read', approvalId });
       if (mine !== generation) return; // the window moved on to another approval meanwhile
       const close = () => void reject(approvalId);

@@ -135,7 +135,7 @@ describe('approval queue', () => {
     const { queue } = setup();
     const a = await queue.enqueue(challenge(C1));
     const updated = await queue.setReturnUrl(a.id, 'https://shop.example/done');
-    expect(updated.request.returnUrl).toBe('https://shop.example/done');
+    expect(updated.request).toMatchObject({ returnUrl: 'https://shop.example/done' });
     await expect(queue.setReturnUrl(a.id, 'javascript:alert(1)')).rejects.toThrow(/http/);
   });
 
@@ -211,5 +211,33 @@ describe('approval queue', () => {
     windows.userCloses(windowId!); // onRemoved not delivered yet
     expect(await queue.show()).toBe(true);
     expect([...windows.open_.values()]).toEqual([`gateway.html#${a.id}`]);
+  });
+
+  it('queues dApp requests on the same path: arrival order across kinds, no de-duplication for them', async () => {
+    const { queue, windows, badge, settled } = setup();
+    const dapp = {
+      kind: 'dapp-request' as const,
+      origin: 'http://127.0.0.1:5173',
+      tabId: 3,
+      method: 'personal_sign',
+      params: ['0x68656c6c6f', '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'],
+    };
+    const a = await queue.enqueue(dapp);
+    const b = await queue.enqueue(challenge(C1));
+    const c = await queue.enqueue(dapp);
+    expect((await queue.list()).map((x) => x.id)).toEqual([a.id, b.id, c.id]);
+    expect(badge.count).toBe(3);
+    expect(windows.open_.size).toBe(1);
+    const [windowId] = [...windows.open_.keys()];
+    await queue.handleWindowRemoved(windows.userCloses(windowId!));
+    expect(settled[0]).toMatchObject({ id: a.id, outcome: { status: 'rejected', error: { code: 4001 } } });
+    await expect(queue.setReturnUrl(c.id, 'https://x.example/')).rejects.toThrow(/only business challenges/);
+  });
+
+  it('refuses a malformed request at enqueue (e.g. a dApp origin with a path)', async () => {
+    const { queue } = setup();
+    await expect(
+      queue.enqueue({ kind: 'dapp-request', origin: 'http://a.example/x', tabId: 1, method: 'eth_sign', params: [] }),
+    ).rejects.toThrow(/malformed dapp-request/);
   });
 });

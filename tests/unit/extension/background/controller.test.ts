@@ -55,7 +55,7 @@ function setup(readResult: ChallengeReadResult = { state: 'unknown' }) {
       if (pin === '111111') throw new PinGuardError('wrong-pin', 'wrong PIN: 3 attempts left', 3);
       if (pin === '222222') throw new PinGuardError('locked', 'locked');
       if (pin === '333333') throw new PinGuardError('unreachable', 'relay down');
-      return { approvedWith: approval.request.challengeId };
+      return { approvedWith: approval.request.kind === 'business-challenge' ? approval.request.challengeId : null };
     },
   });
   return { controller, queue, windows, badge, local, reads };
@@ -182,7 +182,20 @@ describe('background message handling', () => {
     const answer = (await controller.handle({ type: 'challenge.read', approvalId }, PAGE)) as any;
     expect(answer.challenge.state).toBe('ready');
     expect(reads).toEqual([`http://127.0.0.1:8787 ${CHALLENGE}`]);
-    expect((await queue.get(approvalId))?.request.returnUrl).toBe('https://shop.example/back');
+    expect((await queue.get(approvalId))?.request).toMatchObject({ returnUrl: 'https://shop.example/back' });
+  });
+
+  it('refuses to read a challenge for a dApp request (invalid-fields)', async () => {
+    const { controller, queue } = setup();
+    const dapp = await queue.enqueue({
+      kind: 'dapp-request',
+      origin: 'http://127.0.0.1:5173',
+      tabId: 1,
+      method: 'personal_sign',
+      params: [],
+    });
+    const answer = (await controller.handle({ type: 'challenge.read', approvalId: dapp.id }, PAGE)) as any;
+    expect(answer.error).toMatchObject({ code: 'invalid-fields', field: 'approvalId' });
   });
 
   it('rejects an approval by id and updates the badge', async () => {
