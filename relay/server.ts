@@ -17,6 +17,7 @@ import { RELAY_MIGRATIONS } from './db/schema.js';
 import { type DevMailbox, startDevMailbox } from './mail/dev-mailbox.js';
 import { createSmtpMailer } from './mail/mailer.js';
 import { DEFAULT_CEREMONIES } from './mpc/ceremonies/index.js';
+import { assertMasterKeyOpensStoredShares } from './mpc/key-shares.js';
 import { attachMpcEndpoint } from './mpc/websocket.js';
 import { ensureDemoOrganisation } from './organisations/demo.js';
 import { createEmailRecovery } from './recovery/email.js';
@@ -47,6 +48,7 @@ export async function startRelay(
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   try {
     await applyMigrations(db, RELAY_MIGRATIONS);
+    await assertMasterKeyOpensStoredShares(db, { current: masterKey, retired: [] });
     const demo = await ensureDemoOrganisation(db, config.demoApiKey);
     const apiSettings = mergeApiSettings(loadApiSettings(process.env), config.api);
     const chains = createChainService({ db, registry: loadChainRegistry(process.env), log });

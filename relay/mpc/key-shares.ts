@@ -5,7 +5,7 @@
  * customer's record does not open. Public values (public key, paths) are kept in clear for lookups.
  */
 import { randomUUID } from 'node:crypto';
-import type { MasterKey, MasterKeyRing } from '../crypto/master-key.js';
+import { type MasterKey, MasterKeyError, type MasterKeyRing } from '../crypto/master-key.js';
 import { openJson, type SealContext, sealJson } from '../crypto/seal.js';
 import type { Queryable } from '../db/database.js';
 
@@ -162,4 +162,24 @@ export async function listKeyShares(
     publicKey: row.public_key,
     publicData: row.public_data,
   }));
+}
+
+/**
+ * Refuses to start with a master key ring that cannot open what is stored: rows sealed under a key id
+ * the ring does not hold mean a wrong TANDEM_MASTER_KEY, or several instances each with their own key
+ * file. Starting anyway would seal new rows under yet another key and strand the old ones.
+ */
+export async function assertMasterKeyOpensStoredShares(db: Queryable, keys: MasterKeyRing): Promise<void> {
+  const r = await db.query<{ master_key_id: string; n: number | string }>(
+    `SELECT master_key_id, count(*)::int AS n FROM ${TABLE} GROUP BY master_key_id`,
+  );
+  const known = new Set([keys.current.id, ...keys.retired.map((k) => k.id)]);
+  const unknown = r.rows.filter((row) => !known.has(row.master_key_id));
+  if (unknown.length > 0) {
+    const detail = unknown.map((u) => `${u.n} under ${u.master_key_id}`).join(', ');
+    throw new MasterKeyError(
+      `refusing to start: stored key shares are sealed under master keys this relay does not have (${detail}); ` +
+        `this relay's key is ${keys.current.id}. Set TANDEM_MASTER_KEY to the key the other instances use.`,
+    );
+  }
 }

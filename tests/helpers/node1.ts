@@ -67,29 +67,54 @@ import { createTestDatabase } from './database.js';
 export interface MpcTestRelay extends RunningRelay {
   wsUrl: string;
   dataDir: string;
+  databaseUrl: string | undefined;
   organisationId: string;
-  stop(): Promise<void>;
+  /** Stops the relay; unless `keepData`, deletes its data directory and test database. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startMpcTestRelay(options: { mpcLimits?: Partial<MpcLimits> } = {}): Promise<MpcTestRelay> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-mpc-'));
-  const database = await createTestDatabase();
+export interface MpcTestRelayOptions {
+  mpcLimits?: Partial<MpcLimits>;
+  /** Restart on existing storage (what `stop({ keepData: true })` left behind). */
+  dataDir?: string;
+  databaseUrl?: string;
+  /** TANDEM_MASTER_KEY; by default the relay creates `<dataDir>/master.key`. */
+  masterKey?: string;
+}
+
+export async function startMpcTestRelay(options: MpcTestRelayOptions = {}): Promise<MpcTestRelay> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tandem-mpc-'));
+  const database = options.dataDir
+    ? { url: options.databaseUrl, drop: async () => undefined }
+    : await createTestDatabase();
   const config = loadConfig({
     PORT: '0',
     TANDEM_DATA_DIR: dataDir,
     TANDEM_API_KEY: `tdm_test_${crypto.randomUUID().replaceAll('-', '')}`,
     DATABASE_URL: database.url,
+    ...(options.masterKey ? { TANDEM_MASTER_KEY: options.masterKey } : {}),
   });
   config.mpcLimits = options.mpcLimits;
-  const relay = await startRelay(config, () => undefined);
+  let relay: RunningRelay;
+  try {
+    relay = await startRelay(config, () => undefined);
+  } catch (error) {
+    if (!options.dataDir) {
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    throw error;
+  }
   const org = await relay.db.query<{ id: string }>('SELECT id FROM organisations ORDER BY created_at LIMIT 1');
   return {
     ...relay,
     wsUrl: `${relay.url.replace('http://', 'ws://')}/v2/mpc`,
     dataDir,
+    databaseUrl: database.url,
     organisationId: (org.rows[0] as { id: string }).id,
-    async stop() {
+    async stop(stopOptions = {}) {
       await relay.close();
+      if (stopOptions.keepData) return;
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

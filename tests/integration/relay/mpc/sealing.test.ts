@@ -130,3 +130,18 @@ describe('seal / open', () => {
     }
   });
 });
+
+describe('start-up check of the master key against stored shares', () => {
+  it('refuses to start with a master key that did not seal the stored shares, and starts again with the right one', async () => {
+    const { provisionEvmWallet, createTestCustomer, startMpcTestRelay } = await import('../../../helpers/node1.js');
+    const first = await startMpcTestRelay();
+    await provisionEvmWallet(first, await createTestCustomer(first));
+    await first.stop({ keepData: true });
+    const storage = { dataDir: first.dataDir, ...(first.databaseUrl ? { databaseUrl: first.databaseUrl } : {}) };
+    await expect(startMpcTestRelay({ ...storage, masterKey: '5a'.repeat(32) })).rejects.toThrow(
+      /sealed under master keys this relay does not have/,
+    );
+    const again = await startMpcTestRelay(storage);
+    await again.stop();
+  });
+});
