@@ -198,6 +198,11 @@ export function createChainService(options: ChainServiceOptions): ChainService {
       );
       return prepared(row);
     } catch (error) {
+      // Two ceremonies for one challenge raced: the unique index kept the first; return it.
+      if (p.challengeId && /duplicate key|unique/i.test((error as Error).message ?? '')) {
+        const existing = await getTransactionByChallenge(db, p.challengeId);
+        if (existing?.status === 'pending') return prepared(existing);
+      }
       throw toApiError(error);
     }
   }

@@ -258,6 +258,19 @@ describe('EVM transfers on anvil', () => {
     await relay.chains.markFailed(a.transaction.id, 'test cleanup');
   });
 
+  it('one transaction per challenge even when two prepares race', async () => {
+    const challengeId = crypto.randomUUID();
+    const params = {
+      ...seeded,
+      challengeId,
+      feeLevel: 'low' as const,
+      payload: { destinationAddress: RECIPIENT, amounts: ['0.01'] },
+    };
+    const [a, b] = await Promise.all([relay.chains.prepareTransfer(params), relay.chains.prepareTransfer(params)]);
+    expect(b.transaction.id).toBe(a.transaction.id);
+    await relay.chains.markFailed(a.transaction.id, 'test cleanup');
+  });
+
   it('GET /v2/wallets/:id/balances shows the native balance', async () => {
     const r = await relay.call('GET', `/v2/wallets/${seeded.walletId}/balances`);
     expect(r.status).toBe(200);
