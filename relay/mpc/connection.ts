@@ -65,6 +65,10 @@ export interface MpcLimits {
   nonceTtlMs: number;
   /** Concurrent ceremonies per connection. */
   maxSessions: number;
+  /** Open connections the endpoint accepts in total. */
+  maxConnections: number;
+  /** Connections from one IP address that have not finished the handshake yet. */
+  maxPendingHandshakesPerIp: number;
 }
 
 export const DEFAULT_MPC_LIMITS: MpcLimits = {
@@ -73,6 +77,8 @@ export const DEFAULT_MPC_LIMITS: MpcLimits = {
   idleTimeoutMs: IDLE_TIMEOUT_MS,
   nonceTtlMs: HANDSHAKE_NONCE_TTL_MS,
   maxSessions: 8,
+  maxConnections: 10_000,
+  maxPendingHandshakesPerIp: 16,
 };
 
 export interface MpcDependencies {

@@ -28,11 +28,23 @@ export function attachMpcEndpoint(server: Server, deps: MpcDependencies): MpcEnd
   const live = new Map<WebSocket, MpcConnection>();
   let closing = false;
 
+  const limits = { ...DEFAULT_MPC_LIMITS, ...deps.limits };
+  const refuseUpgrade = (socket: Duplex, status: string) =>
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  /** Connections per IP still waiting for their handshake: unauthenticated sockets are cheap to open. */
+  const pendingPerIp = (ip: string | undefined) => {
+    let n = 0;
+    for (const [ws, c] of live) if (c.state === 'await-handshake' && remote.get(ws) === ip) n++;
+    return n;
+  };
+  const remote = new WeakMap<WebSocket, string | undefined>();
+
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path !== MPC_PATH || closing) {
-      socket.end(`HTTP/1.1 ${closing ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
-      return;
+    if (path !== MPC_PATH) return refuseUpgrade(socket, '404 Not Found');
+    if (closing || live.size >= limits.maxConnections) return refuseUpgrade(socket, '503 Service Unavailable');
+    if (pendingPerIp(req.socket.remoteAddress) >= limits.maxPendingHandshakesPerIp) {
+      return refuseUpgrade(socket, '429 Too Many Requests');
     }
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
   };
@@ -50,6 +62,7 @@ export function attachMpcEndpoint(server: Server, deps: MpcDependencies): MpcEnd
       requestOrigin: `http://${req.headers.host ?? 'localhost'}`,
     });
     live.set(ws, connection);
+    remote.set(ws, req.socket.remoteAddress);
     ws.on('message', (data, isBinary) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       connection.receive(isBinary ? new Uint8Array(bytes) : bytes.toString('utf8'));

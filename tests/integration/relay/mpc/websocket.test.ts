@@ -359,3 +359,27 @@ describe('sessions', () => {
     await client.close();
   });
 });
+
+describe('connection limits', () => {
+  it('refuses more unauthenticated connections per IP than allowed (429), and accepts again after a handshake', async () => {
+    const limited = await startMpcTestRelay({ mpcLimits: { maxPendingHandshakesPerIp: 2 } });
+    try {
+      const cust = await createTestCustomer(limited);
+      const init = await createTestChallenge(limited, cust, 'initialize');
+      const a = await Node1Client.connect(limited.wsUrl);
+      const b = await Node1Client.connect(limited.wsUrl);
+      await expect(Node1Client.connect(limited.wsUrl)).rejects.toThrow(/429/);
+      expect(await a.handshake(createDevice(), cust, { register: { challengeId: init } })).toMatchObject({
+        type: 'ack',
+      });
+      const c = await Node1Client.connect(limited.wsUrl);
+      await Promise.all([a.close(), b.close(), c.close()]);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('answers 404 to upgrades on other paths', async () => {
+    await expect(Node1Client.connect(relay.wsUrl.replace('/v2/mpc', '/v2/other'))).rejects.toThrow(/404/);
+  });
+});
