@@ -4,6 +4,7 @@
  */
 import { type Approval, type ApprovalQueue, UnknownApprovalError, userRejected } from './approvals.js';
 import type { ChallengeReader } from './challenge-reader.js';
+import type { GatewayEvent } from './gateway-channel.js';
 import { httpOrigin } from './ids.js';
 import type { LockState } from './lock.js';
 import {
@@ -36,7 +37,9 @@ export interface BackgroundControllerDependencies {
    * the approval is then settled as approved. Throws NotAvailableError for kinds not built yet, or
    * another error, which settles nothing (the user may try again or close the window).
    */
-  approve: (approval: Approval, pin: string) => Promise<Record<string, unknown>>;
+  approve: (approval: Approval, pin: string, report: (event: GatewayEvent) => void) => Promise<Record<string, unknown>>;
+  /** Sends a flow's progress to the Gateway window showing that approval (gateway-channel.ts). */
+  publish: (approvalId: string, event: GatewayEvent) => void;
 }
 
 /** A flow the Gateway asked for exists as a screen but not yet as a ceremony. */
@@ -88,7 +91,7 @@ export function createBackgroundController(deps: BackgroundControllerDependencie
     },
     'approval.approve': async (request) => {
       const pending = await approval(request.approvalId);
-      const result = await deps.approve(pending, request.pin);
+      const result = await deps.approve(pending, request.pin, (event) => deps.publish(pending.id, event));
       await deps.queue.settle(pending.id, { status: 'approved', result });
       return { result };
     },

@@ -11,6 +11,7 @@ import { createCeremonyStore } from '../background/ceremonies.js';
 import { createHttpChallengeReader } from '../background/challenge-reader.js';
 import { createBackgroundController, NotAvailableError } from '../background/controller.js';
 import { createDeviceKey, createIndexedDbKeyStore } from '../background/device-key.js';
+import { createGatewayChannel } from '../background/gateway-channel.js';
 import { createChromeBadge, createChromeGatewayWindows } from '../background/gateway-window.js';
 import { createLockState } from '../background/lock.js';
 import { createReturnToBusiness } from '../background/return-to-business.js';
@@ -46,6 +47,7 @@ export default defineBackground(() => {
     autoLockMinutes: async () => (await settings.get()).autoLockMinutes,
   });
   const deviceKey = createDeviceKey({ store: createIndexedDbKeyStore(indexedDB), subtle: crypto.subtle });
+  const gatewayChannel = createGatewayChannel({ extensionId: browser.runtime.id });
   const controller = createBackgroundController({
     extensionId: browser.runtime.id,
     version: browser.runtime.getManifest().version,
@@ -58,6 +60,7 @@ export default defineBackground(() => {
     accounts: createAccountStore({ storage: browser.storage.local }).list,
     // The PIN guard, the wrapped bundle and the MPC ceremonies plug in here (relay-client.ts,
     // ceremony-runner.ts, ceremonies.ts and lock.ts are ready for them).
+    publish: gatewayChannel.publish,
     approve: async () => {
       throw new NotAvailableError(
         'this version of Tandem cannot finish this request yet: its relay ceremonies are still being built',
@@ -69,6 +72,7 @@ export default defineBackground(() => {
     void controller.handle(message, sender).then(sendResponse);
     return true; // the answer is sent asynchronously
   });
+  browser.runtime.onConnect.addListener((port) => gatewayChannel.handleConnect(port));
   browser.windows.onRemoved.addListener((windowId) => {
     void queue.handleWindowRemoved(windowId);
   });

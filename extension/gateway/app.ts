@@ -5,7 +5,7 @@
  */
 import type { GatewayChallenge } from '../background/challenge-reader.js';
 import { isUuid } from '../background/ids.js';
-import { BackgroundError, callBackground } from '../ui/background-client.js';
+import { BackgroundError, callBackground, watchProgress } from '../ui/background-client.js';
 import { describeFields, isKnownKind, KIND_TITLES } from './describe.js';
 import { weakPinMessage, wrongPinMessage } from './pin-hints.js';
 import { approvalScreen, loadingScreen, pinScreen, problemScreen, progressScreen } from './screens.js';
@@ -56,11 +56,14 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
   ): Promise<void> {
     const { element, progress, showClose } = progressScreen(title, steps, () => void reject(approvalId));
     show(element);
+    const stopWatching = watchProgress(approvalId, (event) => progress.setStep(event.step));
     try {
       await callBackground({ type: 'approval.approve', approvalId, pin });
+      stopWatching();
       progress.done('Done. Taking you back to the site…');
       return;
     } catch (error) {
+      stopWatching();
       const code = error instanceof BackgroundError ? error.code : 'internal';
       if (code === 'wrong-pin' && onWrongPin && error instanceof BackgroundError) {
         onWrongPin(wrongPinMessage(error.attemptsLeft));

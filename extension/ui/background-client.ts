@@ -3,6 +3,7 @@
  * `code` the screens map to what the user should do next.
  */
 import { browser } from 'wxt/browser';
+import { GATEWAY_PORT_NAME, type GatewayEvent } from '../background/gateway-channel.js';
 import type { ErrorCode, ErrorResponse, MessageType, RequestOf, SuccessResponse } from '../background/messages.js';
 
 export class BackgroundError extends Error {
@@ -32,4 +33,17 @@ export async function callBackground<T extends MessageType>(message: RequestOf<T
     throw new BackgroundError(code, text, field, attemptsLeft);
   }
   return answer;
+}
+
+/**
+ * Follows a flow's progress for one approval over a port (background/gateway-channel.ts). Returns a
+ * function that stops following.
+ */
+export function watchProgress(approvalId: string, onEvent: (event: GatewayEvent) => void): () => void {
+  const port = browser.runtime.connect({ name: GATEWAY_PORT_NAME });
+  port.onMessage.addListener((message: GatewayEvent & { approvalId?: string }) => {
+    if (message?.approvalId === approvalId && message.type === 'progress') onEvent(message);
+  });
+  port.postMessage({ type: 'watch', approvalId });
+  return () => port.disconnect();
 }

@@ -35,6 +35,7 @@ function setup(readResult: ChallengeReadResult = { state: 'unknown' }) {
     autoLockMinutes: async () => 15,
   });
   const reads: string[] = [];
+  const published: Array<{ approvalId: string; event: unknown }> = [];
   const challenges: ChallengeReader = {
     async read(relayOrigin, challengeId) {
       reads.push(`${relayOrigin} ${challengeId}`);
@@ -50,7 +51,11 @@ function setup(readResult: ChallengeReadResult = { state: 'unknown' }) {
     lock,
     challenges,
     accounts: async () => [],
-    approve: async (approval, pin) => {
+    publish: (approvalId, event) => {
+      published.push({ approvalId, event });
+    },
+    approve: async (approval, pin, report) => {
+      report({ type: 'progress', step: 0 });
       if (pin === '000000') throw new NotAvailableError('not built yet');
       if (pin === '111111') throw new PinGuardError('wrong-pin', 'wrong PIN: 3 attempts left', 3);
       if (pin === '222222') throw new PinGuardError('locked', 'locked');
@@ -58,7 +63,7 @@ function setup(readResult: ChallengeReadResult = { state: 'unknown' }) {
       return { approvedWith: approval.request.kind === 'business-challenge' ? approval.request.challengeId : null };
     },
   });
-  return { controller, queue, windows, badge, local, reads };
+  return { controller, queue, windows, badge, local, reads, published };
 }
 
 async function errorCode(promise: Promise<unknown>): Promise<unknown> {
