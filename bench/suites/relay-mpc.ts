@@ -47,7 +47,8 @@ type Request = RequestBody & { id: number };
 type Reply = { ready?: string; id?: number; ok?: unknown; error?: string };
 
 async function childMain() {
-  const relay: MpcTestRelay = await startMpcTestRelay();
+  // All 32 clients connect from 127.0.0.1 at once: allow that many pending handshakes from one IP.
+  const relay: MpcTestRelay = await startMpcTestRelay({ mpcLimits: { maxPendingHandshakesPerIp: CLIENTS * 2 } });
   const send = (msg: unknown) => process.send?.(msg);
   process.on('message', async (req: Request) => {
     try {
