@@ -4,6 +4,7 @@
  */
 export * from './addresses.js';
 export * from './amounts.js';
+export * from './approval.js';
 export * as bitcoin from './bitcoin/index.js';
 export * from './describe.js';
 export * as evm from './evm/index.js';
