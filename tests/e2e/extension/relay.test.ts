@@ -11,6 +11,8 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createDeviceKey, type DeviceKey } from '../../../extension/background/device-key.js';
+import { createLockState, UNLOCKED_KEY } from '../../../extension/background/lock.js';
+import { setPinAtOnboarding } from '../../../extension/background/onboarding.js';
 import { createPinGuardClient, PinGuardError } from '../../../extension/background/pin-guard-client.js';
 import {
   connectRelay,
@@ -18,6 +20,7 @@ import {
   RelayConnectionError,
   type SocketLike,
 } from '../../../extension/background/relay-client.js';
+import { createWalletStore } from '../../../extension/background/wallet-store.js';
 import { equalBytes } from '../../../protocol/bytes.js';
 import { unwrapBundleJson, wrapBundle } from '../../../protocol/pin/wrap.js';
 import { secureRng } from '../../../protocol/rng.js';
@@ -30,6 +33,7 @@ import {
   waitForValue,
 } from '../../helpers/extension-pages.js';
 import { startTestRelay, type TestRelay } from '../../helpers/relay.js';
+import { FakeStorageArea } from '../../unit/extension/fakes.js';
 
 const SHOTS = 'tests/screenshots';
 
@@ -208,5 +212,46 @@ describe('PIN guard client with the real relay', () => {
   it('reports an unknown challenge as refused', async () => {
     const error = await failure(client().fetchCopy('0b0b0b0b-0b0b-4b0b-8b0b-0b0b0b0b0b0b', 'pin'));
     expect(error.code).toBe('refused');
+  });
+});
+
+describe('onboarding (PIN part) with the real relay', () => {
+  it('registers the device, enrols the PIN, stores the wrapped bundle at the relay and locally, and unlocks', async () => {
+    const { customerId, challengeId } = await initialize('onboard-1');
+    const local = new FakeStorageArea();
+    const session = new FakeStorageArea();
+    const wallets = createWalletStore({ local });
+    const lock = createLockState({
+      session,
+      alarms: { create: () => undefined, clear: async () => true },
+      clock: Date.now,
+      autoLockMinutes: async () => 15,
+    });
+    const key = memoryDeviceKey();
+    const steps: number[] = [];
+    const { deviceId } = await setPinAtOnboarding(
+      {
+        relayOrigin: new URL(relay.url).origin,
+        connect: (identity) => connectRelay(deps(key), identity),
+        pinGuard: client(),
+        wallets,
+        lock,
+        rng: secureRng,
+        clock: Date.now,
+      },
+      { challengeId, customerId, pin: '402917', bundle: { shares: [] }, report: (e) => steps.push(e.step) },
+    );
+    expect(deviceId).toBe(await key.deviceId());
+    expect(steps).toEqual([0, 1, 2]);
+    // The device copy is the relay's copy, and the PIN opens it (through the guard).
+    const saved = await wallets.get(new URL(relay.url).origin, customerId);
+    expect(saved?.wrapped).toEqual(await client().fetchCopy(challengeId, 'pin'));
+    const unlocked = await client().unlockPin(challengeId, customerId, '402917', saved!.wrapped);
+    expect(await unwrapBundleJson(saved!.wrapped, unlocked.rootKey)).toEqual({ shares: [] });
+    // Unlocked material only in storage.session; storage.local holds the wrapped copy alone.
+    expect(session.peek(UNLOCKED_KEY)).toMatchObject({ material: { customerId } });
+    expect(JSON.stringify([...local.data.values()])).not.toContain('"shares":[]');
+    // The device is registered: it authenticates with the same key.
+    (await connectRelay(deps(key), { mode: 'authenticate', customerId })).close();
   });
 });
