@@ -48,6 +48,8 @@ export type ApprovedIntent =
 export interface ApprovalCheckOptions {
   /** Largest acceptable network fee, native base units (the Gateway shows it; this bounds it). */
   maxNetworkFee?: bigint;
+  /** EVM: the chain id of the wallet's blockchain (a transaction for another chain is refused). */
+  evmChainId?: number;
 }
 
 function mismatch(what: string, expected: string, got: string): never {
@@ -70,6 +72,8 @@ export function checkTransactionMatchesApproval(
 
 function checkEvm(tx: EvmUnsignedTransaction, intent: ApprovedIntent, options: ApprovalCheckOptions): void {
   if (parseEvmAddress(tx.from) !== parseEvmAddress(intent.from)) mismatch('sender', intent.from, tx.from);
+  if (options.evmChainId !== undefined && tx.chainId !== options.evmChainId)
+    mismatch('chain id', String(options.evmChainId), String(tx.chainId));
   let to: string;
   let value: bigint;
   let data: string;
