@@ -267,3 +267,12 @@ describe('NEAR approvals', () => {
     expect(() => checkTransactionMatchesApproval(sneaky, intent)).toThrow(/ft_transfer/);
   });
 });
+
+describe('EVM chain binding', () => {
+  it('refuses a transaction for another chain', () => {
+    const intent: ApprovedIntent = { kind: 'transfer', from: FROM, to: TO, amount: '1', nativeDecimals: 18 };
+    const tx = buildEvmNativeTransfer({ ...evmBase, to: TO, value: '1000000000000000000' });
+    expect(() => checkTransactionMatchesApproval(tx, intent, { evmChainId: 1 })).not.toThrow();
+    expect(() => checkTransactionMatchesApproval(tx, intent, { evmChainId: 11155111 })).toThrow(/chain id/);
+  });
+});
