@@ -1,12 +1,13 @@
 /**
  * The business API's background jobs, started by startRelay and stopped by its close(): the webhook
  * delivery worker and a periodic sweep (challenge expiry/abandon/prune, idempotency keys past 24 h,
- * audit entries past retention).
+ * audit entries past retention, finished webhook deliveries past 30 days).
  */
 import { purgeAuditLog } from '../audit/log.js';
 import { sweepChallenges } from '../challenges/sweeper.js';
 import type { Database } from '../db/database.js';
 import { purgeIdempotencyKeys } from '../http/idempotency.js';
+import { purgeWebhookOutbox } from '../webhooks/outbox.js';
 import { startWebhookWorker, type WebhookWorker } from '../webhooks/worker.js';
 import type { ApiSettings } from './settings.js';
 
@@ -26,6 +27,7 @@ export function startApiBackground(db: Database, settings: ApiSettings, log: (li
     const report = await sweepChallenges(db, settings.challenges);
     await purgeIdempotencyKeys(db);
     await purgeAuditLog(db, settings.auditRetentionDays);
+    await purgeWebhookOutbox(db);
     if (report.abandoned > 0) webhooks?.wake();
   };
   const timer = setInterval(() => {

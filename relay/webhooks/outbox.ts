@@ -47,3 +47,13 @@ export async function enqueueWebhookEvent(
   );
   return { eventId, deliveries: r.affectedRows };
 }
+
+/** Deletes delivered and dead deliveries older than `retentionDays` (default 30); pending ones stay. */
+export async function purgeWebhookOutbox(db: Queryable, retentionDays = 30): Promise<number> {
+  const r = await db.query(
+    `DELETE FROM webhook_outbox WHERE status IN ('delivered', 'dead')
+        AND created_at < now() - make_interval(days => $1)`,
+    [retentionDays],
+  );
+  return r.affectedRows;
+}

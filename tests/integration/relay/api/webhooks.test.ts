@@ -7,7 +7,7 @@ import {
   createChallenge,
   failChallenge,
 } from '../../../../relay/challenges/store.js';
-import { enqueueWebhookEvent } from '../../../../relay/webhooks/outbox.js';
+import { enqueueWebhookEvent, purgeWebhookOutbox } from '../../../../relay/webhooks/outbox.js';
 import { verifyWebhook } from '../../../../relay/webhooks/signature.js';
 import { startWebhookWorker } from '../../../../relay/webhooks/worker.js';
 import { type ApiTestRelay, createCustomer, organisationOf, startApiRelay } from './relay.js';
@@ -239,8 +239,8 @@ describe('webhook delivery', () => {
       ])
     ).rows[0]?.organisation_id as string;
     const extra = [
-      startWebhookWorker(relay.db, { pollIntervalMs: 10, batchSize: 3 }),
-      startWebhookWorker(relay.db, { pollIntervalMs: 10, batchSize: 3 }),
+      startWebhookWorker(relay.db, { pollIntervalMs: 25, batchSize: 3 }),
+      startWebhookWorker(relay.db, { pollIntervalMs: 25, batchSize: 3 }),
     ];
     try {
       for (let i = 0; i < 30; i++) {
@@ -257,6 +257,31 @@ describe('webhook delivery', () => {
     } finally {
       await Promise.all(extra.map((w) => w.stop()));
     }
+  });
+});
+
+describe('outbox retention', () => {
+  it('purges finished deliveries past retention and keeps pending ones', async () => {
+    const hook = await register('/purge', ['customer.created']);
+    await createCustomer(relay);
+    await createCustomer(relay);
+    await waitFor('both delivered', async () => {
+      const rows = await deliveryRows(hook.id);
+      return rows.length === 2 && rows.every((d) => d.status === 'delivered') ? rows : undefined;
+    });
+    await relay.db.query(`UPDATE webhook_outbox SET created_at = now() - interval '31 days' WHERE endpoint_id = $1`, [
+      hook.id,
+    ]);
+    await relay.db.query(
+      `UPDATE webhook_outbox SET status = 'pending', next_attempt_at = now() + interval '1 hour'
+        WHERE id = (SELECT id FROM webhook_outbox WHERE endpoint_id = $1 ORDER BY created_at LIMIT 1)`,
+      [hook.id],
+    );
+    await purgeWebhookOutbox(relay.db, 30);
+    const left = await relay.db.query<{ status: string }>('SELECT status FROM webhook_outbox WHERE endpoint_id = $1', [
+      hook.id,
+    ]);
+    expect(left.rows.map((r) => r.status)).toEqual(['pending']);
   });
 });
 
