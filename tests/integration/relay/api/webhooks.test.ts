@@ -57,7 +57,7 @@ class Receiver {
 async function waitFor<T>(
   what: string,
   fn: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 10_000,
+  timeoutMs = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
