@@ -4,14 +4,11 @@
  * shows; `publish` sends that approval's events to it. Only our extension pages may connect, and a port
  * watches exactly one approval, named by id.
  */
+import { GATEWAY_PORT_NAME, type GatewayEvent } from './gateway-events.js';
 import { isUuid } from './ids.js';
 import { MessageRefusedError, type MessageSenderInfo, senderContext } from './messages.js';
 
-export const GATEWAY_PORT_NAME = 'tandem.gateway';
-
-export type GatewayEvent =
-  /** `step` indexes the steps the Gateway shows for this flow (0-based); `round` counts MPC rounds. */
-  { type: 'progress'; step: number; round?: number };
+export { GATEWAY_PORT_NAME, type GatewayEvent } from './gateway-events.js';
 
 /** The part of `chrome.runtime.Port` used here. */
 export interface PortLike {

@@ -3,7 +3,7 @@
  * `code` the screens map to what the user should do next.
  */
 import { browser } from 'wxt/browser';
-import { GATEWAY_PORT_NAME, type GatewayEvent } from '../background/gateway-channel.js';
+import { GATEWAY_PORT_NAME, type GatewayEvent } from '../background/gateway-events.js';
 import type { ErrorCode, ErrorResponse, MessageType, RequestOf, SuccessResponse } from '../background/messages.js';
 
 export class BackgroundError extends Error {
