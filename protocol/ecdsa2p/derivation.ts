@@ -113,8 +113,9 @@ function childFromHmac(parent: Point, I: Uint8Array): { key: Point; il: bigint }
   } catch {
     return undefined;
   }
-  // IL = 0 gives K' = K, which BIP32 allows; only the identity child is invalid.
-  const key = il === 0n ? parent : parent.add(G.multiply(il));
+  // IL = 0 gives K' = K, which BIP32 allows; only the identity child is invalid. IL is public (anyone
+  // holding the extended public key derives it), so the variable-time multiplication is fine here.
+  const key = il === 0n ? parent : parent.add(G.multiplyUnsafe(il));
   if (key.is0()) return undefined;
   return { key, il };
 }
