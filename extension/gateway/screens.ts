@@ -23,7 +23,7 @@ const PROBLEMS: Record<ProblemKind, { title: string; body: string }> = {
     body: 'It was approved or refused before and cannot be used twice. Go back to the site to see the result, or start a new request there.',
   },
   unreachable: {
-    title: 'Tandem cannot reach your relay',
+    title: 'Tandem could not get this request from your relay',
     body: 'Check your internet connection, then try again. If it keeps failing, check the relay address in Tandem’s settings.',
   },
   'no-request': {
@@ -61,8 +61,20 @@ export function problemScreen(
     h(
       'div',
       { class: 'actions' },
-      actions.retry ? h('button', { class: 'secondary', type: 'button', onclick: actions.retry }, 'Try again') : null,
-      h('button', { class: 'primary', type: 'button', onclick: actions.close, 'data-testid': 'close' }, 'Close'),
+      // When trying again can help, it is the main action; otherwise closing is.
+      h(
+        'button',
+        {
+          class: actions.retry ? 'secondary' : 'primary',
+          type: 'button',
+          onclick: actions.close,
+          'data-testid': 'close',
+        },
+        'Close',
+      ),
+      actions.retry
+        ? h('button', { class: 'primary', type: 'button', onclick: actions.retry, 'data-testid': 'retry' }, 'Try again')
+        : null,
     ),
   );
 }

@@ -9,7 +9,7 @@ import type { Browser, Page, WebWorker } from 'puppeteer';
 import { SETTINGS_KEY } from '../../extension/background/settings.js';
 
 export type StandInChallenge =
-  | { status: 404 | 409 | 410 }
+  | { status: 404 | 409 | 410 | 500 }
   | { status: 200; kind: string; payload?: Record<string, unknown>; locked?: boolean };
 
 export interface GatewayStandIn {

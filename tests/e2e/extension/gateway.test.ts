@@ -20,6 +20,10 @@ const INIT = 'a1111111-1111-4111-8111-111111111111';
 const TRANSFER = 'b2222222-2222-4222-8222-222222222222';
 const EXPIRED = 'c3333333-3333-4333-8333-333333333333';
 const UNKNOWN = 'd4444444-4444-4444-8444-444444444444';
+const USED = 'e5555555-5555-4555-8555-555555555555';
+const LOCKED = 'f6666666-6666-4666-8666-666666666666';
+const NEWER_KIND = 'a7777777-7777-4777-8777-777777777777';
+const RELAY_ERROR = 'b8888888-8888-4888-8888-888888888888';
 
 let chromium: ExtensionBrowser;
 let relay: GatewayStandIn;
@@ -39,6 +43,10 @@ beforeAll(async () => {
       },
     },
     [EXPIRED]: { status: 410 },
+    [USED]: { status: 409 },
+    [LOCKED]: { status: 200, kind: 'transfer', locked: true },
+    [NEWER_KIND]: { status: 200, kind: 'teleport' },
+    [RELAY_ERROR]: { status: 500 },
   });
   chromium = await launchWithExtension();
   await setRelayUrl(await chromium.worker(), relay.origin);
@@ -196,6 +204,30 @@ describe('the Gateway window in Chromium', () => {
     await waitForValue(async () => countGatewayWindows(chromium.browser, chromium.extensionId), 0);
     await expiredTab.close();
     await unknownTab.close();
+  });
+
+  it('says what to do for a used, locked, newer-kind or unreadable request, and for a window with none', async () => {
+    const tabs: Page[] = [];
+    for (const [id, screenName] of [
+      [USED, 'problem-used'],
+      [LOCKED, 'problem-locked'],
+      [NEWER_KIND, 'problem-unsupported'],
+      [RELAY_ERROR, 'problem-unreachable'],
+    ] as const) {
+      tabs.push(await openRelayPage(id));
+      gateway = await gatewayWindow(chromium.browser, chromium.extensionId);
+      await screen(gateway, screenName);
+      await gateway.screenshot({ path: `${SHOTS}/gateway-${screenName}.png` });
+      await gateway.click('[data-testid="close"]');
+      await waitForValue(async () => countGatewayWindows(chromium.browser, chromium.extensionId), 0);
+    }
+    for (const tab of tabs) await tab.close();
+    const empty = await chromium.browser.newPage();
+    await empty.setViewport({ width: 420, height: 600 });
+    await empty.goto(`chrome-extension://${chromium.extensionId}/gateway.html#nothing`);
+    await screen(empty, 'problem-no-request');
+    await empty.screenshot({ path: `${SHOTS}/gateway-problem-no-request.png` });
+    await empty.close();
   });
 
   it('ignores a gateway page that is not on the configured relay', async () => {
