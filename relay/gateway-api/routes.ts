@@ -62,6 +62,10 @@ const GatewayChallenge = z
     hasRecovery: z.boolean(),
     locked: z.boolean(),
     businessName: z.string(),
+    returnUrl: z
+      .string()
+      .nullable()
+      .openapi({ description: "The business's return URL, where the Gateway sends the user's tab afterwards." }),
     payload: z.record(z.string(), z.unknown()).nullable(),
     storedCopies: z.array(z.string()),
   })
@@ -101,6 +105,7 @@ export function gatewayApiRoutes(deps: { db: Database; emailRecovery: EmailRecov
         hasRecovery: customer.has_recovery,
         locked: customer.locked,
         businessName: customer.business,
+        returnUrl: challenge.returnUrl,
         payload: challenge.payload,
         storedCopies: await listCopyMethods(deps.db, challenge.customerId),
       });

@@ -115,6 +115,9 @@ describe('Gateway PIN guard through the relay', () => {
     const { customerId, init, wrapped } = await onboard('482915');
     const customer = await relay.call('GET', `/v2/customers/${customerId}`);
     expect(customer.json.data.hasPin).toBe(true);
+    const read = await relay.call('GET', gw(init, ''), undefined, noKey);
+    expect(read.json.data).toMatchObject({ kind: 'initialize', returnUrl: 'http://127.0.0.1:9/back', hasPin: true });
+    expect(read.json.data.storedCopies).toEqual(['pin']);
     const ok = await tryPin(init, customerId, '482915', wrapped);
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
   });
