@@ -3,6 +3,7 @@
  * against Node 2; server shares and k_S are stored sealed, wallet rows and the challenge completion
  * commit together, and the new EVM wallet then signs through 'ecdsa-sign'.
  */
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex } from '../../../../protocol/bytes.js';
@@ -20,6 +21,7 @@ import {
   type MpcTestRelay,
   type Node1Client,
   runEcdsaSign,
+  runFrostSign,
   runWalletCreate,
   startMpcTestRelay,
   type WalletCreateRun,
@@ -109,6 +111,23 @@ describe('wallet-create over /v2/mpc', () => {
     expect(
       secp256k1.verify(fromHex(run.signature.signature), digest, fromHex(evmWallet.publicKey), { prehash: false }),
     ).toBe(true);
+  });
+
+  it.each(['solana', 'near'] as const)('signs with the new %s wallet through frost-sign', async (chain) => {
+    const wallet = (first.result.wallets as any[])[chain === 'solana' ? 2 : 3];
+    const account = first.birth?.client.accounts.find((a) => a.chain === chain);
+    const challengeId = await createTestChallenge(relay, customerId, 'sign-message', {
+      walletId: wallet.id,
+      message: 'gm',
+    });
+    const message = new TextEncoder().encode('gm');
+    const run = await runFrostSign(client, {
+      challengeId,
+      share: account?.keyShare as any,
+      message,
+      derivationPath: wallet.derivationPath,
+    });
+    expect(ed25519.verify(fromHex(run.output.signature), message, fromHex(wallet.publicKey))).toBe(true);
   });
 
   it('reuses the root for a second wallet on the same chain (no new DKG, next index)', async () => {
