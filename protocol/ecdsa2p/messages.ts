@@ -13,8 +13,10 @@ import { type Envelope, WIRE_VERSION } from '../session.js';
 import type { Point } from './group.js';
 import { type PairingMessage, parsePairingMessage } from './ot/pairing.js';
 import {
-  parseRvoleReceiverMessage,
-  parseRvoleSenderMessage,
+  type DecodedRvoleReceiverMessage,
+  type DecodedRvoleSenderMessage,
+  decodeRvoleReceiverMessage,
+  decodeRvoleSenderMessage,
   type RvoleReceiverMessage,
   type RvoleSenderMessage,
 } from './ot/rvole.js';
@@ -328,7 +330,8 @@ export interface SignMsg4 {
 export type SignPayload = SignMsg1 | SignMsg2 | SignMsg3 | SignMsg4;
 
 export interface DecodedSignRound2 {
-  rvoleSender: RvoleSenderMessage;
+  /** Validated once here and handed to the RVOLE as is (no second decode of its 50 KB). */
+  rvoleSender: DecodedRvoleSenderMessage;
   instancePoint: Point;
   salt: Uint8Array;
   publicShare: Point;
@@ -341,7 +344,7 @@ const ROUND2_KEYS = ['rvoleSender', 'instancePoint', 'salt', 'publicShare', 'gam
 
 function parseRound2(p: Record<string, unknown>, origin: MessageOrigin): DecodedSignRound2 {
   return {
-    rvoleSender: nested(() => parseRvoleSenderMessage(p.rvoleSender, origin.from), 'payload.rvoleSender', origin),
+    rvoleSender: nested(() => decodeRvoleSenderMessage(p.rvoleSender, origin.from), 'payload.rvoleSender', origin),
     instancePoint: expectPoint(p.instancePoint, 'payload.instancePoint', origin),
     salt: expectHex(p.salt, 'payload.salt', origin, 32),
     publicShare: expectPoint(p.publicShare, 'payload.publicShare', origin),
@@ -354,25 +357,25 @@ function parseRound2(p: Record<string, unknown>, origin: MessageOrigin): Decoded
 export function parseSignMsg1(
   payload: unknown,
   from: PartyRole,
-): { clientNonce: Uint8Array; commitment: Uint8Array; rvole: RvoleReceiverMessage } {
+): { clientNonce: Uint8Array; commitment: Uint8Array; rvole: DecodedRvoleReceiverMessage } {
   const origin = { from, round: 1 };
   const p = expectRecord(payload, 'payload', origin, ['clientNonce', 'commitment', 'rvole']);
   return {
     clientNonce: expectHex(p.clientNonce, 'payload.clientNonce', origin, 32),
     commitment: expectHex(p.commitment, 'payload.commitment', origin, 32),
-    rvole: nested(() => parseRvoleReceiverMessage(p.rvole, from), 'payload.rvole', origin),
+    rvole: nested(() => decodeRvoleReceiverMessage(p.rvole, from), 'payload.rvole', origin),
   };
 }
 
 export function parseSignMsg2(
   payload: unknown,
   from: PartyRole,
-): DecodedSignRound2 & { commitment: Uint8Array; rvoleReceiver: RvoleReceiverMessage } {
+): DecodedSignRound2 & { commitment: Uint8Array; rvoleReceiver: DecodedRvoleReceiverMessage } {
   const origin = { from, round: 2 };
   const p = expectRecord(payload, 'payload', origin, ['commitment', 'rvoleReceiver', ...ROUND2_KEYS]);
   return {
     commitment: expectHex(p.commitment, 'payload.commitment', origin, 32),
-    rvoleReceiver: nested(() => parseRvoleReceiverMessage(p.rvoleReceiver, from), 'payload.rvoleReceiver', origin),
+    rvoleReceiver: nested(() => decodeRvoleReceiverMessage(p.rvoleReceiver, from), 'payload.rvoleReceiver', origin),
     ...parseRound2(p, origin),
   };
 }

@@ -10,7 +10,12 @@ import { commit, opens, SALT_BYTES } from './commitment.js';
 import { CURVE_ORDER, Fn, G, hedgedScalar, type Point, pointToHex, scalarToBytes, scalarToHex } from './group.js';
 import type { DecodedSignRound2, SignRound2 } from './messages.js';
 import type { OtSenderSetup } from './ot/pairing.js';
-import { type RvoleReceiverState, rvoleReceiverFinish, rvoleSenderRespond } from './ot/rvole.js';
+import {
+  type DecodedRvoleReceiverMessage,
+  type RvoleReceiverState,
+  rvoleReceiverFinish,
+  rvoleSenderRespond,
+} from './ot/rvole.js';
 import { INSTANCE_COMMIT_TAG, rvoleSessionId } from './sign-session.js';
 
 /** The signature, released only after it verified under `publicKey`. */
@@ -46,7 +51,8 @@ interface Round2Inputs {
   secretKey: bigint;
   inversionMask: bigint;
   chi: bigint;
-  peerMessage: unknown;
+  /** The peer's RVOLE message 1, already validated by the message parser. */
+  peerMessage: DecodedRvoleReceiverMessage;
   instancePoint: Point;
   salt: Uint8Array;
   publicShare: Point;
@@ -63,7 +69,7 @@ export function senderRound2(p: Round2Inputs) {
     setup: p.setup,
     sessionId: rvoleSessionId(p.sid, p.role),
     inputs: [p.instanceKey, p.secretKey],
-    message: p.peerMessage,
+    decoded: p.peerMessage,
     rng: p.rng,
     peer,
   });
@@ -133,7 +139,7 @@ export interface Round3Inputs {
 export function finishRound3(p: Round3Inputs) {
   const peer = peerOf(p.role);
   const abort = (reason: string, detail: string): never => abortBy(peer, reason, detail);
-  const d = rvoleReceiverFinish({ state: p.rvoleReceiver, message: p.peer.rvoleSender, peer });
+  const d = rvoleReceiverFinish({ state: p.rvoleReceiver, decoded: p.peer.rvoleSender, peer });
   const dU = Fn.create(d.shares[0]);
   const dV = Fn.create(d.shares[1]);
   // The Γ checks use the secret χ_i, so they use the constant-time multiply.

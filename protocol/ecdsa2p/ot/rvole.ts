@@ -213,7 +213,14 @@ export function rvoleReceiverStart(p: { setup: OtReceiverSetup; sessionId: Uint8
   return { state, message, b };
 }
 
-interface ParsedReceiverMessage {
+/**
+ * Bob's message 1 after validation (`decodeRvoleReceiverMessage`), so a caller that validates the
+ * enclosing message up front can hand it to `rvoleSenderRespond` without a second 10 KB hex decode.
+ * Not JSON-safe (it holds byte arrays): a value of this type only ever comes from the decoder.
+ */
+export interface DecodedRvoleReceiverMessage {
+  /** The party the message was validated as coming from. */
+  from: PartyRole;
   message: RvoleReceiverMessage;
   sessionId: Uint8Array;
   setupId: Uint8Array;
@@ -222,7 +229,7 @@ interface ParsedReceiverMessage {
   tTilde: Uint8Array;
 }
 
-function parseReceiverMessage(value: unknown, from: PartyRole): ParsedReceiverMessage {
+function parseReceiverMessage(value: unknown, from: PartyRole): DecodedRvoleReceiverMessage {
   const origin: Origin = { from };
   const r = expectRecord(value, '', origin, ['sessionId', 'setupId', 'u', 'xTilde', 'tTilde']);
   const sessionId = expectHex(r.sessionId, 'sessionId', origin, SESSION_ID_BYTES);
@@ -235,6 +242,7 @@ function parseReceiverMessage(value: unknown, from: PartyRole): ParsedReceiverMe
   const xTilde = expectHex(r.xTilde, 'xTilde', origin, ROW_BYTES);
   const tTilde = expectHex(r.tTilde, 'tTilde', origin, ROW_BYTES);
   return {
+    from,
     message: r as unknown as RvoleReceiverMessage,
     sessionId,
     setupId,
@@ -249,8 +257,19 @@ function parseReceiverMessage(value: unknown, from: PartyRole): ParsedReceiverMe
  * @throws InvalidMessageError naming the field.
  */
 export function parseRvoleReceiverMessage(value: unknown, from: PartyRole): RvoleReceiverMessage {
+  return decodeRvoleReceiverMessage(value, from).message;
+}
+
+/** `parseRvoleReceiverMessage`, keeping the decoded bytes for `rvoleSenderRespond({ decoded })`. */
+export function decodeRvoleReceiverMessage(value: unknown, from: PartyRole): DecodedRvoleReceiverMessage {
   checkRole(from, 'from');
-  return parseReceiverMessage(value, from).message;
+  return parseReceiverMessage(value, from);
+}
+
+/** A decoded message is only accepted from the party it was validated as coming from. */
+function checkDecodedFrom(decoded: { from: PartyRole }, peer: PartyRole): void {
+  if (decoded.from !== peer)
+    throw new InvalidArgumentError('decoded', `a message decoded as from '${peer}'`, decoded.from);
 }
 
 /**
@@ -270,7 +289,10 @@ export interface RvoleSenderParameters {
   setup: OtSenderSetup;
   sessionId: Uint8Array;
   inputs: readonly [bigint, bigint];
-  message: unknown;
+  /** Bob's message 1 as received: validated here. */
+  message?: unknown;
+  /** Or the same message already validated by `decodeRvoleReceiverMessage` (takes precedence). */
+  decoded?: DecodedRvoleReceiverMessage;
   rng: Rng;
   peer: PartyRole;
 }
@@ -300,7 +322,8 @@ function senderRespond(
   for (const [i, a] of p.inputs.entries()) {
     if (typeof a !== 'bigint' || a < 0n || a >= N) throw new InvalidArgumentError(`inputs[${i}]`, 'a scalar in [0, n)');
   }
-  const m = parseReceiverMessage(p.message, p.peer);
+  const m = p.decoded ?? parseReceiverMessage(p.message, p.peer);
+  checkDecodedFrom(m, p.peer);
   const origin: Origin = { from: p.peer };
   if (!equalBytes(m.sessionId, p.sessionId)) fail(origin, 'sessionId', 'this RVOLE session');
   if (!equalBytes(m.setupId, setup.setupId)) fail(origin, 'setupId', "this pairing direction's setup id");
@@ -395,7 +418,14 @@ function senderRespond(
   };
 }
 
-interface ParsedSenderMessage {
+/**
+ * Alice's message 2 after validation (`decodeRvoleSenderMessage`), so a caller that validates the
+ * enclosing message up front can hand it to `rvoleReceiverFinish` without a second 50 KB hex decode.
+ * Not JSON-safe (it holds byte arrays): a value of this type only ever comes from the decoder.
+ */
+export interface DecodedRvoleSenderMessage {
+  /** The party the message was validated as coming from. */
+  from: PartyRole;
   message: RvoleSenderMessage;
   sessionId: Uint8Array;
   setupId: Uint8Array;
@@ -406,7 +436,7 @@ interface ParsedSenderMessage {
   mu: Uint8Array;
 }
 
-function parseSenderMessage(value: unknown, from: PartyRole): ParsedSenderMessage {
+function parseSenderMessage(value: unknown, from: PartyRole): DecodedRvoleSenderMessage {
   const origin: Origin = { from };
   const r = expectRecord(value, '', origin, ['sessionId', 'setupId', 'aTilde', 'eta', 'mu']);
   const sessionId = expectHex(r.sessionId, 'sessionId', origin, SESSION_ID_BYTES);
@@ -430,7 +460,7 @@ function parseSenderMessage(value: unknown, from: PartyRole): ParsedSenderMessag
   const eta = BigInt(`0x${r.eta}`);
   if (eta >= N) fail(origin, 'eta', 'a scalar below n', 'a value >= n');
   const mu = expectHex(r.mu, 'mu', origin, DIGEST_BYTES);
-  return { message: r as unknown as RvoleSenderMessage, sessionId, setupId, aTildeWords, aTildeBytes, eta, mu };
+  return { from, message: r as unknown as RvoleSenderMessage, sessionId, setupId, aTildeWords, aTildeBytes, eta, mu };
 }
 
 /**
@@ -438,8 +468,13 @@ function parseSenderMessage(value: unknown, from: PartyRole): ParsedSenderMessag
  * unknown keys). @throws InvalidMessageError naming the field.
  */
 export function parseRvoleSenderMessage(value: unknown, from: PartyRole): RvoleSenderMessage {
+  return decodeRvoleSenderMessage(value, from).message;
+}
+
+/** `parseRvoleSenderMessage`, keeping the decoded values for `rvoleReceiverFinish({ decoded })`. */
+export function decodeRvoleSenderMessage(value: unknown, from: PartyRole): DecodedRvoleSenderMessage {
   checkRole(from, 'from');
-  return parseSenderMessage(value, from).message;
+  return parseSenderMessage(value, from);
 }
 
 function checkReceiverState(state: RvoleReceiverState): void {
@@ -467,13 +502,21 @@ function checkReceiverState(state: RvoleReceiverState): void {
  * is consumed (reuse → `ProtocolStateError`).
  * @throws ProtocolAbortError { culprit: peer, reason: 'rvole-consistency' } when the μ check fails.
  */
-export function rvoleReceiverFinish(p: { state: RvoleReceiverState; message: unknown; peer: PartyRole }): {
+export function rvoleReceiverFinish(p: {
+  state: RvoleReceiverState;
+  /** Alice's message 2 as received: validated here. */
+  message?: unknown;
+  /** Or the same message already validated by `decodeRvoleSenderMessage` (takes precedence). */
+  decoded?: DecodedRvoleSenderMessage;
+  peer: PartyRole;
+}): {
   shares: [bigint, bigint];
 } {
   const state = p.state;
   checkReceiverState(state);
   checkRole(p.peer, 'peer');
-  const m = parseSenderMessage(p.message, p.peer);
+  const m = p.decoded ?? parseSenderMessage(p.message, p.peer);
+  checkDecodedFrom(m, p.peer);
   const origin: Origin = { from: p.peer };
   if (toHex(m.sessionId) !== state.sessionId) fail(origin, 'sessionId', 'this RVOLE session');
   if (toHex(m.setupId) !== state.setupId) fail(origin, 'setupId', "this pairing direction's setup id");

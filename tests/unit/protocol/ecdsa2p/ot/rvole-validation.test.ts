@@ -1,6 +1,8 @@
 /** Every rejected condition of the RVOLE messages, states and arguments gets its own named test. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  decodeRvoleReceiverMessage,
+  decodeRvoleSenderMessage,
   parseRvoleReceiverMessage,
   parseRvoleSenderMessage,
   type RvoleReceiverMessage,
@@ -332,5 +334,50 @@ describe('RVOLE states and arguments', () => {
   it('rejects a sender setup passed where a receiver setup is expected', () => {
     const setup = run.client.sender as unknown as typeof run.server.receiver;
     expect(thrown(() => rvoleReceiverStart({ setup, sessionId, rng }))).toBeInstanceOf(InvalidArgumentError);
+  });
+});
+
+describe('RVOLE pre-decoded messages', () => {
+  it('accepts a message 1 decoded up front and gives the same shares as the raw message', () => {
+    const fromRaw = rvoleSenderRespond({
+      setup: run.client.sender,
+      sessionId,
+      inputs: INPUTS,
+      message: msg1,
+      rng: createSeededRng('decoded'),
+      peer: 'server',
+    });
+    const decoded = decodeRvoleReceiverMessage(viaJson(msg1), 'server');
+    const fromDecoded = rvoleSenderRespond({
+      setup: run.client.sender,
+      sessionId,
+      inputs: INPUTS,
+      decoded,
+      rng: createSeededRng('decoded'),
+      peer: 'server',
+    });
+    expect(fromDecoded.shares).toEqual(fromRaw.shares);
+    expect(fromDecoded.message).toEqual(fromRaw.message);
+  });
+
+  it('rejects a message 1 decoded as coming from the other party', () => {
+    const decoded = decodeRvoleReceiverMessage(viaJson(msg1), 'client');
+    const error = thrown(() =>
+      rvoleSenderRespond({ setup: run.client.sender, sessionId, inputs: INPUTS, decoded, rng, peer: 'server' }),
+    );
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it('rejects a message 2 decoded as coming from the other party, leaving the state usable', () => {
+    const state = viaJson(bobState);
+    const decoded = decodeRvoleSenderMessage(viaJson(msg2), 'server');
+    expect(thrown(() => rvoleReceiverFinish({ state, decoded, peer: 'client' }))).toBeInstanceOf(InvalidArgumentError);
+    expect(state.consumed).toBe(false);
+  });
+
+  it('accepts a message 2 decoded up front', () => {
+    const decoded = decodeRvoleSenderMessage(viaJson(msg2), 'client');
+    const raw = rvoleReceiverFinish({ state: viaJson(bobState), message: msg2, peer: 'client' });
+    expect(rvoleReceiverFinish({ state: viaJson(bobState), decoded, peer: 'client' }).shares).toEqual(raw.shares);
   });
 });
