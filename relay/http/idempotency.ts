@@ -152,7 +152,13 @@ export function idempotency(db: Queryable, options: IdempotencyOptions = {}): Mi
       await release();
       return;
     }
-    const body = await c.res.clone().text();
+    // Read the body once and hand the client a fresh Response with the same status and headers: much
+    // cheaper than Response.clone(), which tees the stream. (Unsetting c.res first stops Hono from
+    // re-wrapping the new Response and merging headers.)
+    const original = c.res;
+    const body = await original.text();
+    c.res = undefined;
+    c.res = new Response(body, { status: original.status, headers: original.headers });
     await db.query(
       'UPDATE idempotency_keys SET status_code = $3, response_body = $4 WHERE organisation_id = $1 AND key = $2',
       [organisation.id, key, status, body],
