@@ -8,6 +8,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex } from '../../../../protocol/bytes.js';
 import { evmMessageBytes, personalSignDigest } from '../../../../protocol/chains/evm/messages.js';
+import { messageSigningRequest } from '../../../../protocol/chains/messages.js';
 import { getChallenge } from '../../../../relay/challenges/store.js';
 import { loadMasterKey } from '../../../../relay/crypto/master-key.js';
 import { ecdsaRootKeyId, exportKeyPartId } from '../../../../relay/mpc/key-ids.js';
@@ -111,6 +112,31 @@ describe('wallet-create over /v2/mpc', () => {
     expect(
       secp256k1.verify(fromHex(run.signature.signature), digest, fromHex(evmWallet.publicKey), { prehash: false }),
     ).toBe(true);
+  });
+
+  it('signs a message with the new Bitcoin (P2WPKH) wallet through ecdsa-sign', async () => {
+    const wallet = (first.result.wallets as any[])[1];
+    const challengeId = await createTestChallenge(relay, customerId, 'sign-message', {
+      walletId: wallet.id,
+      message: 'gm',
+    });
+    // What the Gateway computes from the same payload: the BIP-137 message digest.
+    const request = messageSigningRequest({
+      family: 'bitcoin',
+      derivationPath: wallet.derivationPath,
+      message: new TextEncoder().encode('gm'),
+    });
+    if (request.scheme !== 'ecdsa-secp256k1') throw new Error('expected an ECDSA request');
+    const run = await runEcdsaSign(client, {
+      challengeId,
+      share: first.ecdsa.bitcoin as any,
+      digest: request.digest,
+      path: wallet.derivationPath,
+    });
+    expect(
+      secp256k1.verify(fromHex(run.signature.signature), request.digest, fromHex(wallet.publicKey), { prehash: false }),
+    ).toBe(true);
+    expect(typeof run.result.signature).toBe('string');
   });
 
   it.each(['solana', 'near'] as const)('signs with the new %s wallet through frost-sign', async (chain) => {
