@@ -14,6 +14,7 @@ import { respond } from '../http/envelope.js';
 import { validationHook } from '../http/validation.js';
 import type { PinGuard } from '../pin-guard/types.js';
 import { requireActiveChallenge } from '../recovery/active-challenge.js';
+import { COMPLETABLE_KINDS, completeGatewayChallenge } from '../recovery/complete-challenge.js';
 import { getCopy, listCopyMethods, parseCopy, storeCopy } from '../recovery/copies.js';
 import type { EmailRecovery } from '../recovery/email.js';
 import { openPinReEnrolment } from './pin-guard-routes.js';
@@ -166,6 +167,26 @@ export function gatewayApiRoutes(deps: { db: Database; emailRecovery: EmailRecov
       const wrapped = await getCopy(deps.db, challenge.customerId, method as WrapMethod);
       if (!wrapped) throw new ApiError(404, 'not_found', `no ${method} copy is stored for this wallet`);
       return respond(c, 200, 'Wrapped copy retrieved', { wrapped });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/gateway/challenges/{challengeId}/complete',
+      tags: ['gateway'],
+      summary:
+        'Complete an initialize / recovery / update-pin / reset-pin challenge once the relay can see its steps were done',
+      request: { params: ChallengeParams },
+      responses: {
+        200: { description: 'Completed', ...json(envelopeOf(z.object({ status: z.string(), result: z.unknown() }))) },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const challenge = await requireActiveChallenge(deps.db, c.req.valid('param').challengeId, COMPLETABLE_KINDS);
+      const completed = await completeGatewayChallenge(deps.db, challenge);
+      return respond(c, 200, 'Challenge completed', { status: completed.status, result: completed.result });
     },
   );
 

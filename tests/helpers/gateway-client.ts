@@ -1,0 +1,147 @@
+/**
+ * What the Gateway does over the relay's JSON API (`/v2/gateway/challenges/:id/...`), written with the
+ * real client code of protocol/pin, for integration tests: read the guard key, enrol a PIN, unlock with
+ * it, store and fetch wrapped copies, and run email recovery through the relay's dev mailbox.
+ */
+import { fromHex } from '../../protocol/bytes.js';
+import { deriveEmailRecoveryKey, emailRecoveryHeader } from '../../protocol/pin/email-recovery.js';
+import {
+  type GuardedKeyOutput,
+  pinSecret,
+  receiveGuardEvaluation,
+  startGuardedEnrolment,
+  startGuardedUnlock,
+} from '../../protocol/pin/guarded.js';
+import { parseGuardPublicKey } from '../../protocol/pin/oprf.js';
+import {
+  parseWrappedSecret,
+  unwrapBundleJson,
+  type WrapMethod,
+  type WrappedSecret,
+  wrapBundle,
+} from '../../protocol/pin/wrap.js';
+import { secureRng } from '../../protocol/rng.js';
+import type { DevMailbox } from '../../relay/mail/dev-mailbox.js';
+
+export interface GatewayResponse {
+  status: number;
+  json: any;
+}
+
+export function createGatewayClient(relayUrl: string) {
+  async function call(method: string, challengeId: string, rest: string, body?: unknown): Promise<GatewayResponse> {
+    const res = await fetch(`${relayUrl}/v2/gateway/challenges/${challengeId}${rest}`, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, json: await res.json() };
+  }
+  function ok(r: GatewayResponse, what: string) {
+    if (r.status !== 200) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.json)}`);
+    return r.json.data;
+  }
+
+  return {
+    call,
+    async guardKey(challengeId: string) {
+      return parseGuardPublicKey(ok(await call('GET', challengeId, '/pin-guard'), 'pin-guard').guard);
+    },
+    /** Enrols `pin` (initialize, or update/reset once re-enrolment is open) and returns K and its KDF header. */
+    async enrolPin(challengeId: string, customerId: string, pin: string): Promise<GuardedKeyOutput> {
+      const start = startGuardedEnrolment({
+        customerId,
+        purpose: 'pin',
+        secret: pinSecret(pin, { enrolling: true }),
+        guard: await this.guardKey(challengeId),
+        rng: secureRng,
+      });
+      const evaluated = ok(
+        await call('POST', challengeId, '/pin-guard/pin/enrol', { blinded: start.outgoing[0]?.blinded }),
+        'enrol',
+      );
+      const done = await receiveGuardEvaluation(start.state, evaluated.evaluation);
+      // The relay fills in customer and purpose from the challenge and the path.
+      const { nonce, verifier, proof } = done.outgoing[0] as { nonce: string; verifier: string; proof: string };
+      ok(
+        await call('POST', challengeId, '/pin-guard/pin/enrol/complete', { nonce, verifier, proof }),
+        'enrol/complete',
+      );
+      return done.output as GuardedKeyOutput;
+    },
+    /** Unlocks a PIN copy: counted evaluation, proof, and K. Returns the guard's answer on refusal. */
+    async unlockPin(
+      challengeId: string,
+      customerId: string,
+      pin: string,
+      wrapped: WrappedSecret,
+    ): Promise<{ key: GuardedKeyOutput } | { refused: GatewayResponse }> {
+      if (wrapped.kdf.kind !== 'argon2id+poprf') throw new Error('not a PIN copy');
+      const start = startGuardedUnlock({
+        customerId,
+        purpose: 'pin',
+        secret: pinSecret(pin, { enrolling: false }),
+        kdf: wrapped.kdf,
+        rng: secureRng,
+      });
+      const { epoch, blinded } = start.outgoing[0] as { epoch: number; blinded: string };
+      const evaluated = await call('POST', challengeId, '/pin-guard/pin/evaluate', { epoch, blinded });
+      if (evaluated.status !== 200) return { refused: evaluated };
+      const done = await receiveGuardEvaluation(start.state, evaluated.json.data.evaluation);
+      const { nonce, proof } = done.outgoing[0] as { nonce: string; proof: string };
+      const verified = await call('POST', challengeId, '/pin-guard/pin/verify', { nonce, proof });
+      if (verified.status !== 200) return { refused: verified };
+      return { key: done.output as GuardedKeyOutput };
+    },
+    async storeCopy(challengeId: string, method: WrapMethod, wrapped: WrappedSecret) {
+      return ok(await call('PUT', challengeId, `/copies/${method}`, { wrapped }), `store ${method} copy`);
+    },
+    async fetchCopy(challengeId: string, method: WrapMethod): Promise<WrappedSecret> {
+      return parseWrappedSecret(
+        ok(await call('GET', challengeId, `/copies/${method}`), `fetch ${method} copy`).wrapped,
+      );
+    },
+    wrapPinCopy(bundle: unknown, customerId: string, key: GuardedKeyOutput) {
+      return wrapBundle(bundle, key.rootKey, { method: 'pin', customerId, kdf: key.kdf }, secureRng);
+    },
+    unwrap<T>(wrapped: WrappedSecret, rootKey: Uint8Array) {
+      return unwrapBundleJson<T>(wrapped, rootKey);
+    },
+    /** Email recovery setup inside an initialize/recovery challenge; returns the email copy's root key. */
+    async setUpEmail(challengeId: string, customerId: string, email: string, mailbox: DevMailbox, bundle: unknown) {
+      const sentAt = Date.now();
+      ok(await call('POST', challengeId, '/email/setup', { email }), 'email/setup');
+      const code = codeOf((await mailbox.waitFor(email, { after: sentAt })).raw);
+      const { keyPartHex } = ok(await call('POST', challengeId, '/email/setup/confirm', { code }), 'email/confirm');
+      const header = emailRecoveryHeader(customerId, secureRng);
+      const key = deriveEmailRecoveryKey(fromHex(keyPartHex), customerId, (header.kdf as { saltHex: string }).saltHex);
+      const wrapped = await wrapBundle(bundle, key, header, secureRng);
+      await this.storeCopy(challengeId, 'email', wrapped);
+      return { keyPartHex };
+    },
+    /** Email recovery inside a reset-pin challenge: returns the released copy and the key that opens it. */
+    async recoverByEmail(challengeId: string, customerId: string, email: string, mailbox: DevMailbox) {
+      const sentAt = Date.now();
+      ok(await call('POST', challengeId, '/email/recover', {}), 'email/recover');
+      const code = codeOf((await mailbox.waitFor(email, { after: sentAt })).raw);
+      const released = ok(await call('POST', challengeId, '/email/recover/verify', { code }), 'email/recover/verify');
+      if (released.status !== 'released') throw new Error(`email recovery is ${released.status}`);
+      const wrapped = parseWrappedSecret(released.wrapped);
+      const key = deriveEmailRecoveryKey(
+        fromHex(released.keyPartHex),
+        customerId,
+        (wrapped.kdf as { saltHex: string }).saltHex,
+      );
+      return { wrapped, key, keyPartHex: released.keyPartHex as string };
+    },
+    async complete(challengeId: string) {
+      return call('POST', challengeId, '/complete', {});
+    },
+  };
+}
+
+export function codeOf(rawMail: string): string {
+  const match = rawMail.match(/^\s{4}(\d{6})\s*$/m);
+  if (!match?.[1]) throw new Error('no 6-digit code in the mail');
+  return match[1];
+}
