@@ -19,7 +19,7 @@ import { respond } from '../http/envelope.js';
 import { validationHook } from '../http/validation.js';
 import type { PinGuard } from '../pin-guard/types.js';
 import { requireActiveChallenge } from '../recovery/active-challenge.js';
-import { enqueueWebhookEvent } from '../webhooks/outbox.js';
+import { recordGuardLock } from '../recovery/guard-lock.js';
 
 const ANY_KIND: readonly ChallengeKind[] = [
   'initialize',
@@ -73,34 +73,6 @@ export function lockedError(purpose: GuardPurpose): ApiError {
       ? 'too many wrong PINs: this wallet is locked. Reset your PIN with a recovery method (ask the service you use to start a PIN reset).'
       : 'too many wrong answers: security-question recovery is locked. Use another recovery method.',
   );
-}
-
-/**
- * Mirrors the guard's lock on the customer record; on the attempt that caused it (`lockedOut`), queues
- * `customer.locked_out` and audits. Done from the answer, so it works the same with a remote guard.
- */
-async function recordLock(
-  deps: PinGuardRouteDependencies,
-  challenge: Challenge,
-  purpose: GuardPurpose,
-  lockedOut: boolean,
-) {
-  await deps.db.transaction(async (tx) => {
-    if (purpose === 'pin') await tx.query('UPDATE customers SET locked = true WHERE id = $1', [challenge.customerId]);
-    if (!lockedOut) return;
-    await enqueueWebhookEvent(tx, {
-      organisationId: challenge.organisationId,
-      event: 'customer.locked_out',
-      data: { customerId: challenge.customerId, method: purpose },
-    });
-    await audit(tx, {
-      organisationId: challenge.organisationId,
-      customerId: challenge.customerId,
-      actor: `customer:${challenge.customerId}`,
-      action: `${purpose}.locked_out`,
-      target: `challenge:${challenge.id}`,
-    });
-  });
 }
 
 /** Opens re-enrolment of the PIN after the user proved a recovery method or the current PIN. */
@@ -172,7 +144,7 @@ export function pinGuardRoutes(deps: PinGuardRouteDependencies) {
       const body = c.req.valid('json');
       const result = await deps.pinGuard.evaluate({ customerId: challenge.customerId, purpose, ...body });
       if (result.status === 'locked') {
-        await recordLock(deps, challenge, purpose, result.lockedOut);
+        await recordGuardLock(deps.db, challenge, purpose, result.lockedOut);
         throw lockedError(purpose);
       }
       if (result.status === 'not-enrolled')
@@ -211,7 +183,7 @@ export function pinGuardRoutes(deps: PinGuardRouteDependencies) {
       const challenge = await requireActiveChallenge(deps.db, challengeId, ANY_KIND);
       const result = await deps.pinGuard.verify({ customerId: challenge.customerId, purpose, ...c.req.valid('json') });
       if (result.status === 'locked') {
-        await recordLock(deps, challenge, purpose, result.lockedOut);
+        await recordGuardLock(deps.db, challenge, purpose, result.lockedOut);
         throw lockedError(purpose);
       }
       if (result.status === 'not-enrolled')

@@ -16,8 +16,7 @@ import { isHex, toHex } from '../../../protocol/bytes.js';
 import type { Ecdsa2pKeyShare } from '../../../protocol/ecdsa2p/index.js';
 import type { FrostKeyShare } from '../../../protocol/frost/index.js';
 import { WIRE_VERSION } from '../../../protocol/session.js';
-import { audit } from '../../audit/log.js';
-import { enqueueWebhookEvent } from '../../webhooks/outbox.js';
+import { recordGuardLock } from '../../recovery/guard-lock.js';
 import { CeremonyRefusedError } from '../errors.js';
 import { exportKeyPartId } from '../key-ids.js';
 import { listKeyShares, loadKeyShare } from '../key-shares.js';
@@ -43,7 +42,7 @@ async function startExport(ctx: CeremonyContext): Promise<CeremonyRun> {
   const verdict = await ctx.pinGuard.verify({ customerId, purpose: 'pin', nonce: pin.nonce, proof: pin.proof });
   if (verdict.status !== 'ok') {
     await ctx.audit('mpc.export.pin_refused', { status: verdict.status });
-    if (verdict.status === 'locked') await mirrorLock(ctx, verdict.lockedOut);
+    if (verdict.status === 'locked') await recordGuardLock(ctx.db, ctx.challenge, 'pin', verdict.lockedOut);
     const left = verdict.status === 'wrong' ? `; ${verdict.attemptsRemaining} attempts left` : '';
     throw new CeremonyRefusedError(
       verdict.status === 'locked' ? 'pin-locked' : 'pin-refused',
@@ -115,25 +114,4 @@ async function startExport(ctx: CeremonyContext): Promise<CeremonyRun> {
       release.exportKeyPart = null;
     },
   };
-}
-
-/** Mirrors a guard lock on the customer and announces it once (as the Gateway's PIN routes do). */
-async function mirrorLock(ctx: CeremonyContext, lockedOut: boolean) {
-  const { customerId, organisationId, id } = ctx.challenge;
-  await ctx.db.transaction(async (tx) => {
-    await tx.query('UPDATE customers SET locked = true WHERE id = $1', [customerId]);
-    if (!lockedOut) return;
-    await enqueueWebhookEvent(tx, {
-      organisationId,
-      event: 'customer.locked_out',
-      data: { customerId, method: 'pin' },
-    });
-    await audit(tx, {
-      organisationId,
-      customerId,
-      actor: `customer:${customerId}`,
-      action: 'pin.locked_out',
-      target: `challenge:${id}`,
-    });
-  });
 }
