@@ -4,24 +4,18 @@
  * a relay restart, and email recovery reopening enrolment in a reset-pin challenge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromHex } from '../../../../protocol/bytes.js';
-import { deriveEmailRecoveryKey, emailRecoveryHeader } from '../../../../protocol/pin/email-recovery.js';
-import {
-  type GuardedKeyOutput,
-  pinSecret,
-  receiveGuardEvaluation,
-  startGuardedEnrolment,
-  startGuardedUnlock,
-} from '../../../../protocol/pin/guarded.js';
-import { parseGuardPublicKey } from '../../../../protocol/pin/oprf.js';
+import { pinSecret, receiveGuardEvaluation, startGuardedEnrolment } from '../../../../protocol/pin/guarded.js';
 import { type WrappedSecret, wrapBundle } from '../../../../protocol/pin/wrap.js';
 import { secureRng } from '../../../../protocol/rng.js';
+import { createGatewayClient } from '../../../helpers/gateway-client.js';
 import { startTestRelay, type TestRelay } from '../../../helpers/relay.js';
 import { TEST_BOUNDS, TEST_COST } from '../../pin-guard/harness.js';
 
 let relay: TestRelay;
+let gateway: ReturnType<typeof createGatewayClient>;
 beforeAll(async () => {
   relay = await startTestRelay();
+  gateway = createGatewayClient(relay.url);
 });
 afterAll(async () => {
   await relay?.stop();
@@ -45,51 +39,14 @@ async function challenge(customerId: string, path: string, body: Record<string, 
 const gw = (challengeId: string, rest: string) => `/v2/gateway/challenges/${challengeId}${rest}`;
 const noKey = { 'X-API-Key': '' };
 
-async function guardKey(challengeId: string) {
-  const r = await relay.call('GET', gw(challengeId, '/pin-guard'), undefined, noKey);
-  expect(r.status).toBe(200);
-  return parseGuardPublicKey(r.json.data.guard);
-}
+const guardKey = (challengeId: string) => gateway.guardKey(challengeId);
+const enrolPin = (challengeId: string, customerId: string, pin: string) =>
+  gateway.enrolPin(challengeId, customerId, pin);
 
-async function enrolPin(challengeId: string, customerId: string, pin: string): Promise<GuardedKeyOutput> {
-  const guard = await guardKey(challengeId);
-  const start = startGuardedEnrolment({
-    customerId,
-    purpose: 'pin',
-    secret: pinSecret(pin, { enrolling: true }),
-    guard,
-    rng: secureRng,
-  });
-  const { blinded } = start.outgoing[0]!;
-  const evaluated = await relay.call('POST', gw(challengeId, '/pin-guard/pin/enrol'), { blinded }, noKey);
-  expect(evaluated.status, JSON.stringify(evaluated.json)).toBe(200);
-  const done = await receiveGuardEvaluation(start.state, evaluated.json.data.evaluation);
-  const { nonce, verifier, proof } = done.outgoing[0] as { nonce: string; verifier: string; proof: string };
-  const completed = await relay.call(
-    'POST',
-    gw(challengeId, '/pin-guard/pin/enrol/complete'),
-    { nonce, verifier, proof },
-    noKey,
-  );
-  expect(completed.status, JSON.stringify(completed.json)).toBe(200);
-  return done.output!;
-}
-
+/** One unlock attempt; the relay's answer to the refused step, or 200 when the PIN was right. */
 async function tryPin(challengeId: string, customerId: string, pin: string, wrapped: WrappedSecret) {
-  if (wrapped.kdf.kind !== 'argon2id+poprf') throw new Error('not a PIN copy');
-  const start = startGuardedUnlock({
-    customerId,
-    purpose: 'pin',
-    secret: pinSecret(pin, { enrolling: false }),
-    kdf: wrapped.kdf,
-    rng: secureRng,
-  });
-  const { epoch, blinded } = start.outgoing[0]!;
-  const evaluated = await relay.call('POST', gw(challengeId, '/pin-guard/pin/evaluate'), { epoch, blinded }, noKey);
-  if (evaluated.status !== 200) return evaluated;
-  const done = await receiveGuardEvaluation(start.state, evaluated.json.data.evaluation);
-  const { nonce, proof } = done.outgoing[0] as { nonce: string; proof: string };
-  return relay.call('POST', gw(challengeId, '/pin-guard/pin/verify'), { nonce, proof }, noKey);
+  const r = await gateway.unlockPin(challengeId, customerId, pin, wrapped);
+  return 'refused' in r ? r.refused : { status: 200, json: {} as any };
 }
 
 async function onboard(pin: string) {
@@ -153,6 +110,7 @@ describe('Gateway PIN guard through the relay', () => {
     const apiKey = relay.apiKey;
     await relay.stop({ keepData: true });
     relay = await startTestRelay({ dataDir, databaseUrl, apiKey });
+    gateway = createGatewayClient(relay.url);
     const afterRestart = await tryPin(init, customerId, '482915', wrapped);
     expect(afterRestart.status).toBe(423);
   });
@@ -267,29 +225,13 @@ describe('Gateway PIN guard through the relay', () => {
     const { customerId, init, wrapped } = await onboard('482915');
     // Set up email recovery inside the initialize challenge (through the relay's dev mailbox).
     const email = `ada-${crypto.randomUUID().slice(0, 8)}@example.com`;
-    const sentAt = Date.now();
-    expect((await relay.call('POST', gw(init, '/email/setup'), { email }, noKey)).status).toBe(200);
-    const code = (await relay.mailbox!.waitFor(email, { after: sentAt })).raw.match(/^\s{4}(\d{6})\s*$/m)![1]!;
-    const confirmed = await relay.call('POST', gw(init, '/email/setup/confirm'), { code }, noKey);
-    expect(confirmed.status, JSON.stringify(confirmed.json)).toBe(200);
-    const header = emailRecoveryHeader(customerId, secureRng);
-    const emailKey = deriveEmailRecoveryKey(
-      fromHex(confirmed.json.data.keyPartHex),
-      customerId,
-      (header.kdf as { saltHex: string }).saltHex,
-    );
-    const emailCopy = await wrapBundle({ shares: [] }, emailKey, header, secureRng);
-    expect((await relay.call('PUT', gw(init, '/copies/email'), { wrapped: emailCopy }, noKey)).status).toBe(200);
+    await gateway.setUpEmail(init, customerId, email, relay.mailbox!, { shares: [] });
     expect((await relay.call('GET', `/v2/customers/${customerId}`)).json.data.hasRecovery).toBe(true);
 
     for (let i = 0; i < 5; i++) await tryPin(init, customerId, '771346', wrapped);
     const reset = await challenge(customerId, 'reset-pin');
-    const before = Date.now();
-    expect((await relay.call('POST', gw(reset, '/email/recover'), {}, noKey)).status).toBe(200);
-    const code2 = (await relay.mailbox!.waitFor(email, { after: before })).raw.match(/^\s{4}(\d{6})\s*$/m)![1]!;
-    const released = await relay.call('POST', gw(reset, '/email/recover/verify'), { code: code2 }, noKey);
-    expect(released.status, JSON.stringify(released.json)).toBe(200);
-    expect(released.json.data.status).toBe('released');
+    const released = await gateway.recoverByEmail(reset, customerId, email, relay.mailbox!);
+    expect(await gateway.unwrap(released.wrapped, released.key)).toEqual({ shares: [] });
     await enrolPin(reset, customerId, '593826');
     expect((await relay.call('GET', `/v2/customers/${customerId}`)).json.data.locked).toBe(false);
   });
