@@ -5,6 +5,7 @@
  * only while the challenge is pending or in progress and unexpired (recovery/active-challenge.ts).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { fromHex } from '../../protocol/bytes.js';
 import type { WrapMethod } from '../../protocol/pin/wrap.js';
 import { ErrorEnvelope, envelopeOf } from '../api/schemas.js';
 import type { ChallengeKind } from '../challenges/store.js';
@@ -17,6 +18,7 @@ import { requireActiveChallenge } from '../recovery/active-challenge.js';
 import { COMPLETABLE_KINDS, completeGatewayChallenge } from '../recovery/complete-challenge.js';
 import { getCopy, listCopyMethods, parseCopy, storeCopy } from '../recovery/copies.js';
 import type { EmailRecovery } from '../recovery/email.js';
+import { checkKitProof, issueKitNonce, registerKitKey } from '../recovery/kit-proof.js';
 import { openPinReEnrolment } from './pin-guard-routes.js';
 
 /** Kinds during which the Gateway may (re)write a copy: every flow that creates or re-wraps the bundle. */
@@ -119,13 +121,36 @@ export function gatewayApiRoutes(deps: { db: Database; emailRecovery: EmailRecov
       path: '/gateway/challenges/{challengeId}/copies/{method}',
       tags: ['gateway'],
       summary: 'Store (or replace) a wrapped copy of the Node 1 bundle',
-      request: { params: CopyParams, body: { required: true, ...json(z.object({ wrapped: WrappedCopy }).strict()) } },
+      request: {
+        params: CopyParams,
+        body: {
+          required: true,
+          ...json(
+            z
+              .object({
+                wrapped: WrappedCopy,
+                kitPublicKey: z
+                  .string()
+                  .regex(/^[0-9a-f]{64}$/, 'must be 32 bytes of lower-case hex')
+                  .optional()
+                  .openapi({
+                    description: 'With the kit copy: the public key derived from the code, for kit-based resets.',
+                  }),
+              })
+              .strict(),
+          ),
+        },
+      },
       responses: { 200: { description: 'Stored', ...json(envelopeOf(z.object({ method: z.string() }))) }, ...errors },
     }),
     async (c) => {
       const { challengeId, method } = c.req.valid('param');
       const challenge = await requireActiveChallenge(deps.db, challengeId, WRITE_KINDS);
-      const wrapped = parseCopy(c.req.valid('json').wrapped, method, challenge.customerId);
+      const body = c.req.valid('json');
+      const wrapped = parseCopy(body.wrapped, method, challenge.customerId);
+      if ((method === 'kit') !== (body.kitPublicKey !== undefined)) {
+        throw new ApiError(400, 'invalid_request', 'kitPublicKey is required with the kit copy, and only with it');
+      }
       if (method === 'email') {
         const r = await deps.db.query(
           'SELECT 1 FROM email_recovery WHERE customer_id = $1 AND verified_at IS NOT NULL',
@@ -133,9 +158,15 @@ export function gatewayApiRoutes(deps: { db: Database; emailRecovery: EmailRecov
         );
         if (r.rows.length === 0) throw new ApiError(409, 'email_not_verified', 'confirm the email address first');
       }
-      await deps.db.transaction((tx) =>
-        storeCopy(tx, { organisationId: challenge.organisationId, customerId: challenge.customerId, method, wrapped }),
-      );
+      await deps.db.transaction(async (tx) => {
+        await storeCopy(tx, {
+          organisationId: challenge.organisationId,
+          customerId: challenge.customerId,
+          method,
+          wrapped,
+        });
+        if (body.kitPublicKey) await registerKitKey(tx, challenge.customerId, fromHex(body.kitPublicKey));
+      });
       return respond(c, 200, 'Wrapped copy stored', { method });
     },
   );
@@ -187,6 +218,49 @@ export function gatewayApiRoutes(deps: { db: Database; emailRecovery: EmailRecov
       const challenge = await requireActiveChallenge(deps.db, c.req.valid('param').challengeId, COMPLETABLE_KINDS);
       const completed = await completeGatewayChallenge(deps.db, challenge);
       return respond(c, 200, 'Challenge completed', { status: completed.status, result: completed.result });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/gateway/challenges/{challengeId}/recovery-kit/nonce',
+      tags: ['gateway'],
+      summary: 'Recovery kit reset, step 1: a fresh single-use nonce to sign with the kit-derived key',
+      request: { params: ChallengeParams },
+      responses: { 200: { description: 'Nonce', ...json(envelopeOf(z.object({ nonce: z.string() }))) }, ...errors },
+    }),
+    async (c) => {
+      const challenge = await requireActiveChallenge(deps.db, c.req.valid('param').challengeId, READ_RECOVERY_KINDS);
+      return respond(c, 200, 'Nonce issued', await issueKitNonce(deps.db, challenge));
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/gateway/challenges/{challengeId}/recovery-kit/prove',
+      tags: ['gateway'],
+      summary: 'Recovery kit reset, step 2: the signed nonce proves the code; opens enrolment of a new PIN',
+      request: {
+        params: ChallengeParams,
+        body: {
+          required: true,
+          ...json(
+            z.object({ proof: z.string().regex(/^[0-9a-f]{128}$/, 'must be 64 bytes of lower-case hex') }).strict(),
+          ),
+        },
+      },
+      responses: {
+        200: { description: 'Proved', ...json(envelopeOf(z.object({ status: z.literal('ok') }))) },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const challenge = await requireActiveChallenge(deps.db, c.req.valid('param').challengeId, READ_RECOVERY_KINDS);
+      await checkKitProof(deps.db, challenge, fromHex(c.req.valid('json').proof));
+      await openPinReEnrolment(deps, challenge, 'recovery-kit');
+      return respond(c, 200, 'Recovery kit proved', { status: 'ok' as const });
     },
   );
 

@@ -3,7 +3,7 @@
  * real client code of protocol/pin, for integration tests: read the guard key, enrol a PIN, unlock with
  * it, store and fetch wrapped copies, and run email recovery through the relay's dev mailbox.
  */
-import { fromHex } from '../../protocol/bytes.js';
+import { fromHex, toHex } from '../../protocol/bytes.js';
 import { deriveEmailRecoveryKey, emailRecoveryHeader } from '../../protocol/pin/email-recovery.js';
 import {
   type GuardedKeyOutput,
@@ -13,6 +13,13 @@ import {
   startGuardedUnlock,
 } from '../../protocol/pin/guarded.js';
 import { parseGuardPublicKey } from '../../protocol/pin/oprf.js';
+import {
+  deriveRecoveryKitAuthKey,
+  deriveRecoveryKitKey,
+  generateRecoveryKitCode,
+  recoveryKitHeader,
+  signRecoveryKitProof,
+} from '../../protocol/pin/recovery-kit.js';
 import {
   parseWrappedSecret,
   unwrapBundleJson,
@@ -133,6 +140,27 @@ export function createGatewayClient(relayUrl: string) {
         (wrapped.kdf as { saltHex: string }).saltHex,
       );
       return { wrapped, key, keyPartHex: released.keyPartHex as string };
+    },
+    /** Recovery kit setup: a new code, the kit copy and the kit's public key for later resets. */
+    async setUpKit(challengeId: string, customerId: string, bundle: unknown): Promise<string> {
+      const code = generateRecoveryKitCode(secureRng);
+      const header = recoveryKitHeader(customerId, secureRng);
+      const saltHex = (header.kdf as { saltHex: string }).saltHex;
+      const wrapped = await wrapBundle(bundle, deriveRecoveryKitKey(code, customerId, saltHex), header, secureRng);
+      const { publicKey } = deriveRecoveryKitAuthKey(code, customerId, saltHex);
+      ok(await call('PUT', challengeId, '/copies/kit', { wrapped, kitPublicKey: toHex(publicKey) }), 'store kit copy');
+      return code;
+    },
+    /** Recovery kit reset: open the kit copy offline, then prove the code to the relay (opens PIN enrolment). */
+    async recoverByKit(challengeId: string, customerId: string, code: string) {
+      const wrapped = await this.fetchCopy(challengeId, 'kit');
+      const saltHex = (wrapped.kdf as { saltHex: string }).saltHex;
+      const key = deriveRecoveryKitKey(code, customerId, saltHex);
+      const { nonce } = ok(await call('POST', challengeId, '/recovery-kit/nonce', {}), 'kit nonce');
+      const { seed } = deriveRecoveryKitAuthKey(code, customerId, saltHex);
+      const proof = toHex(signRecoveryKitProof(seed, customerId, challengeId, fromHex(nonce)));
+      const proved = await call('POST', challengeId, '/recovery-kit/prove', { proof });
+      return { wrapped, key, proved };
     },
     async complete(challengeId: string) {
       return call('POST', challengeId, '/complete', {});

@@ -38,4 +38,22 @@ export const RECOVERY_MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    id: 71,
+    name: 'recovery kit proof of possession',
+    sql: `
+      -- The public half of a key derived from the recovery kit code: a reset through the kit proves
+      -- possession of the code by signing a fresh nonce, so the relay can open PIN re-enrolment.
+      CREATE TABLE recovery_kit_keys (
+        customer_id uuid PRIMARY KEY REFERENCES customers(id),
+        public_key bytea NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE recovery_kit_nonces (
+        challenge_id uuid PRIMARY KEY,
+        nonce bytea NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex } from '../../../protocol/bytes.js';
 import { evmMessageBytes, personalSignDigest } from '../../../protocol/chains/evm/messages.js';
 import type { Ecdsa2pKeyShare } from '../../../protocol/ecdsa2p/index.js';
+import { generateRecoveryKitCode } from '../../../protocol/pin/recovery-kit.js';
 import { wrapBundle } from '../../../protocol/pin/wrap.js';
 import { secureRng } from '../../../protocol/rng.js';
 import { getChallenge } from '../../../relay/challenges/store.js';
@@ -40,6 +41,7 @@ let gateway: ReturnType<typeof createGatewayClient>;
 let client: Node1Client;
 let customerId: string;
 let evm: ProvisionedEvmWallet;
+let kitCode: string;
 const email = `reset-${crypto.randomUUID().slice(0, 8)}@example.com`;
 
 async function signWith(share: Ecdsa2pKeyShare) {
@@ -68,6 +70,7 @@ beforeAll(async () => {
   expect(early.json.message).toMatch(/recovery method/);
   if (!relay.mailbox) throw new Error('the test relay should run its dev mailbox');
   await gateway.setUpEmail(init, customerId, email, relay.mailbox, bundle);
+  kitCode = await gateway.setUpKit(init, customerId, bundle);
   const done = await gateway.complete(init);
   expect(done.status, JSON.stringify(done.json)).toBe(200);
   expect((await getChallenge(relay.db, init))?.status).toBe('verified');
@@ -129,6 +132,33 @@ describe('reset a forgotten PIN through email recovery', () => {
       secp256k1.verify(fromHex(run.signature.signature), digest, fromHex(evm.wallet.publicKey), { prehash: false }),
     ).toBe(true);
     await expect(signWith(evm.clientShare)).rejects.toThrow();
+  });
+
+  it('resets again with the recovery kit: the kit copy opens offline, a signed nonce proves the code', async () => {
+    const reset = await createTestChallenge(relay, customerId, 'reset-pin');
+    const { wrapped, key, proved } = await gateway.recoverByKit(reset, customerId, kitCode);
+    expect(proved.status, JSON.stringify(proved.json)).toBe(200);
+    // The kit copy still holds the share from before the first reset: it was not re-wrapped then.
+    const fromKit = await gateway.unwrap<Bundle>(wrapped, key);
+    expect(fromKit.evm.publicKey).toBe(evm.clientShare.publicKey);
+    await gateway.enrolPin(reset, customerId, '615824');
+  });
+
+  it('refuses a recovery kit proof made with another code', async () => {
+    const reset = await createTestChallenge(relay, customerId, 'reset-pin');
+    const { proved } = await gateway.recoverByKit(reset, customerId, generateRecoveryKitCode(secureRng));
+    expect(proved.status).toBe(400);
+    expect(proved.json.message).toMatch(/does not belong/);
+    // No PIN enrolment was opened by the refused proof.
+    await expect(gateway.enrolPin(reset, customerId, '615824')).rejects.toThrow(/409/);
+  });
+
+  it('refuses a kit copy stored without its public key', async () => {
+    const recovery = await createTestChallenge(relay, customerId, 'recovery');
+    const copy = await gateway.fetchCopy(await createTestChallenge(relay, customerId, 'reset-pin'), 'kit');
+    const r = await gateway.call('PUT', recovery, '/copies/kit', { wrapped: copy });
+    expect(r.status).toBe(400);
+    expect(r.json.message).toMatch(/kitPublicKey/);
   });
 
   it('refuses to complete an update-pin challenge without a new PIN', async () => {
