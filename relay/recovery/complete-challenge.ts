@@ -9,7 +9,8 @@
  * - recovery: a recovery copy written during this challenge;
  * - update-pin / reset-pin: a new PIN enrolled in this challenge and the PIN copy re-written since; when the
  *   customer has keys, the share refresh (which claims the challenge) must have run, so the old bundle is
- *   useless; reset-pin queues `customer.recovery_completed`.
+ *   useless, and every stored copy must have been re-written since (none may keep the old shares);
+ *   reset-pin queues `customer.recovery_completed`.
  */
 import { audit } from '../audit/log.js';
 import {
@@ -74,6 +75,16 @@ export async function completeGatewayChallenge(db: Database, challenge: Challeng
       const keys = await listKeyShares(db, challenge.customerId);
       if (keys.length > 0 && challenge.status !== 'in_progress') {
         missing('the shares were not refreshed (run the share refresh first)');
+      }
+      if (keys.length > 0) {
+        // After a refresh every copy must hold the new shares: a copy left behind would restore shares
+        // that no longer sign. The Gateway re-wraps each (asking for the answers, issuing a new kit).
+        const stored = await db.query<{ method: string }>('SELECT method FROM wrapped_copies WHERE customer_id = $1', [
+          challenge.customerId,
+        ]);
+        const stale = stored.rows.map((r) => r.method).filter((m) => !written.includes(m));
+        if (stale.length > 0)
+          missing(`re-wrap the ${stale.sort().join(', ')} cop${stale.length === 1 ? 'y' : 'ies'} with the new shares`);
       }
       result = { customerId: challenge.customerId, pinChanged: true, sharesRefreshed: keys.length > 0 };
       break;

@@ -111,6 +111,9 @@ describe('reset a forgotten PIN through email recovery', () => {
       'email',
       await wrapBundle(fresh, released.key, { method: 'email', customerId, kdf: released.wrapped.kdf }, secureRng),
     );
+    // The kit copy still holds the old share: the relay refuses to complete until it is replaced (a new kit).
+    expect((await gateway.complete(reset)).json.message).toMatch(/re-wrap the kit copy/);
+    kitCode = await gateway.setUpKit(reset, customerId, fresh);
     const completed = await gateway.complete(reset);
     expect(completed.status, JSON.stringify(completed.json)).toBe(200);
     expect(completed.json.data.result).toMatchObject({ pinChanged: true, sharesRefreshed: true });
@@ -138,9 +141,10 @@ describe('reset a forgotten PIN through email recovery', () => {
     const reset = await createTestChallenge(relay, customerId, 'reset-pin');
     const { wrapped, key, proved } = await gateway.recoverByKit(reset, customerId, kitCode);
     expect(proved.status, JSON.stringify(proved.json)).toBe(200);
-    // The kit copy still holds the share from before the first reset: it was not re-wrapped then.
+    // The kit issued during the first reset holds the refreshed share, not the original one.
     const fromKit = await gateway.unwrap<Bundle>(wrapped, key);
     expect(fromKit.evm.publicKey).toBe(evm.clientShare.publicKey);
+    expect(fromKit.evm.secretShare).not.toBe(evm.clientShare.secretShare);
     await gateway.enrolPin(reset, customerId, '615824');
   });
 
