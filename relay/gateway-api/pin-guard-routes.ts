@@ -38,7 +38,7 @@ const ANY_KIND: readonly ChallengeKind[] = [
 /** Where a first enrolment may happen (initialize) and where re-enrolment may follow a proof. */
 const ENROL_KINDS: Record<GuardPurpose, readonly ChallengeKind[]> = {
   pin: ['initialize', 'update-pin', 'reset-pin'],
-  questions: ['initialize', 'recovery', 'reset-pin'],
+  questions: ['initialize', 'recovery', 'update-pin', 'reset-pin'],
 };
 
 const Params = z.object({
@@ -75,9 +75,13 @@ export function lockedError(purpose: GuardPurpose): ApiError {
   );
 }
 
-/** Opens re-enrolment of the PIN after the user proved a recovery method or the current PIN. */
+/**
+ * Opens re-enrolment after the user proved a recovery method or the current PIN: of the PIN, and of the
+ * security answers, because after the share refresh that follows, the answers copy must be re-wrapped too.
+ */
 export async function openPinReEnrolment(deps: PinGuardRouteDependencies, challenge: Challenge, proof: string) {
   await deps.pinGuard.allowEnrolment(challenge.customerId, 'pin');
+  await deps.pinGuard.allowEnrolment(challenge.customerId, 'questions');
   await deps.db.transaction((tx) =>
     audit(tx, {
       organisationId: challenge.organisationId,

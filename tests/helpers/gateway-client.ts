@@ -12,7 +12,8 @@ import {
   startGuardedEnrolment,
   startGuardedUnlock,
 } from '../../protocol/pin/guarded.js';
-import { parseGuardPublicKey } from '../../protocol/pin/oprf.js';
+import { type GuardPurpose, parseGuardPublicKey } from '../../protocol/pin/oprf.js';
+import { answersSecret } from '../../protocol/pin/questions.js';
 import {
   deriveRecoveryKitAuthKey,
   deriveRecoveryKitKey,
@@ -55,48 +56,71 @@ export function createGatewayClient(relayUrl: string) {
       return parseGuardPublicKey(ok(await call('GET', challengeId, '/pin-guard'), 'pin-guard').guard);
     },
     /** Enrols `pin` (initialize, or update/reset once re-enrolment is open) and returns K and its KDF header. */
-    async enrolPin(challengeId: string, customerId: string, pin: string): Promise<GuardedKeyOutput> {
+    enrolPin(challengeId: string, customerId: string, pin: string): Promise<GuardedKeyOutput> {
+      return this.enrolGuarded(challengeId, customerId, 'pin', pinSecret(pin, { enrolling: true }));
+    },
+    /** Enrols three security answers (purpose 'questions'). */
+    enrolAnswers(challengeId: string, customerId: string, questions: string[], answers: string[]) {
+      return this.enrolGuarded(challengeId, customerId, 'questions', answersSecret(questions, answers), questions);
+    },
+    async enrolGuarded(
+      challengeId: string,
+      customerId: string,
+      purpose: GuardPurpose,
+      secret: Uint8Array,
+      questions?: string[],
+    ): Promise<GuardedKeyOutput> {
       const start = startGuardedEnrolment({
         customerId,
-        purpose: 'pin',
-        secret: pinSecret(pin, { enrolling: true }),
+        purpose,
+        secret,
         guard: await this.guardKey(challengeId),
         rng: secureRng,
+        ...(questions ? { questions } : {}),
       });
       const evaluated = ok(
-        await call('POST', challengeId, '/pin-guard/pin/enrol', { blinded: start.outgoing[0]?.blinded }),
+        await call('POST', challengeId, `/pin-guard/${purpose}/enrol`, { blinded: start.outgoing[0]?.blinded }),
         'enrol',
       );
       const done = await receiveGuardEvaluation(start.state, evaluated.evaluation);
       // The relay fills in customer and purpose from the challenge and the path.
       const { nonce, verifier, proof } = done.outgoing[0] as { nonce: string; verifier: string; proof: string };
       ok(
-        await call('POST', challengeId, '/pin-guard/pin/enrol/complete', { nonce, verifier, proof }),
+        await call('POST', challengeId, `/pin-guard/${purpose}/enrol/complete`, { nonce, verifier, proof }),
         'enrol/complete',
       );
       return done.output as GuardedKeyOutput;
     },
+    /** Unlocks a security-questions copy with the answers (counted at the guard under 'questions'). */
+    async unlockAnswers(challengeId: string, customerId: string, answers: string[], wrapped: WrappedSecret) {
+      if (wrapped.kdf.kind !== 'argon2id+poprf' || !wrapped.kdf.questions) throw new Error('not a questions copy');
+      return this.unlockGuarded(
+        challengeId,
+        customerId,
+        'questions',
+        answersSecret(wrapped.kdf.questions, answers),
+        wrapped,
+      );
+    },
     /** Unlocks a PIN copy: counted evaluation, proof, and K. Returns the guard's answer on refusal. */
-    async unlockPin(
+    unlockPin(challengeId: string, customerId: string, pin: string, wrapped: WrappedSecret) {
+      return this.unlockGuarded(challengeId, customerId, 'pin', pinSecret(pin, { enrolling: false }), wrapped);
+    },
+    async unlockGuarded(
       challengeId: string,
       customerId: string,
-      pin: string,
+      purpose: GuardPurpose,
+      secret: Uint8Array,
       wrapped: WrappedSecret,
     ): Promise<{ key: GuardedKeyOutput } | { refused: GatewayResponse }> {
-      if (wrapped.kdf.kind !== 'argon2id+poprf') throw new Error('not a PIN copy');
-      const start = startGuardedUnlock({
-        customerId,
-        purpose: 'pin',
-        secret: pinSecret(pin, { enrolling: false }),
-        kdf: wrapped.kdf,
-        rng: secureRng,
-      });
+      if (wrapped.kdf.kind !== 'argon2id+poprf') throw new Error('not a guarded copy');
+      const start = startGuardedUnlock({ customerId, purpose, secret, kdf: wrapped.kdf, rng: secureRng });
       const { epoch, blinded } = start.outgoing[0] as { epoch: number; blinded: string };
-      const evaluated = await call('POST', challengeId, '/pin-guard/pin/evaluate', { epoch, blinded });
+      const evaluated = await call('POST', challengeId, `/pin-guard/${purpose}/evaluate`, { epoch, blinded });
       if (evaluated.status !== 200) return { refused: evaluated };
       const done = await receiveGuardEvaluation(start.state, evaluated.json.data.evaluation);
       const { nonce, proof } = done.outgoing[0] as { nonce: string; proof: string };
-      const verified = await call('POST', challengeId, '/pin-guard/pin/verify', { nonce, proof });
+      const verified = await call('POST', challengeId, `/pin-guard/${purpose}/verify`, { nonce, proof });
       if (verified.status !== 200) return { refused: verified };
       return { key: done.output as GuardedKeyOutput };
     },
@@ -110,6 +134,9 @@ export function createGatewayClient(relayUrl: string) {
     },
     wrapPinCopy(bundle: unknown, customerId: string, key: GuardedKeyOutput) {
       return wrapBundle(bundle, key.rootKey, { method: 'pin', customerId, kdf: key.kdf }, secureRng);
+    },
+    wrapAnswersCopy(bundle: unknown, customerId: string, key: GuardedKeyOutput) {
+      return wrapBundle(bundle, key.rootKey, { method: 'questions', customerId, kdf: key.kdf }, secureRng);
     },
     unwrap<T>(wrapped: WrappedSecret, rootKey: Uint8Array) {
       return unwrapBundleJson<T>(wrapped, rootKey);

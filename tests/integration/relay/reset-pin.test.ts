@@ -42,6 +42,8 @@ let client: Node1Client;
 let customerId: string;
 let evm: ProvisionedEvmWallet;
 let kitCode: string;
+const QUESTIONS = ['First pet?', 'Street you grew up on?', 'Favourite teacher?'];
+const ANSWERS = ['Rex', 'Elm  Street', 'Ms Ng'];
 const email = `reset-${crypto.randomUUID().slice(0, 8)}@example.com`;
 
 async function signWith(share: Ecdsa2pKeyShare) {
@@ -71,6 +73,8 @@ beforeAll(async () => {
   if (!relay.mailbox) throw new Error('the test relay should run its dev mailbox');
   await gateway.setUpEmail(init, customerId, email, relay.mailbox, bundle);
   kitCode = await gateway.setUpKit(init, customerId, bundle);
+  const answersKey = await gateway.enrolAnswers(init, customerId, QUESTIONS, ANSWERS);
+  await gateway.storeCopy(init, 'questions', await gateway.wrapAnswersCopy(bundle, customerId, answersKey));
   const done = await gateway.complete(init);
   expect(done.status, JSON.stringify(done.json)).toBe(200);
   expect((await getChallenge(relay.db, init))?.status).toBe('verified');
@@ -111,9 +115,12 @@ describe('reset a forgotten PIN through email recovery', () => {
       'email',
       await wrapBundle(fresh, released.key, { method: 'email', customerId, kdf: released.wrapped.kdf }, secureRng),
     );
-    // The kit copy still holds the old share: the relay refuses to complete until it is replaced (a new kit).
-    expect((await gateway.complete(reset)).json.message).toMatch(/re-wrap the kit copy/);
+    // The kit and questions copies still hold the old share: the relay refuses to complete until they are
+    // replaced (the Gateway issues a new kit and asks for the answers again).
+    expect((await gateway.complete(reset)).json.message).toMatch(/re-wrap the kit, questions copies/);
     kitCode = await gateway.setUpKit(reset, customerId, fresh);
+    const answersKey = await gateway.enrolAnswers(reset, customerId, QUESTIONS, ANSWERS);
+    await gateway.storeCopy(reset, 'questions', await gateway.wrapAnswersCopy(fresh, customerId, answersKey));
     const completed = await gateway.complete(reset);
     expect(completed.status, JSON.stringify(completed.json)).toBe(200);
     expect(completed.json.data.result).toMatchObject({ pinChanged: true, sharesRefreshed: true });
@@ -145,6 +152,20 @@ describe('reset a forgotten PIN through email recovery', () => {
     const fromKit = await gateway.unwrap<Bundle>(wrapped, key);
     expect(fromKit.evm.publicKey).toBe(evm.clientShare.publicKey);
     expect(fromKit.evm.secretShare).not.toBe(evm.clientShare.secretShare);
+    await gateway.enrolPin(reset, customerId, '615824');
+  });
+
+  it('resets with the security answers: the guard checks them under their own counter, then PIN enrolment opens', async () => {
+    const reset = await createTestChallenge(relay, customerId, 'reset-pin');
+    const copy = await gateway.fetchCopy(reset, 'questions');
+    const wrong = await gateway.unlockAnswers(reset, customerId, ['Rex', 'Oak Street', 'Ms Ng'], copy);
+    expect('refused' in wrong && wrong.refused.json.message).toMatch(/wrong answers/);
+    await expect(gateway.enrolPin(reset, customerId, '615824')).rejects.toThrow(/409/);
+    // Answers are normalised: case and inner spacing do not matter.
+    const right = await gateway.unlockAnswers(reset, customerId, ['rex', 'ELM STREET', 'ms  ng'], copy);
+    if (!('key' in right)) throw new Error(`answers refused: ${JSON.stringify(right.refused.json)}`);
+    const bundle = await gateway.unwrap<Bundle>(copy, right.key.rootKey);
+    expect(bundle.evm.publicKey).toBe(evm.clientShare.publicKey);
     await gateway.enrolPin(reset, customerId, '615824');
   });
 
