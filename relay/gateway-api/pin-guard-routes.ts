@@ -204,8 +204,13 @@ export function pinGuardRoutes(deps: PinGuardRouteDependencies) {
           `wrong ${what}: ${left} attempt${left === 1 ? '' : 's'} left before the wallet locks`,
         );
       }
-      if (challenge.kind === 'update-pin' && purpose === 'pin')
+      if (challenge.kind === 'update-pin' && purpose === 'pin') {
         await openPinReEnrolment(deps, challenge, 'current-pin');
+      }
+      // Changing the recovery setup: the current PIN allows new security answers.
+      if (challenge.kind === 'recovery' && purpose === 'pin') {
+        await deps.pinGuard.allowEnrolment(challenge.customerId, 'questions');
+      }
       if (challenge.kind === 'reset-pin' && purpose === 'questions') {
         await openPinReEnrolment(deps, challenge, 'security-questions');
       }
