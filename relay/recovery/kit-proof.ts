@@ -47,7 +47,7 @@ export async function checkKitProof(db: Database, challenge: Challenge, proof: U
     const row = r.rows[0];
     await tx.query('DELETE FROM recovery_kit_nonces WHERE challenge_id = $1', [challenge.id]);
     // Single-use nonces; guessing a 130-bit code online is hopeless, so no separate attempt counter.
-    if (!row || !row.live) return 'invalid-nonce' as const;
+    if (!row?.live) return 'invalid-nonce' as const;
     const ok =
       row.public_key !== null &&
       checkRecoveryKitProof(

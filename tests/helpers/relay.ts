@@ -7,18 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../relay/config.js';
 import { type RunningRelay, startRelay } from '../../relay/server.js';
+import { type ApiCall, createApiCaller } from './api-caller.js';
 import { createTestDatabase } from './database.js';
 
 export interface TestRelay extends RunningRelay {
   apiKey: string;
   dataDir: string;
-  /** fetch against the relay with the demo key, returning status and parsed JSON. */
-  call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ): Promise<{ status: number; json: any }>;
+  /** fetch against the relay with the demo key, returning status, parsed JSON and headers. */
+  call: ApiCall;
   /** The PostgreSQL database this relay uses (undefined on PGlite). */
   databaseUrl: string | undefined;
   /** Stops the relay; unless `keepData`, deletes its data directory / test database. */
@@ -48,25 +44,7 @@ export async function startTestRelay(
     ...relay,
     apiKey,
     dataDir,
-    async call(method, path, body, headers = {}) {
-      const res = await fetch(relay.url + path, {
-        method,
-        headers: {
-          'X-API-Key': apiKey,
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          ...headers,
-        },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = text;
-      }
-      return { status: res.status, json };
-    },
+    call: createApiCaller(relay.url, apiKey),
     databaseUrl: database.url,
     async stop(stopOptions = {}) {
       await relay.close();

@@ -9,18 +9,14 @@ import type { ApiSettingsOverrides } from '../../../../relay/api/settings.js';
 import { loadConfig } from '../../../../relay/config.js';
 import { type RunningRelay, startRelay } from '../../../../relay/server.js';
 import { insertWallet, type Wallet, type WalletKeyFamily } from '../../../../relay/wallets/store.js';
+import { type ApiCall, createApiCaller } from '../../../helpers/api-caller.js';
 import { createTestDatabase, type TestDatabase } from '../../../helpers/database.js';
 
 export interface ApiTestRelay extends RunningRelay {
   apiKey: string;
   dataDir: string;
   database: TestDatabase;
-  call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ): Promise<{ status: number; json: any; headers: Headers }>;
+  call: ApiCall;
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -44,25 +40,7 @@ export async function startApiRelay(
     apiKey,
     dataDir,
     database,
-    async call(method, path, body, headers = {}) {
-      const res = await fetch(relay.url + path, {
-        method,
-        headers: {
-          'X-API-Key': apiKey,
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          ...headers,
-        },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = text;
-      }
-      return { status: res.status, json, headers: res.headers };
-    },
+    call: createApiCaller(relay.url, apiKey),
     async stop(stopOptions = {}) {
       await relay.close();
       if (stopOptions.keepData) return;
