@@ -15,6 +15,7 @@ import {
   type ChainTxState,
   FEE_LEVELS,
   type FeeLevel,
+  listBalances,
   type TransactionIntent,
   type WalletRef,
 } from './types.js';
@@ -61,16 +62,8 @@ export function createBitcoinAdapter(chain: ChainConfig, http: HttpOptions = {})
       );
       const sum = (s: EsploraStats | undefined) => BigInt(s?.funded_txo_sum ?? 0) - BigInt(s?.spent_txo_sum ?? 0);
       const amount = info ? sum(info.chain_stats) + sum(info.mempool_stats) : 0n;
-      return [
-        {
-          symbol: chain.nativeSymbol,
-          decimals: chain.nativeDecimals,
-          amount,
-          isNative: true,
-          tokenId: undefined,
-          tokenAddress: undefined,
-        },
-      ];
+      // Bitcoin has no tokens in the registry: the list is the native balance alone.
+      return listBalances({ ...chain, tokens: [] }, amount, async () => 0n);
     },
 
     async build(wallet: WalletRef, intent: TransactionIntent) {

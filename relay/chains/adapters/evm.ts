@@ -22,13 +22,13 @@ import { ChainRpcError, type HttpOptions, JsonRpcClient } from '../http-client.j
 import type { ChainConfig } from '../registry.js';
 import {
   type AssetRef,
-  type Balance,
   type BuiltTransaction,
   type ChainAdapter,
   ChainOperationError,
   type ChainTxState,
   FEE_LEVELS,
   type FeeLevel,
+  listBalances,
   type TransactionIntent,
   type WalletRef,
 } from './types.js';
@@ -83,37 +83,17 @@ export function createEvmAdapter(chain: ChainConfig, http: HttpOptions = {}): Ch
 
     async getBalances(address) {
       const native = q(await rpc.call<string>('eth_getBalance', [address, 'latest']));
-      const balances: Balance[] = [
-        {
-          symbol: chain.nativeSymbol,
-          decimals: chain.nativeDecimals,
-          amount: native,
-          isNative: true,
-          tokenId: undefined,
-          tokenAddress: undefined,
-        },
-      ];
-      for (const token of chain.tokens) {
-        let amount = 0n;
+      return listBalances(chain, native, async (token) => {
         try {
           const [v] = decodeAbiParameters(
             [parseAbiType('uint256')],
             await call(token.address, encodeFunctionCall('balanceOf(address)', [address])),
           );
-          amount = BigInt(v as string);
+          return BigInt(v as string);
         } catch {
-          amount = 0n; // a token not deployed on this network reads as zero rather than failing the whole list
+          return 0n; // a token not deployed on this network reads as zero rather than failing the whole list
         }
-        balances.push({
-          symbol: token.symbol,
-          decimals: token.decimals,
-          amount,
-          isNative: false,
-          tokenId: token.id,
-          tokenAddress: token.address,
-        });
-      }
-      return balances;
+      });
     },
 
     async build(wallet: WalletRef, intent: TransactionIntent) {

@@ -18,13 +18,13 @@ import { ChainRpcError, type HttpOptions, JsonRpcClient } from '../http-client.j
 import type { ChainConfig } from '../registry.js';
 import {
   type AssetRef,
-  type Balance,
   type BuiltTransaction,
   type ChainAdapter,
   ChainOperationError,
   type ChainTxState,
   FEE_LEVELS,
   type FeeLevel,
+  listBalances,
   type TransactionIntent,
   type WalletRef,
 } from './types.js';
@@ -92,33 +92,13 @@ export function createNearAdapter(chain: ChainConfig, http: HttpOptions = {}): C
         )
           throw error;
       }
-      const balances: Balance[] = [
-        {
-          symbol: chain.nativeSymbol,
-          decimals: chain.nativeDecimals,
-          amount: native,
-          isNative: true,
-          tokenId: undefined,
-          tokenAddress: undefined,
-        },
-      ];
-      for (const token of chain.tokens) {
-        let amount = 0n;
+      return listBalances(chain, native, async (token) => {
         try {
-          amount = BigInt(await view<string>(token.address, 'ft_balance_of', { account_id: address }));
+          return BigInt(await view<string>(token.address, 'ft_balance_of', { account_id: address }));
         } catch {
-          amount = 0n;
+          return 0n;
         }
-        balances.push({
-          symbol: token.symbol,
-          decimals: token.decimals,
-          amount,
-          isNative: false,
-          tokenId: token.id,
-          tokenAddress: token.address,
-        });
-      }
-      return balances;
+      });
     },
 
     async build(wallet: WalletRef, intent: TransactionIntent) {

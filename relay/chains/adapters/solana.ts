@@ -14,13 +14,13 @@ import { ChainRpcError, type HttpOptions, JsonRpcClient } from '../http-client.j
 import type { ChainConfig } from '../registry.js';
 import {
   type AssetRef,
-  type Balance,
   type BuiltTransaction,
   type ChainAdapter,
   ChainOperationError,
   type ChainTxState,
   FEE_LEVELS,
   type FeeLevel,
+  listBalances,
   type TransactionIntent,
   type WalletRef,
 } from './types.js';
@@ -63,37 +63,18 @@ export function createSolanaAdapter(chain: ChainConfig, http: HttpOptions = {}):
 
     async getBalances(address) {
       const native = await rpc.call<{ value: number }>('getBalance', [address, { commitment: 'confirmed' }]);
-      const balances: Balance[] = [
-        {
-          symbol: chain.nativeSymbol,
-          decimals: chain.nativeDecimals,
-          amount: BigInt(native.value),
-          isNative: true,
-          tokenId: undefined,
-          tokenAddress: undefined,
-        },
-      ];
-      for (const token of chain.tokens) {
-        let amount = 0n;
+      return listBalances(chain, BigInt(native.value), async (token) => {
         try {
           const r = await rpc.call<{ value: { amount: string } }>('getTokenAccountBalance', [
             associatedTokenAddress(address, token.address),
             { commitment: 'confirmed' },
           ]);
-          amount = BigInt(r.value.amount);
+          return BigInt(r.value.amount);
         } catch (error) {
           if (!(error instanceof ChainRpcError)) throw error; // no token account yet: zero
+          return 0n;
         }
-        balances.push({
-          symbol: token.symbol,
-          decimals: token.decimals,
-          amount,
-          isNative: false,
-          tokenId: token.id,
-          tokenAddress: token.address,
-        });
-      }
-      return balances;
+      });
     },
 
     async build(wallet: WalletRef, intent: TransactionIntent) {

@@ -51,6 +51,38 @@ export interface Balance {
   tokenAddress: string | undefined;
 }
 
+/**
+ * The native balance first, then one entry per registry token. `tokenAmount` reads one token's balance and
+ * decides itself which failures mean "zero" (an absent token account) and which must propagate.
+ */
+export async function listBalances(
+  chain: Pick<ChainConfig, 'nativeSymbol' | 'nativeDecimals' | 'tokens'>,
+  native: bigint,
+  tokenAmount: (token: ChainConfig['tokens'][number]) => Promise<bigint>,
+): Promise<Balance[]> {
+  const balances: Balance[] = [
+    {
+      symbol: chain.nativeSymbol,
+      decimals: chain.nativeDecimals,
+      amount: native,
+      isNative: true,
+      tokenId: undefined,
+      tokenAddress: undefined,
+    },
+  ];
+  for (const token of chain.tokens) {
+    balances.push({
+      symbol: token.symbol,
+      decimals: token.decimals,
+      amount: await tokenAmount(token),
+      isNative: false,
+      tokenId: token.id,
+      tokenAddress: token.address,
+    });
+  }
+  return balances;
+}
+
 export type ChainTxState =
   | { state: 'pending' }
   | { state: 'confirmed'; blockNumber: number | undefined }
