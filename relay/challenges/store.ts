@@ -115,6 +115,22 @@ export interface CreateChallengeParameters extends ChallengeActor {
   lifetimeMs?: number;
 }
 
+/** $1–$10 of both challenge inserts: the row, then the audit entry's actor, details and address. */
+function insertParameters(id: string, params: CreateChallengeParameters): unknown[] {
+  return [
+    id,
+    params.organisationId,
+    params.customerId,
+    params.kind,
+    JSON.stringify(params.payload),
+    params.returnUrl,
+    (params.lifetimeMs ?? CHALLENGE_LIFETIME_MS) / 1000,
+    params.actor ?? 'api',
+    JSON.stringify({ kind: params.kind }),
+    params.ip ?? null,
+  ];
+}
+
 export async function createChallenge(tx: Queryable, params: CreateChallengeParameters): Promise<Challenge> {
   const id = randomUUID();
   // One statement writes the challenge and its audit entry: atomic even outside a transaction, and one
@@ -129,18 +145,7 @@ export async function createChallenge(tx: Queryable, params: CreateChallengePara
        SELECT organisation_id, customer_id, $8, 'challenge.created', 'challenge:' || id, $9::jsonb, $10 FROM created
      )
      SELECT ${COLUMNS} FROM created`,
-    [
-      id,
-      params.organisationId,
-      params.customerId,
-      params.kind,
-      JSON.stringify(params.payload),
-      params.returnUrl,
-      (params.lifetimeMs ?? CHALLENGE_LIFETIME_MS) / 1000,
-      params.actor ?? 'api',
-      JSON.stringify({ kind: params.kind }),
-      params.ip ?? null,
-    ],
+    insertParameters(id, params),
   );
   return toChallenge(r.rows[0] as ChallengeRow);
 }
@@ -178,21 +183,7 @@ export async function createChallengeForCustomer(
        SELECT organisation_id, customer_id, $8, 'challenge.created', 'challenge:' || id, $9::jsonb, $10 FROM created
      )
      SELECT created_at, expires_at FROM created`,
-    [
-      id,
-      params.organisationId,
-      params.customerId,
-      params.kind,
-      JSON.stringify(params.payload),
-      params.returnUrl,
-      (params.lifetimeMs ?? CHALLENGE_LIFETIME_MS) / 1000,
-      params.actor ?? 'api',
-      JSON.stringify({ kind: params.kind }),
-      params.ip ?? null,
-      params.require.hasPin,
-      params.require.hasRecovery,
-      params.require.allowLocked,
-    ],
+    [...insertParameters(id, params), params.require.hasPin, params.require.hasRecovery, params.require.allowLocked],
   );
   const row = r.rows[0];
   if (!row) return undefined;
