@@ -11,6 +11,12 @@ import { enqueueWebhookEvent } from '../webhooks/outbox.js';
 
 export type WalletKeyFamily = 'evm' | 'bitcoin' | 'solana' | 'near';
 
+/**
+ * How a Bitcoin wallet's address spends: `p2wpkh` (BIP84-style SegWit v0, ECDSA under the DKLs23 root)
+ * or `p2tr` (BIP86 key-path Taproot, BIP340 under the FROST root). Null for other families.
+ */
+export type BitcoinWalletAddressType = 'p2wpkh' | 'p2tr';
+
 export interface Wallet {
   id: string;
   customerId: string;
@@ -19,6 +25,8 @@ export interface Wallet {
   publicKey: string;
   derivationPath: string;
   keyFamily: WalletKeyFamily;
+  /** Bitcoin only (null elsewhere): which of the customer's two Bitcoin keys and scripts the address uses. */
+  addressType: BitcoinWalletAddressType | null;
   accountType: 'eoa';
   name: string | null;
   refId: string | null;
@@ -61,6 +69,15 @@ interface WalletRow {
 const COLUMNS =
   'id, customer_id, blockchain, address, public_key, derivation_path, key_family, account_type, name, ref_id, created_at, updated_at';
 
+/**
+ * The address type follows from the address itself (SegWit v1 bech32m `…1p…` is P2TR; every other
+ * Bitcoin address we create is P2WPKH), so it is computed on read and never disagrees with the row.
+ */
+export function walletAddressType(keyFamily: WalletKeyFamily, address: string): BitcoinWalletAddressType | null {
+  if (keyFamily !== 'bitcoin') return null;
+  return /^(?:bc|tb|bcrt)1p/i.test(address) ? 'p2tr' : 'p2wpkh';
+}
+
 function toWallet(row: WalletRow): Wallet {
   return {
     id: row.id,
@@ -70,6 +87,7 @@ function toWallet(row: WalletRow): Wallet {
     publicKey: row.public_key,
     derivationPath: row.derivation_path,
     keyFamily: row.key_family,
+    addressType: walletAddressType(row.key_family, row.address),
     accountType: row.account_type,
     name: row.name,
     refId: row.ref_id,

@@ -10,7 +10,13 @@ import { p256 } from '@noble/curves/nist.js';
 import WebSocket from 'ws';
 import { toHex } from '../../protocol/bytes.js';
 import { evmAddressFromPublicKey } from '../../protocol/chains/evm/address.js';
-import { deriveNonHardened } from '../../protocol/ecdsa2p/derivation.js';
+import type { SigningRequest } from '../../protocol/chains/types.js';
+import {
+  signingRequestsFor,
+  type UnsignedTransaction,
+  validateUnsignedTransaction,
+} from '../../protocol/chains/unsigned.js';
+import { deriveNonHardened, parseDerivationPath } from '../../protocol/ecdsa2p/derivation.js';
 import { Point } from '../../protocol/ecdsa2p/group.js';
 import {
   DKG_PROTOCOL,
@@ -28,13 +34,18 @@ import {
 } from '../../protocol/ecdsa2p/index.js';
 import {
   birthEd25519Family,
+  deriveTaprootKeyShare,
   type Ed25519BirthResult,
+  type FrostDkgOutput,
+  type FrostDkgState,
   type FrostKeyShare,
   type FrostRefreshState,
   type FrostSignOutput,
   type FrostSignState,
+  receiveFrostDkg,
   receiveFrostRefresh,
   receiveFrostSign,
+  startFrostDkg,
   startFrostRefresh,
   startFrostSign,
 } from '../../protocol/frost/index.js';
@@ -506,8 +517,13 @@ export interface WalletCreateRun {
   ecdsa: Partial<Record<'evm' | 'bitcoin', Ecdsa2pKeyShare>>;
   /** Node 1's side of the ed25519 birth (client bundle, sealed mnemonic), when an ed25519 chain was asked for. */
   birth?: Ed25519BirthResult;
+  /** Node 1's untweaked Taproot root share and the joint chain code, when the relay ran the FROST DKG. */
+  taproot?: FrostDkgOutput;
   result: Record<string, unknown>;
 }
+
+/** The protocol envelopes wallet-create exchanges after session.ready. */
+const WALLET_CREATE_PROTOCOLS = [DKG_PROTOCOL, 'frost/dkg'];
 
 /** Node 1's side of 'wallet-create': runs every announced DKG (in parallel) and the ed25519 birth. */
 export async function runWalletCreate(
@@ -526,6 +542,7 @@ export async function runWalletCreate(
       exportContext: { customerId: string; keyId: string; version: number };
       serverExportKeyPart: string;
     };
+    taproot?: null | { keyId: string; ceremonyId: string; sessionId: string; protocol: string; group: 'secp256k1' };
   };
   const states = new Map<string, { family: 'evm' | 'bitcoin'; state: DkgState }>();
   const ecdsa: WalletCreateRun['ecdsa'] = {};
@@ -547,8 +564,27 @@ export async function runWalletCreate(
     options.tamperBirth?.(payload);
     client.send({ v: 1, protocol: e.protocol, sessionId: e.sessionId, round: 1, from: 'client', payload });
   }
-  while (Object.keys(ecdsa).length < params.ecdsa.length) {
-    const env = await client.nextProtocol(DKG_PROTOCOL, 60_000);
+  // Taproot: the FROST secp256k1 DKG of the untweaked root; the session id follows from key id and
+  // ceremony id, so Node 1 checks it is the one announced.
+  let taprootState: FrostDkgState | undefined;
+  let taproot: FrostDkgOutput | undefined;
+  if (params.taproot) {
+    const t = params.taproot;
+    const step = startFrostDkg({ role: 'client', group: 'secp256k1', keyId: t.keyId, ceremonyId: t.ceremonyId, rng });
+    if (step.outgoing[0]?.sessionId !== t.sessionId) throw new Error('the announced Taproot DKG session id differs');
+    taprootState = step.state;
+    for (const m of step.outgoing) client.send(m);
+  }
+  while (Object.keys(ecdsa).length < params.ecdsa.length || (params.taproot && !taproot)) {
+    const env = await nextOf(client, WALLET_CREATE_PROTOCOLS, 60_000);
+    if (env.protocol === 'frost/dkg') {
+      if (!taprootState || env.sessionId !== params.taproot?.sessionId) throw new Error('unexpected FROST DKG message');
+      const step = receiveFrostDkg(taprootState, env);
+      taprootState = step.state;
+      for (const m of step.outgoing) client.send(m);
+      if (step.output) taproot = step.output;
+      continue;
+    }
     const entry = states.get(env.sessionId);
     if (!entry) throw new Error('DKG message for an unknown session');
     const step = receiveDkg(entry.state, env, rng);
@@ -558,7 +594,22 @@ export async function runWalletCreate(
   }
   const done = await client.nextControl(['session.done', 'session.abort', 'error'], 60_000);
   if (done.type !== 'session.done') throw new CeremonyError(done.code, 'reason' in done ? done.reason : done.message);
-  return { ready, ecdsa, ...(birth ? { birth } : {}), result: done.result };
+  return { ready, ecdsa, ...(birth ? { birth } : {}), ...(taproot ? { taproot } : {}), result: done.result };
+}
+
+/** The next envelope of any of `protocols`; throws CeremonyError on session.abort / error. */
+async function nextOf(client: Node1Client, protocols: string[], timeoutMs: number): Promise<Envelope<unknown>> {
+  const env = await client.next(
+    (e) =>
+      protocols.includes(e.protocol) ||
+      (e.protocol === CONTROL_PROTOCOL && ['session.abort', 'error'].includes((e.payload as { type: string }).type)),
+    timeoutMs,
+  );
+  if (env.protocol === CONTROL_PROTOCOL) {
+    const m = env.payload as { code: string; reason?: string; message?: string };
+    throw new CeremonyError(m.code, m.reason ?? m.message ?? '');
+  }
+  return env;
 }
 
 export interface FrostSignRun {
@@ -608,6 +659,86 @@ export async function runFrostSign(
   const done = await client.nextControl(['session.done', 'session.abort', 'error']);
   if (done.type !== 'session.done') throw new CeremonyError(done.code, 'reason' in done ? done.reason : done.message);
   return { output, result: done.result, ready };
+}
+
+export interface TaprootSignRun {
+  /** One BIP340 signature per input, in input order. */
+  outputs: FrostSignOutput[];
+  /** The BIP341 sighashes Node 1 computed itself from the relay-built transaction. */
+  sighashes: Uint8Array[];
+  result: Record<string, unknown>;
+  ready: SessionReadyMessage;
+}
+
+/**
+ * Node 1's side of 'frost-sign' for a P2TR wallet: it takes the unsigned transaction from
+ * `session.ready.params.signable`, recomputes every input's BIP341 sighash itself
+ * (protocol/chains/bitcoin), derives its output-key share (root → BIP32 child → TapTweak) and runs one
+ * FROST/BIP340 session per input, all in parallel. `check` lets the caller inspect the transaction
+ * (recipient, amount) before anything is signed. Test knobs: `claimMessages` (state these sighashes in
+ * `params.messages`), `signMessages` (sign these instead of the real sighashes).
+ */
+export async function runTaprootSign(
+  client: Node1Client,
+  options: {
+    challengeId: string;
+    rootShare: FrostKeyShare;
+    chainCode: string;
+    check?: (unsigned: UnsignedTransaction) => void;
+    claimMessages?: string[];
+    signMessages?: (sighashes: Uint8Array[]) => Uint8Array[];
+    rng?: Rng;
+  },
+): Promise<TaprootSignRun> {
+  const rng = options.rng ?? secureRng;
+  // The sighashes cannot be announced before the transaction is known; a client that wants to state
+  // them up front has them from its own copy (here: `claimMessages`).
+  const ready = await client.startSession(
+    options.challengeId,
+    'frost-sign',
+    options.claimMessages ? { messages: options.claimMessages } : {},
+  );
+  const signable = ready.params.signable as { unsignedTransaction: UnsignedTransaction };
+  const unsigned = validateUnsignedTransaction(signable.unsignedTransaction);
+  options.check?.(unsigned);
+  const requests = signingRequestsFor(unsigned).filter(
+    (r): r is Extract<SigningRequest, { scheme: 'bip340' }> => r.scheme === 'bip340',
+  );
+  if (requests.length === 0) throw new Error('the transaction has no Taproot inputs');
+  const sighashes = requests.map((r) => r.digest);
+  const toSign = options.signMessages ? options.signMessages(sighashes) : sighashes;
+  const path = requests[0]?.derivationPath as string;
+  const derived = deriveTaprootKeyShare(options.rootShare, options.chainCode, parseDerivationPath(path));
+  const announced = ready.params.sessions as { sessionId: string; ceremonyId: string; inputIndex: number }[];
+  if (announced.length !== requests.length) throw new Error('the relay announced another number of inputs');
+  const states = new Map<string, { index: number; state: FrostSignState }>();
+  for (const [i, a] of announced.entries()) {
+    const start = startFrostSign({
+      role: 'client',
+      scheme: 'bip340',
+      keyShare: derived.keyShare,
+      message: toSign[i] as Uint8Array,
+      keyId: ready.params.keyId as string,
+      ceremonyId: a.ceremonyId,
+      derivationPath: path,
+      rng,
+    });
+    states.set(start.outgoing[0]?.sessionId as string, { index: i, state: start.state });
+    for (const m of start.outgoing) client.send(m);
+  }
+  const outputs: FrostSignOutput[] = [];
+  while (outputs.filter(Boolean).length < requests.length) {
+    const env = await client.nextProtocol(ready.protocol);
+    const entry = states.get(env.sessionId);
+    if (!entry) throw new Error('FROST message for an unknown session');
+    const step = receiveFrostSign(entry.state, env);
+    entry.state = step.state;
+    for (const m of step.outgoing) client.send(m);
+    if (step.output) outputs[entry.index] = step.output;
+  }
+  const done = await client.nextControl(['session.done', 'session.abort', 'error']);
+  if (done.type !== 'session.done') throw new CeremonyError(done.code, 'reason' in done ? done.reason : done.message);
+  return { outputs, sighashes, result: done.result, ready };
 }
 
 export interface ProvisionedSolanaWallet {

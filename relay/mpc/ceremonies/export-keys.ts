@@ -18,8 +18,9 @@ import type { FrostKeyShare } from '../../../protocol/frost/index.js';
 import { WIRE_VERSION } from '../../../protocol/session.js';
 import { recordGuardLock } from '../../recovery/guard-lock.js';
 import { CeremonyRefusedError } from '../errors.js';
-import { exportKeyPartId } from '../key-ids.js';
+import { exportKeyPartId, taprootRootKeyId } from '../key-ids.js';
 import { listKeyShares, loadKeyShare } from '../key-shares.js';
+import { loadTaprootRoot, TAPROOT_ROOT_PURPOSE } from '../taproot.js';
 import type { CeremonyContext, CeremonyHandler, CeremonyRun } from './types.js';
 
 export const EXPORT_CEREMONY = 'export';
@@ -50,9 +51,16 @@ async function startExport(ctx: CeremonyContext): Promise<CeremonyRun> {
     );
   }
 
-  const release: { ecdsa: unknown[]; ed25519: unknown[]; exportKeyPart: string | null; sealedMnemonic: unknown } = {
+  const release: {
+    ecdsa: unknown[];
+    ed25519: unknown[];
+    taproot: unknown[];
+    exportKeyPart: string | null;
+    sealedMnemonic: unknown;
+  } = {
     ecdsa: [],
     ed25519: [],
+    taproot: [],
     exportKeyPart: null,
     sealedMnemonic: null,
   };
@@ -73,13 +81,26 @@ async function startExport(ctx: CeremonyContext): Promise<CeremonyRun> {
     } else if (k.purpose === 'ed25519-account-share') {
       const s = (await loadKeyShare<FrostKeyShare>(ctx.db, ctx.masterKeys, customerId, k.keyId))?.secret;
       if (s) release.ed25519.push({ keyId: k.keyId, ...k.publicData, publicKey: k.publicKey, keyShare: s });
+    } else if (k.purpose === TAPROOT_ROOT_PURPOSE && k.keyId === taprootRootKeyId(customerId)) {
+      // The untweaked root share and chain code: the Gateway adds the client share, then BIP32 along
+      // each P2TR wallet's path gives the *internal* key UniSat imports (DESIGN.md §4.3).
+      const root = await loadTaprootRoot(ctx.db, ctx.masterKeys, customerId);
+      if (root) {
+        release.taproot.push({
+          keyId: k.keyId,
+          family: 'bitcoin',
+          publicKey: k.publicKey,
+          chainCode: root.chainCode,
+          keyShare: root.stored.secret,
+        });
+      }
     } else if (k.purpose === 'export-key-part' && k.keyId === exportKeyPartId(customerId)) {
       const s = (await loadKeyShare<{ exportKeyPart: string }>(ctx.db, ctx.masterKeys, customerId, k.keyId))?.secret;
       release.exportKeyPart = s?.exportKeyPart ?? null;
       release.sealedMnemonic = k.publicData.sealedMnemonic ?? null;
     }
   }
-  if (release.ecdsa.length === 0 && release.ed25519.length === 0) {
+  if (release.ecdsa.length === 0 && release.ed25519.length === 0 && release.taproot.length === 0) {
     throw new CeremonyRefusedError('no-key', 'the customer has no keys to export');
   }
   const sessionId = toHex(ctx.rng(32));
@@ -94,6 +115,7 @@ async function startExport(ctx: CeremonyContext): Promise<CeremonyRun> {
   const summary = {
     ecdsaKeys: release.ecdsa.length,
     ed25519Accounts: release.ed25519.length,
+    taprootKeys: release.taproot.length,
     exportKeyPart: release.exportKeyPart !== null,
   };
   return {
@@ -111,6 +133,7 @@ async function startExport(ctx: CeremonyContext): Promise<CeremonyRun> {
     dispose() {
       release.ecdsa = [];
       release.ed25519 = [];
+      release.taproot = [];
       release.exportKeyPart = null;
     },
   };

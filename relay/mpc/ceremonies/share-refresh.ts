@@ -2,7 +2,8 @@
  * Ceremony 'share-refresh' (DESIGN.md §3, §4.2): on a PIN change or reset, every key of the customer
  * is refreshed so the old PIN-wrapped bundle becomes useless — ECDSA roots with DKLs23 refresh and
  * re-pairing (protocol/ecdsa2p/refresh.ts, which also heals burned OT correlations), ed25519 accounts
- * with FROST refresh (protocol/frost/refresh.ts). All sub-sessions run in parallel; the new shares
+ * and the Taproot root (`frost-share`; its chain code and group key do not change) with FROST refresh
+ * (protocol/frost/refresh.ts). All sub-sessions run in parallel; the new shares
  * replace the old ones (epoch + 1, refused if another refresh got there first) in one transaction.
  *
  * The challenge (update-pin / reset-pin) is claimed — a challenge refreshes once — but NOT completed
@@ -46,7 +47,7 @@ type Sub =
 async function startShareRefresh(ctx: CeremonyContext): Promise<CeremonyRun> {
   const { customerId } = ctx.challenge;
   const keys = (await listKeyShares(ctx.db, customerId)).filter(
-    (k) => k.purpose === 'ecdsa2p-share' || k.purpose === 'ed25519-account-share',
+    (k) => k.purpose === 'ecdsa2p-share' || k.purpose === 'ed25519-account-share' || k.purpose === 'frost-share',
   );
   if (keys.length === 0) throw new CeremonyRefusedError('no-key', 'the customer has no keys to refresh');
   const subs = new Map<string, Sub>();

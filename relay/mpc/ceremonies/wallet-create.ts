@@ -5,6 +5,10 @@
  *   - ECDSA families (EVM, Bitcoin P2WPKH): a DKLs23 DKG (protocol/ecdsa2p/dkg.ts) per family the
  *     customer has no root for yet; the session id and key id are chosen here and announced in
  *     session.ready. Wallets are non-hardened children m/0/i of the root (DESIGN.md §3).
+ *   - Bitcoin Taproot: a FROST secp256k1 DKG (protocol/frost/dkg.ts, plain suite, so the root stays
+ *     untweaked) when the customer has no Taproot root yet. Every Bitcoin chain asked for gets TWO
+ *     wallet rows: P2WPKH (ECDSA root) and, right after it, P2TR (BIP86 key path: child m/0/i of the
+ *     FROST root, TapTweaked; relay/mpc/taproot.ts). The rows share name and refId.
  *   - ed25519 families (Solana, NEAR): the family is born in Node 1 (protocol/frost/ed25519-birth.ts);
  *     Node 2 draws k_S, sends it in session.ready, and receives its FROST share of each account plus
  *     the sealed mnemonic in one 'ed25519/birth' message, which it validates completely.
@@ -12,7 +16,7 @@
  * When every sub-session is done, the server shares and k_S (sealed under the master key), the
  * wallet rows and the challenge completion are written in ONE transaction.
  */
-import { base58 } from '@scure/base';
+import { base58, bech32m } from '@scure/base';
 import { fromHex, isHex, toHex } from '../../../protocol/bytes.js';
 import { bitcoinAddressFromPublicKey } from '../../../protocol/chains/bitcoin/address.js';
 import type { BitcoinNetworkName } from '../../../protocol/chains/bitcoin/network.js';
@@ -29,27 +33,35 @@ import {
 import { InvalidMessageError } from '../../../protocol/errors.js';
 import {
   assertValidKeyShare,
+  deriveTaprootKeyShare,
   type Ed25519AccountRef,
   ed25519AccountPath,
+  type FrostDkgOutput,
+  type FrostDkgState,
   type FrostKeyShare,
+  receiveFrostDkg,
   type SealedMnemonic,
+  startFrostDkg,
 } from '../../../protocol/frost/index.js';
 import type { Envelope } from '../../../protocol/session.js';
 import { builtInChainFamily, type ChainFamily } from '../../challenges/chains.js';
 import type { Queryable } from '../../db/database.js';
-import { insertWallet, listCustomerWallets } from '../../wallets/store.js';
+import { type BitcoinWalletAddressType, insertWallet, listCustomerWallets } from '../../wallets/store.js';
 import { CeremonyRefusedError } from '../errors.js';
-import { ecdsaRootKeyId, ed25519AccountKeyId, exportKeyPartId } from '../key-ids.js';
+import { ecdsaRootKeyId, ed25519AccountKeyId, exportKeyPartId, taprootRootKeyId } from '../key-ids.js';
 import { insertKeyShare, listKeyShares, loadKeyShare } from '../key-shares.js';
+import { loadTaprootRoot, TAPROOT_ROOT_PURPOSE, taprootRootPublicData } from '../taproot.js';
 import type { CeremonyContext, CeremonyDone, CeremonyHandler, CeremonyRun, JsonObject } from './types.js';
 
 export const WALLET_CREATE_CEREMONY = 'wallet-create';
 export const ED25519_BIRTH_PROTOCOL = 'ed25519/birth';
 export const ED25519_FAMILY_KEY_VERSION = 1;
+/** protocol/frost/dkg.ts's envelope tag (the Taproot root DKG). */
+export const FROST_DKG_PROTOCOL = 'frost/dkg';
 
 export const walletCreateHandler: CeremonyHandler = {
   name: WALLET_CREATE_CEREMONY,
-  protocols: [DKG_PROTOCOL, ED25519_BIRTH_PROTOCOL],
+  protocols: [DKG_PROTOCOL, ED25519_BIRTH_PROTOCOL, FROST_DKG_PROTOCOL],
   challengeKinds: ['wallet-create'],
   start: startWalletCreate,
 };
@@ -62,6 +74,19 @@ interface PlannedWallet {
   family: ChainFamily;
   name?: string | undefined;
   refId?: string | undefined;
+}
+
+interface WalletRow extends PlannedWallet {
+  derivationPath: string;
+  publicKey: string;
+  address: string;
+  addressType: BitcoinWalletAddressType | null;
+}
+
+/** x(Q) of a P2TR address: the 32-byte witness program (OP_1 <32 bytes>). */
+function bitcoinWitnessProgram(address: string): string {
+  const words = bech32m.decode(address as `${string}1${string}`).words;
+  return toHex(bech32m.fromWords(words.slice(1)));
 }
 
 function bitcoinNetworkOf(chainId: string): BitcoinNetworkName {
@@ -121,11 +146,27 @@ async function startWalletCreate(ctx: CeremonyContext): Promise<CeremonyRun> {
     birth = { sessionId: toHex(ctx.rng(32)), serverExportKeyPart: toHex(ctx.rng(32)) };
   }
 
-  const sessionIds = [...dkgs.keys(), ...(birth ? [birth.sessionId] : [])];
-  const finished = () => [...dkgs.values()].every((d) => d.share) && (!birth || birth.received);
+  // Taproot: one FROST secp256k1 DKG for the customer's untweaked internal root.
+  let taproot: { keyId: string; sessionId: string; state?: FrostDkgState; output?: FrostDkgOutput } | undefined;
+  const taprootKeyId = taprootRootKeyId(customerId);
+  if (planned.some((p) => p.family === 'bitcoin') && !existingKeys.has(taprootKeyId)) {
+    const step = startFrostDkg({
+      role: 'server',
+      group: 'secp256k1',
+      keyId: taprootKeyId,
+      ceremonyId: ctx.ceremonyId,
+      rng: ctx.rng,
+    });
+    taproot = { keyId: taprootKeyId, sessionId: step.outgoing[0]?.sessionId as string, state: step.state };
+    outgoing.push(...step.outgoing);
+  }
+
+  const sessionIds = [...dkgs.keys(), ...(birth ? [birth.sessionId] : []), ...(taproot ? [taproot.sessionId] : [])];
+  const finished = () =>
+    [...dkgs.values()].every((d) => d.share) && (!birth || birth.received) && (!taproot || taproot.output);
 
   return {
-    protocol: dkgs.size > 0 ? DKG_PROTOCOL : ED25519_BIRTH_PROTOCOL,
+    protocol: dkgs.size > 0 ? DKG_PROTOCOL : birth ? ED25519_BIRTH_PROTOCOL : FROST_DKG_PROTOCOL,
     sessionIds,
     readyParams: {
       ecdsa: [...dkgs.entries()].map(([sessionId, d]) => ({ family: d.family, keyId: d.keyId, sessionId })),
@@ -136,6 +177,15 @@ async function startWalletCreate(ctx: CeremonyContext): Promise<CeremonyRun> {
             accounts: edAccounts,
             exportContext: { customerId, keyId: exportKeyPartId(customerId), version: ED25519_FAMILY_KEY_VERSION },
             serverExportKeyPart: birth.serverExportKeyPart,
+          }
+        : null,
+      taproot: taproot
+        ? {
+            keyId: taproot.keyId,
+            ceremonyId: ctx.ceremonyId,
+            sessionId: taproot.sessionId,
+            protocol: FROST_DKG_PROTOCOL,
+            group: 'secp256k1',
           }
         : null,
       blockchains: planned.map((p) => p.blockchain),
@@ -152,6 +202,14 @@ async function startWalletCreate(ctx: CeremonyContext): Promise<CeremonyRun> {
         dkg.state = step.state;
         out.push(...step.outgoing);
         if (step.output) dkg.share = step.output;
+      } else if (taproot && envelope.sessionId === taproot.sessionId) {
+        if (!taproot.state) throw new CeremonyRefusedError('invalid-message', 'the Taproot DKG session is finished');
+        const current = taproot.state;
+        taproot.state = undefined;
+        const step = receiveFrostDkg(current, envelope);
+        out.push(...step.outgoing);
+        if (step.output) taproot.output = step.output;
+        else taproot.state = step.state;
       } else if (birth && envelope.sessionId === birth.sessionId) {
         if (birth.received)
           throw new CeremonyRefusedError('invalid-message', 'the ed25519 birth message was already received');
@@ -169,8 +227,44 @@ async function startWalletCreate(ctx: CeremonyContext): Promise<CeremonyRun> {
         d.share = undefined;
       }
       if (birth) birth.received = undefined;
+      if (taproot) {
+        taproot.state = undefined;
+        taproot.output = undefined;
+      }
     },
   };
+
+  /** The Taproot root just generated, or the one stored by an earlier wallet-create. */
+  async function taprootRootOf(): Promise<{ share: FrostKeyShare; chainCode: string }> {
+    if (taproot?.output) return { share: taproot.output.keyShare, chainCode: taproot.output.chainCode };
+    const stored = await loadTaprootRoot(ctx.db, ctx.masterKeys, customerId);
+    if (!stored) throw new CeremonyRefusedError('internal-error', 'the Taproot root disappeared');
+    return { share: stored.stored.secret, chainCode: stored.chainCode };
+  }
+
+  /** The P2TR sibling of a Bitcoin wallet: internal key = child m/0/index of the root; address = BIP86 output. */
+  function taprootWalletRow(
+    p: PlannedWallet,
+    root: { share: FrostKeyShare; chainCode: string },
+    index: number,
+  ): WalletRow {
+    const derived = deriveTaprootKeyShare(root.share, root.chainCode, [0, index]);
+    const address = bitcoinAddressFromPublicKey(
+      fromHex(derived.internalPublicKey),
+      'p2tr',
+      bitcoinNetworkOf(p.blockchain),
+    );
+    // Our own share's output key and the address encoder's BIP86 tweak must agree before anything is stored.
+    if (bitcoinWitnessProgram(address) !== derived.outputXOnly)
+      throw new CeremonyRefusedError('internal-error', 'the P2TR address does not commit to the tweaked output key');
+    return {
+      ...p,
+      derivationPath: `m/0/${index}`,
+      publicKey: derived.internalPublicKey,
+      address,
+      addressType: 'p2tr',
+    };
+  }
 
   /** Everything is in: compute the wallets; persist keys + wallets in the driver's transaction. */
   async function complete(): Promise<CeremonyDone> {
@@ -187,23 +281,37 @@ async function startWalletCreate(ctx: CeremonyContext): Promise<CeremonyRun> {
       if (!stored) throw new CeremonyRefusedError('internal-error', `the ${family} root disappeared`);
       roots.set(family, stored.secret);
     }
+    const taprootRoot = planned.some((p) => p.family === 'bitcoin') ? await taprootRootOf() : undefined;
     const existingWallets = await listCustomerWallets(ctx.db, customerId);
-    const walletRows = planned.map((p) => {
+    // Next index per (blockchain, address type): P2WPKH and P2TR count separately, each under its root.
+    const nextIndex = (blockchain: string, addressType: BitcoinWalletAddressType | null) =>
+      existingWallets.filter((w) => w.blockchain === blockchain && w.addressType === addressType).length;
+    const walletRows = planned.flatMap((p): WalletRow[] => {
       if (p.family === 'evm' || p.family === 'bitcoin') {
         const root = roots.get(p.family) as Ecdsa2pKeyShare;
-        const index = existingWallets.filter((w) => w.blockchain === p.blockchain).length;
-        const derivationPath = `m/0/${index}`;
+        const addressType: BitcoinWalletAddressType | null = p.family === 'bitcoin' ? 'p2wpkh' : null;
+        const derivationPath = `m/0/${nextIndex(p.blockchain, addressType)}`;
         const derived = deriveNonHardened(Point.fromHex(root.publicKey), fromHex(root.chainCode), derivationPath);
         const publicKey = derived.publicKey.toBytes(true);
         const address =
           p.family === 'evm'
             ? evmAddressFromPublicKey(publicKey)
             : bitcoinAddressFromPublicKey(publicKey, 'p2wpkh', bitcoinNetworkOf(p.blockchain));
-        return { ...p, derivationPath, publicKey: toHex(publicKey), address };
+        const row = { ...p, derivationPath, publicKey: toHex(publicKey), address, addressType };
+        if (p.family === 'evm' || !taprootRoot) return [row];
+        return [row, taprootWalletRow(p, taprootRoot, nextIndex(p.blockchain, 'p2tr'))];
       }
       const account = birth?.received?.accounts.find((a) => a.chain === p.family);
       if (!account) throw new CeremonyRefusedError('internal-error', `no ${p.family} account was born`);
-      return { ...p, derivationPath: account.path, publicKey: account.publicKey, address: account.address };
+      return [
+        {
+          ...p,
+          derivationPath: account.path,
+          publicKey: account.publicKey,
+          address: account.address,
+          addressType: null,
+        },
+      ];
     });
     const received = birth?.received;
     const serverExportKeyPart = birth?.serverExportKeyPart;
@@ -216,6 +324,7 @@ async function startWalletCreate(ctx: CeremonyContext): Promise<CeremonyRun> {
           address: w.address,
           publicKey: w.publicKey,
           derivationPath: w.derivationPath,
+          addressType: w.addressType,
         })),
       },
       async persist(tx: Queryable) {
@@ -231,6 +340,18 @@ async function startWalletCreate(ctx: CeremonyContext): Promise<CeremonyRun> {
             publicKey: share.publicKey,
             publicData: { family: d.family },
             secret: share,
+          });
+        }
+        if (taproot?.output) {
+          // The untweaked internal root; every P2TR wallet re-derives its output-key share from it.
+          await insertKeyShare(tx, masterKey, {
+            ...base,
+            keyId: taproot.keyId,
+            purpose: TAPROOT_ROOT_PURPOSE,
+            epoch: 0,
+            publicKey: taproot.output.groupPublicKey,
+            publicData: { ...taprootRootPublicData(taproot.output.chainCode) },
+            secret: taproot.output.keyShare,
           });
         }
         if (received && serverExportKeyPart) {

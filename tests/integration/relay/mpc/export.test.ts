@@ -73,7 +73,9 @@ describe('export over /v2/mpc', () => {
     const privateKey = Fn.toBytes(Fn.add(x, child.tweak));
     expect(toHex(secp256k1.getPublicKey(privateKey, true))).toBe(evm.wallet.publicKey);
     // The business sees what was released, never the secrets.
-    expect(done.result).toEqual({ exported: { ecdsaKeys: 1, ed25519Accounts: 0, exportKeyPart: false } });
+    expect(done.result).toEqual({
+      exported: { ecdsaKeys: 1, ed25519Accounts: 0, taprootKeys: 0, exportKeyPart: false },
+    });
     const stored = await getChallenge(relay.db, challengeId);
     expect(stored?.status).toBe('verified');
     expect(JSON.stringify(stored?.result)).not.toContain(serverPart.secretShare);

@@ -1,7 +1,8 @@
 /**
- * 'wallet-create' over /v2/mpc: ECDSA DKGs (EVM, Bitcoin) and the ed25519 birth (Solana, NEAR) run
- * against Node 2; server shares and k_S are stored sealed, wallet rows and the challenge completion
- * commit together, and the new EVM wallet then signs through 'ecdsa-sign'.
+ * 'wallet-create' over /v2/mpc: ECDSA DKGs (EVM, Bitcoin), the Taproot FROST DKG (Bitcoin) and the
+ * ed25519 birth (Solana, NEAR) run against Node 2; server shares and k_S are stored sealed, wallet
+ * rows and the challenge completion commit together, and the new wallets then sign. Taproot signing
+ * and the P2TR address checks are in taproot.test.ts.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
@@ -50,16 +51,41 @@ afterAll(async () => {
   await relay?.stop();
 });
 
+/** The wallet of the first run on `blockchain` (Bitcoin: of that address type). */
+function walletOf(blockchain: string, addressType: 'p2wpkh' | 'p2tr' | null = null): any {
+  const wallet = (first.result.wallets as any[]).find(
+    (w) => w.blockchain === blockchain && w.addressType === addressType,
+  );
+  if (!wallet) throw new Error(`no ${blockchain} ${addressType} wallet`);
+  return wallet;
+}
+
 describe('wallet-create over /v2/mpc', () => {
-  it('creates one wallet per blockchain and completes the challenge with them', async () => {
-    const wallets = first.result.wallets as { blockchain: string; address: string; derivationPath: string }[];
-    expect(wallets.map((w) => w.blockchain)).toEqual(['ETH-SEPOLIA', 'BTC-TESTNET', 'SOL-DEVNET', 'NEAR-TESTNET']);
+  it('creates one wallet per blockchain, two for Bitcoin (P2WPKH then P2TR), and completes the challenge', async () => {
+    const wallets = first.result.wallets as {
+      blockchain: string;
+      address: string;
+      derivationPath: string;
+      addressType: string | null;
+    }[];
+    expect(wallets.map((w) => [w.blockchain, w.addressType])).toEqual([
+      ['ETH-SEPOLIA', null],
+      ['BTC-TESTNET', 'p2wpkh'],
+      ['BTC-TESTNET', 'p2tr'],
+      ['SOL-DEVNET', null],
+      ['NEAR-TESTNET', null],
+    ]);
     expect(wallets[0]?.address).toMatch(/^0x[0-9a-fA-F]{40}$/);
     expect(wallets[1]?.address).toMatch(/^tb1q/);
-    expect(wallets[2]?.address).toBe(first.birth?.accounts.find((a) => a.chain === 'solana')?.address);
-    expect(wallets[3]?.address).toBe(first.birth?.accounts.find((a) => a.chain === 'near')?.address);
+    expect(wallets[2]?.address).toMatch(/^tb1p/);
+    expect(wallets[3]?.address).toBe(first.birth?.accounts.find((a) => a.chain === 'solana')?.address);
+    expect(wallets[4]?.address).toBe(first.birth?.accounts.find((a) => a.chain === 'near')?.address);
+    expect(first.taproot?.keyShare.role).toBe('client');
     const rows = await listCustomerWallets(relay.db, customerId);
     expect(rows.map((r) => r.address).sort()).toEqual(wallets.map((w) => w.address).sort());
+    expect(rows.map((r) => [r.address, r.addressType]).sort()).toEqual(
+      wallets.map((w) => [w.address, w.addressType]).sort(),
+    );
     const challenge = await getChallenge(relay.db, firstChallenge);
     expect(challenge?.status).toBe('verified');
   });
@@ -75,6 +101,7 @@ describe('wallet-create over /v2/mpc', () => {
       'ed25519-account-share',
       'ed25519-account-share',
       'export-key-part',
+      'frost-share',
     ]);
     const masterKey = loadMasterKey({ dataDir: relay.dataDir });
     const evm = await loadKeyShare<any>(
@@ -97,7 +124,7 @@ describe('wallet-create over /v2/mpc', () => {
   });
 
   it('signs with the new EVM wallet through ecdsa-sign', async () => {
-    const evmWallet = (first.result.wallets as any[])[0];
+    const evmWallet = walletOf('ETH-SEPOLIA');
     const challengeId = await createTestChallenge(relay, customerId, 'sign-message', {
       walletId: evmWallet.id,
       message: 'gm',
@@ -115,7 +142,7 @@ describe('wallet-create over /v2/mpc', () => {
   });
 
   it('signs a message with the new Bitcoin (P2WPKH) wallet through ecdsa-sign', async () => {
-    const wallet = (first.result.wallets as any[])[1];
+    const wallet = walletOf('BTC-TESTNET', 'p2wpkh');
     const challengeId = await createTestChallenge(relay, customerId, 'sign-message', {
       walletId: wallet.id,
       message: 'gm',
@@ -140,7 +167,7 @@ describe('wallet-create over /v2/mpc', () => {
   });
 
   it.each(['solana', 'near'] as const)('signs with the new %s wallet through frost-sign', async (chain) => {
-    const wallet = (first.result.wallets as any[])[chain === 'solana' ? 2 : 3];
+    const wallet = walletOf(chain === 'solana' ? 'SOL-DEVNET' : 'NEAR-TESTNET');
     const account = first.birth?.client.accounts.find((a) => a.chain === chain);
     const challengeId = await createTestChallenge(relay, customerId, 'sign-message', {
       walletId: wallet.id,
@@ -160,6 +187,7 @@ describe('wallet-create over /v2/mpc', () => {
     const challengeId = await createTestChallenge(relay, customerId, 'wallet-create', { blockchains: ['ETH-SEPOLIA'] });
     const run = await runWalletCreate(client, challengeId);
     expect(run.ready.params.ecdsa).toEqual([]);
+    expect(run.ready.params.taproot).toBeNull();
     expect((run.result.wallets as any[])[0].derivationPath).toBe('m/0/1');
   });
 
