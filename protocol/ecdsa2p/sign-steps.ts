@@ -7,6 +7,7 @@ import { fromHex, toHex } from '../bytes.js';
 import { type PartyRole, ProtocolAbortError } from '../errors.js';
 import type { Rng } from '../rng.js';
 import { commit, opens, SALT_BYTES } from './commitment.js';
+import { multiplySecret } from './ct-multiply.js';
 import { CURVE_ORDER, Fn, G, hedgedScalar, type Point, pointToHex, scalarToBytes, scalarToHex } from './group.js';
 import type { DecodedSignRound2, SignRound2 } from './messages.js';
 import type { OtSenderSetup } from './ot/pairing.js';
@@ -142,11 +143,11 @@ export function finishRound3(p: Round3Inputs) {
   const d = rvoleReceiverFinish({ state: p.rvoleReceiver, decoded: p.peer.rvoleSender, peer });
   const dU = Fn.create(d.shares[0]);
   const dV = Fn.create(d.shares[1]);
-  // The Γ checks use the secret χ_i, so they use the constant-time multiply.
-  if (!p.peer.instancePoint.multiply(p.chi).equals(p.peer.gammaU.add(mulG(dU)))) {
+  // The Γ checks multiply by the secret χ_i, so they use the fixed-sequence multiplication.
+  if (!multiplySecret(p.peer.instancePoint, p.chi).equals(p.peer.gammaU.add(mulG(dU)))) {
     abort('gamma-u-inconsistent', 'χ·R_j − Γ^u_j ≠ d^u·G: the RVOLE input was not the committed instance key');
   }
-  if (!p.peer.publicShare.multiply(p.chi).equals(p.peer.gammaV.add(mulG(dV)))) {
+  if (!multiplySecret(p.peer.publicShare, p.chi).equals(p.peer.gammaV.add(mulG(dV)))) {
     abort('gamma-v-inconsistent', 'χ·pk_j − Γ^v_j ≠ d^v·G: the RVOLE input was not the key share');
   }
   const totalInstancePoint = p.instancePoint.add(p.peer.instancePoint);

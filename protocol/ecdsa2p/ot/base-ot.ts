@@ -18,6 +18,7 @@ import { secp256k1_hasher } from '@noble/curves/secp256k1.js';
 import type { PartyRole } from '../../errors.js';
 import type { Rng } from '../../rng.js';
 import { encodeTranscript, taggedHash } from '../../transcript.js';
+import { multiplySecret } from '../ct-multiply.js';
 import { getBit } from './bit-matrix.js';
 import { HASH_TO_CURVE_DST, LAMBDA_C, TAG } from './params.js';
 import { Point, randomScalar } from './scalar.js';
@@ -84,11 +85,11 @@ export function baseOtSenderKeys(p: {
   vBytes: readonly Uint8Array[];
 }): { seeds0: Uint8Array[]; seeds1: Uint8Array[] } {
   const zBytes = p.secret.z.toBytes(true);
-  const sh = p.h.multiply(p.secret.s);
+  const sh = multiplySecret(p.h, p.secret.s);
   const seeds0: Uint8Array[] = [];
   const seeds1: Uint8Array[] = [];
   for (let i = 0; i < LAMBDA_C; i++) {
-    const k0 = (p.v[i] as Point).multiply(p.secret.s);
+    const k0 = multiplySecret(p.v[i] as Point, p.secret.s);
     const k1 = k0.subtract(sh);
     seeds0.push(deriveKey(p.sessionId, p.aliceRole, i, 0, zBytes, p.vBytes[i] as Uint8Array, k0));
     seeds1.push(deriveKey(p.sessionId, p.aliceRole, i, 1, zBytes, p.vBytes[i] as Uint8Array, k1));
