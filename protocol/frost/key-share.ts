@@ -106,8 +106,9 @@ function subgroupImplied(share: FrostKeyShare): boolean {
   const peerRole = share.role === 'client' ? 'server' : 'client';
   const peer = identifierScalar(share.group, share.identifiers[peerRole]);
   if (((own - peer) & 1n) === 0n) return false;
-  const peerShare = groupInfo(share.group).fromBytes(fromHex(share.verifyingShares[share.identifiers[peerRole]]));
-  return peerShare.isTorsionFree();
+  const info = groupInfo(share.group);
+  const peerShare = info.fromBytes(fromHex(share.verifyingShares[share.identifiers[peerRole]]));
+  return info.inPrimeSubgroup(peerShare);
 }
 
 /** The complete check; with `eachInSubgroup` false it skips per-point subgroup tests and returns whether they are implied. */

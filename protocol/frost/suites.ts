@@ -10,11 +10,13 @@
  */
 import { ed25519, ed25519_FROST } from '@noble/curves/ed25519.js';
 import { schnorr, schnorr_FROST, secp256k1, secp256k1_FROST } from '@noble/curves/secp256k1.js';
+import { isInPrimeSubgroupEd25519 } from './ed25519-subgroup.js';
 
 export type FrostGroup = 'ed25519' | 'secp256k1';
 export type FrostScheme = 'ed25519' | 'secp256k1' | 'bip340';
 
 type Frost = typeof ed25519_FROST;
+type EdPoint = InstanceType<typeof ed25519.Point>;
 
 /** Minimal point surface we use from both curves (noble's Point classes). */
 export interface GroupPoint {
@@ -42,6 +44,12 @@ export interface GroupInfo {
   zero: GroupPoint;
   /** Scalar field (order of the prime subgroup). */
   Fn: Frost['utils']['Fn'];
+  /**
+   * Prime-order-subgroup test of a public point already decoded onto the curve (same answer as
+   * `isTorsionFree()`): ed25519 by point halving (ed25519-subgroup.ts), secp256k1 trivially
+   * (cofactor 1: every curve point is in the group).
+   */
+  inPrimeSubgroup(p: GroupPoint): boolean;
 }
 
 const ED25519_GROUP: GroupInfo = {
@@ -53,6 +61,7 @@ const ED25519_GROUP: GroupInfo = {
   base: ed25519.Point.BASE as unknown as GroupPoint,
   zero: ed25519.Point.ZERO as unknown as GroupPoint,
   Fn: ed25519_FROST.utils.Fn,
+  inPrimeSubgroup: (p) => isInPrimeSubgroupEd25519((p as unknown as EdPoint).toAffine().y),
 };
 
 const SECP256K1_GROUP: GroupInfo = {
@@ -64,6 +73,7 @@ const SECP256K1_GROUP: GroupInfo = {
   base: secp256k1.Point.BASE as unknown as GroupPoint,
   zero: secp256k1.Point.ZERO as unknown as GroupPoint,
   Fn: secp256k1_FROST.utils.Fn,
+  inPrimeSubgroup: () => true,
 };
 
 export function groupInfo(group: FrostGroup): GroupInfo {

@@ -161,6 +161,18 @@ describe('FROST signing: round 1 (nonce commitments) rejections name the server'
   it('mixed-order binding commitment (not in the prime-order subgroup)', () => {
     expectInvalidMessage(() => deliver(withPayload({ binding: MIXED_ORDER })), 'binding', 'server');
   });
+  // Each order exercises a different level of the halving subgroup test (ed25519-subgroup.ts).
+  for (const [order, multiple] of [
+    [2, 4n],
+    [4, 2n],
+    [8, 3n],
+  ] as const) {
+    it(`mixed-order hiding commitment with a torsion component of order ${order}`, () => {
+      const torsion = ed25519.Point.fromBytes(fromHex(LOW_ORDER)).multiplyUnsafe(multiple);
+      const hiding = toHex(ed25519.Point.BASE.multiply(7n).add(torsion).toBytes());
+      expectInvalidMessage(() => deliver(withPayload({ hiding })), 'hiding', 'server');
+    });
+  }
   it('hiding commitment that is not on the curve', () => {
     expectInvalidMessage(() => deliver(withPayload({ hiding: `02${'00'.repeat(30)}80` })), 'hiding', 'server');
   });
