@@ -99,8 +99,12 @@ export interface ApprovalQueue {
   list(): Promise<Approval[]>;
   /** Records the business return URL of a queued business challenge. */
   setReturnUrl(id: string, returnUrl: string): Promise<Approval>;
-  /** Ends the approval `id` with `outcome`; throws UnknownApprovalError when no such approval waits. */
-  settle(id: string, outcome: ApprovalOutcome): Promise<Approval>;
+  /**
+   * Ends the approval `id` with `outcome`; throws UnknownApprovalError when no such approval waits.
+   * `keepWindowOpen`: when nothing else waits, the Gateway window is forgotten instead of closed, so it
+   * can show the result (new addresses, "signed") until the user closes it; closing it then rejects nothing.
+   */
+  settle(id: string, outcome: ApprovalOutcome, options?: { keepWindowOpen?: boolean }): Promise<Approval>;
   /** Call from `windows.onRemoved`: rejects the approval the closed Gateway window was showing. */
   handleWindowRemoved(windowId: number): Promise<void>;
   /** Brings the Gateway window forward (opening it if needed) when approvals wait; false when none do. */
@@ -256,10 +260,10 @@ export function createApprovalQueue(deps: ApprovalQueueDependencies): ApprovalQu
   }
 
   /** Makes the window show the oldest pending approval, or closes it when none is left. */
-  async function showHead(state: QueueState): Promise<QueueState> {
+  async function showHead(state: QueueState, keepWindowOpen = false): Promise<QueueState> {
     const head = state.items[0];
     if (!head) {
-      if (state.window) {
+      if (state.window && !keepWindowOpen) {
         const { windowId } = state.window;
         // Forget the window before closing it, so its onRemoved event rejects nothing.
         await save({ ...state, window: null });
@@ -288,12 +292,20 @@ export function createApprovalQueue(deps: ApprovalQueueDependencies): ApprovalQu
     }
   }
 
-  async function remove(state: QueueState, id: string, outcome: ApprovalOutcome): Promise<Approval> {
+  async function remove(
+    state: QueueState,
+    id: string,
+    outcome: ApprovalOutcome,
+    keepWindowOpen = false,
+  ): Promise<Approval> {
     const approval = state.items.find((a) => a.id === id);
     if (!approval) throw new UnknownApprovalError(id);
     // showHead moves the window on to the next approval (or closes it) before anything is saved, so the
     // stored window never points at a settled approval.
-    const next = await showHead({ items: state.items.filter((a) => a.id !== id), window: state.window });
+    const next = await showHead(
+      { items: state.items.filter((a) => a.id !== id), window: state.window },
+      keepWindowOpen,
+    );
     await save(next);
     await notify(approval, outcome);
     return approval;
@@ -341,8 +353,8 @@ export function createApprovalQueue(deps: ApprovalQueueDependencies): ApprovalQu
         return approval;
       });
     },
-    settle(id, outcome) {
-      return serial(async () => remove(await load(), id, outcome));
+    settle(id, outcome, options = {}) {
+      return serial(async () => remove(await load(), id, outcome, options.keepWindowOpen ?? false));
     },
     handleWindowRemoved(windowId) {
       return serial(async () => {

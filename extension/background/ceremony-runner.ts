@@ -34,6 +34,11 @@ export interface RunCeremonyParameters<S, O> {
   store: CeremonyStore;
   /** The relay's ceremony id (from session.ready). */
   ceremonyId: string;
+  /**
+   * The ceremony store's record id, when one relay ceremony runs several sub-sessions (wallet-create
+   * runs a DKG per family): defaults to `ceremonyId`.
+   */
+  recordId?: string;
   approvalId: string;
   /** The protocol session id; envelopes for other sessions are not ours and are ignored. */
   sessionId: string;
@@ -48,6 +53,7 @@ export interface RunCeremonyParameters<S, O> {
 
 export function runCeremony<S, O>(params: RunCeremonyParameters<S, O>): Promise<O> {
   const { connection, store, ceremonyId, driver } = params;
+  const recordId = params.recordId ?? ceremonyId;
   const roundTimeoutMs = params.roundTimeoutMs ?? 30_000;
 
   return new Promise<O>((resolve, reject) => {
@@ -70,7 +76,7 @@ export function runCeremony<S, O>(params: RunCeremonyParameters<S, O>): Promise<
       clearTimeout(timer);
       unsubscribe();
       // The round state holds secrets: it goes as soon as the ceremony is over, whatever the outcome.
-      void store.end(ceremonyId).catch(() => undefined);
+      void store.end(recordId).catch(() => undefined);
     }
 
     function fail(code: CeremonyFailureCode, message: string, tellRelay: boolean): void {
@@ -90,7 +96,7 @@ export function runCeremony<S, O>(params: RunCeremonyParameters<S, O>): Promise<
     async function apply(step: Step<S, Envelope<unknown>, O>): Promise<void> {
       round += 1;
       state = step.state;
-      await store.advance(ceremonyId, { round, state: step.state });
+      await store.advance(recordId, { round, state: step.state });
       params.onRound?.(round);
       for (const envelope of step.outgoing) connection.send(envelope);
       if (step.output !== undefined) {
@@ -139,7 +145,7 @@ export function runCeremony<S, O>(params: RunCeremonyParameters<S, O>): Promise<
     void (async () => {
       try {
         await store.begin({
-          ceremonyId,
+          ceremonyId: recordId,
           approvalId: params.approvalId,
           protocol: driver.protocol,
           sessionId: params.sessionId,

@@ -3,7 +3,13 @@
  * message type. The entrypoint only wires Chrome's listeners to `handle`.
  */
 import { type Approval, type ApprovalQueue, UnknownApprovalError, userRejected } from './approvals.js';
+import { BundleError } from './bundle.js';
+import { CeremonyFailedError } from './ceremony-runner.js';
 import type { ChallengeReader } from './challenge-reader.js';
+import { FlowNotAvailableError, FlowStateError, type OnboardingHandlers } from './flows/host.js';
+import { OnboardingStateError } from './flows/initialize.js';
+import { CeremonyRefusedError } from './flows/session.js';
+import { SigningRefusedError } from './flows/signing-requests.js';
 import type { GatewayEvent } from './gateway-channel.js';
 import { httpOrigin } from './ids.js';
 import type { LockState } from './lock.js';
@@ -20,6 +26,7 @@ import {
   senderContext,
 } from './messages.js';
 import { PinGuardError } from './pin-guard-client.js';
+import { RelayConnectionError } from './relay-client.js';
 import { SettingsError, type SettingsStore } from './settings.js';
 
 export interface BackgroundControllerDependencies {
@@ -38,6 +45,8 @@ export interface BackgroundControllerDependencies {
    * another error, which settles nothing (the user may try again or close the window).
    */
   approve: (approval: Approval, pin: string, report: (event: GatewayEvent) => void) => Promise<Record<string, unknown>>;
+  /** The steps of onboarding (`initialize`): PIN, recovery methods, completion. */
+  onboarding: OnboardingHandlers;
   /** Sends a flow's progress to the Gateway window showing that approval (gateway-channel.ts). */
   publish: (approvalId: string, event: GatewayEvent) => void;
 }
@@ -92,7 +101,37 @@ export function createBackgroundController(deps: BackgroundControllerDependencie
     'approval.approve': async (request) => {
       const pending = await approval(request.approvalId);
       const result = await deps.approve(pending, request.pin, (event) => deps.publish(pending.id, event));
-      await deps.queue.settle(pending.id, { status: 'approved', result });
+      // The window stays to show the outcome (addresses, "signed") when nothing else waits.
+      await deps.queue.settle(pending.id, { status: 'approved', result }, { keepWindowOpen: true });
+      return { result };
+    },
+    'onboarding.pin': async (request) => {
+      const pending = await approval(request.approvalId);
+      await deps.onboarding.setPin(pending, request.pin, (event) => deps.publish(pending.id, event));
+      return {};
+    },
+    'onboarding.kit': async (request) => deps.onboarding.createKit(await approval(request.approvalId)),
+    'onboarding.kit.saved': async (request) => ({
+      methods: await deps.onboarding.confirmKit(await approval(request.approvalId)),
+    }),
+    'onboarding.questions': async (request) => ({
+      methods: await deps.onboarding.setUpQuestions(
+        await approval(request.approvalId),
+        request.questions,
+        request.answers,
+      ),
+    }),
+    'onboarding.email': async (request) => {
+      await deps.onboarding.sendEmailCode(await approval(request.approvalId), request.email);
+      return {};
+    },
+    'onboarding.email.code': async (request) => ({
+      methods: await deps.onboarding.confirmEmailCode(await approval(request.approvalId), request.code),
+    }),
+    'onboarding.complete': async (request) => {
+      const pending = await approval(request.approvalId);
+      const result = await deps.onboarding.complete(pending);
+      await deps.queue.settle(pending.id, { status: 'approved', result }, { keepWindowOpen: true });
       return { result };
     },
     'approvals.pending': async () => ({ count: (await deps.queue.list()).length }),
@@ -157,9 +196,26 @@ export function toErrorResponse(error: unknown): ErrorResponse {
       };
     }
     if (error.code === 'locked') return { ok: false, error: { code: 'pin-locked', message: error.message } };
+    if (error.code === 'wrong-code') return { ok: false, error: { code: 'wrong-code', message: error.message } };
     return { ok: false, error: { code: 'relay-failed', message: error.message } };
   }
-  if (error instanceof NotAvailableError) {
+  if (
+    error instanceof SigningRefusedError ||
+    error instanceof OnboardingStateError ||
+    error instanceof FlowStateError ||
+    error instanceof BundleError
+  ) {
+    return { ok: false, error: { code: 'refused', message: error.message } };
+  }
+  if (
+    error instanceof CeremonyRefusedError ||
+    error instanceof CeremonyFailedError ||
+    error instanceof RelayConnectionError
+  ) {
+    console.warn('relay flow failed', error);
+    return { ok: false, error: { code: 'relay-failed', message: error.message } };
+  }
+  if (error instanceof NotAvailableError || error instanceof FlowNotAvailableError) {
     return { ok: false, error: { code: 'not-available', message: error.message } };
   }
   if (error instanceof SettingsError) {

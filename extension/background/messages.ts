@@ -15,6 +15,9 @@ import { isUuid } from './ids.js';
 import type { LockStatus } from './lock.js';
 import type { Settings } from './settings.js';
 
+/** A recovery method set up during onboarding. */
+export type RecoveryMethod = 'kit' | 'questions' | 'email';
+
 const uuid = z.string().refine(isUuid, 'expected a lowercase UUID');
 
 export const MESSAGE_SCHEMAS = {
@@ -31,6 +34,35 @@ export const MESSAGE_SCHEMAS = {
     pin: z.string().regex(/^[0-9]{6}$/, 'expected 6 digits'),
   }),
   'challenge.read': z.strictObject({ type: z.literal('challenge.read'), approvalId: uuid }),
+  /** Onboarding (`initialize`), step 1: the newly chosen PIN, already confirmed in the Gateway. */
+  'onboarding.pin': z.strictObject({
+    type: z.literal('onboarding.pin'),
+    approvalId: uuid,
+    pin: z.string().regex(/^[0-9]{6}$/, 'expected 6 digits'),
+  }),
+  /** A new recovery kit code (shown once); its copy is stored on `onboarding.kit.saved`. */
+  'onboarding.kit': z.strictObject({ type: z.literal('onboarding.kit'), approvalId: uuid }),
+  'onboarding.kit.saved': z.strictObject({ type: z.literal('onboarding.kit.saved'), approvalId: uuid }),
+  'onboarding.questions': z.strictObject({
+    type: z.literal('onboarding.questions'),
+    approvalId: uuid,
+    questions: z.array(z.string().min(1).max(200)).length(3),
+    answers: z.array(z.string().min(1).max(200)).length(3),
+  }),
+  'onboarding.email': z.strictObject({
+    type: z.literal('onboarding.email'),
+    approvalId: uuid,
+    email: z
+      .string()
+      .max(254)
+      .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'expected an email address'),
+  }),
+  'onboarding.email.code': z.strictObject({
+    type: z.literal('onboarding.email.code'),
+    approvalId: uuid,
+    code: z.string().regex(/^[0-9]{6}$/, 'expected the 6-digit code'),
+  }),
+  'onboarding.complete': z.strictObject({ type: z.literal('onboarding.complete'), approvalId: uuid }),
   'settings.get': z.strictObject({ type: z.literal('settings.get') }),
   'settings.update': z.strictObject({
     type: z.literal('settings.update'),
@@ -58,6 +90,13 @@ export const MESSAGE_SENDERS: Record<MessageType, SenderContext> = {
   'gateway.show': 'extension-page',
   'approval.approve': 'extension-page',
   'challenge.read': 'extension-page',
+  'onboarding.pin': 'extension-page',
+  'onboarding.kit': 'extension-page',
+  'onboarding.kit.saved': 'extension-page',
+  'onboarding.questions': 'extension-page',
+  'onboarding.email': 'extension-page',
+  'onboarding.email.code': 'extension-page',
+  'onboarding.complete': 'extension-page',
   'settings.get': 'extension-page',
   'settings.update': 'extension-page',
   'lock.status': 'extension-page',
@@ -82,6 +121,13 @@ export interface ResponseData {
   'gateway.show': { shown: boolean };
   'approval.approve': { result: Record<string, unknown> };
   'challenge.read': { challenge: ChallengeReadResult };
+  'onboarding.pin': Record<string, never>;
+  'onboarding.kit': { code: string };
+  'onboarding.kit.saved': { methods: RecoveryMethod[] };
+  'onboarding.questions': { methods: RecoveryMethod[] };
+  'onboarding.email': Record<string, never>;
+  'onboarding.email.code': { methods: RecoveryMethod[] };
+  'onboarding.complete': { result: Record<string, unknown> };
   'settings.get': { settings: Settings };
   'settings.update': { settings: Settings };
   'lock.status': { lock: LockStatus };
@@ -106,6 +152,10 @@ export type ErrorCode =
   | 'pin-locked'
   /** The relay could not be reached or refused the flow for another reason; trying again may help. */
   | 'relay-failed'
+  /** An emailed code was wrong, expired or used up; `message` says which. */
+  | 'wrong-code'
+  /** Node 1 refused to go on (what the relay asked does not match what was approved, or a step is missing). */
+  | 'refused'
   | 'internal';
 
 export type ErrorResponse = {

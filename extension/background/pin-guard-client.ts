@@ -17,7 +17,8 @@ import {
   startGuardedUnlock,
   stretchGuardedSecret,
 } from '../../protocol/pin/guarded.js';
-import { parseGuardPublicKey } from '../../protocol/pin/oprf.js';
+import { type GuardPurpose, parseGuardPublicKey } from '../../protocol/pin/oprf.js';
+import { answersSecret } from '../../protocol/pin/questions.js';
 import { parseWrappedSecret, type WrapMethod, type WrappedSecret } from '../../protocol/pin/wrap.js';
 import type { Rng } from '../../protocol/rng.js';
 
@@ -28,6 +29,7 @@ export type PinGuardFailure =
   | 'stale-copy'
   | 'retry'
   | 'refused'
+  | 'wrong-code'
   | 'unreachable';
 
 export class PinGuardError extends Error {
@@ -47,8 +49,22 @@ export interface PinGuardClient {
   enrolPin(challengeId: string, customerId: string, pin: string): Promise<GuardedKeyOutput>;
   /** K for the PIN copy `wrapped`; throws PinGuardError (`wrong-pin`, `locked`…). */
   unlockPin(challengeId: string, customerId: string, pin: string, wrapped: WrappedSecret): Promise<GuardedKeyOutput>;
-  storeCopy(challengeId: string, wrapped: WrappedSecret): Promise<void>;
+  /** Three security answers (purpose 'questions', its own guard counter); returns K for the questions copy. */
+  enrolAnswers(
+    challengeId: string,
+    customerId: string,
+    questions: string[],
+    answers: string[],
+  ): Promise<GuardedKeyOutput>;
+  /** Stores a copy; the kit copy goes with the kit's public key (for kit-proved resets). */
+  storeCopy(challengeId: string, wrapped: WrappedSecret, kitPublicKey?: string): Promise<void>;
   fetchCopy(challengeId: string, method: WrapMethod): Promise<WrappedSecret>;
+  /** Email recovery setup, step 1: the relay mails a 6-digit code to `email`. */
+  sendEmailCode(challengeId: string, email: string): Promise<void>;
+  /** Step 2: a correct code returns the relay-held key part for the email copy (hex). */
+  confirmEmailCode(challengeId: string, code: string): Promise<string>;
+  /** Asks the relay to complete an initialize/recovery/update-pin/reset-pin challenge; returns its result. */
+  complete(challengeId: string): Promise<Record<string, unknown>>;
 }
 
 export interface PinGuardClientDependencies {
@@ -75,6 +91,7 @@ function failureOf(answer: Answer): PinGuardError {
   if (code === 'not_enrolled') return new PinGuardError('not-enrolled', message);
   if (code === 'stale_epoch') return new PinGuardError('stale-copy', message);
   if (code === 'invalid_nonce') return new PinGuardError('retry', message);
+  if (/code/.test(code)) return new PinGuardError('wrong-code', message);
   return new PinGuardError('refused', message);
 }
 
@@ -109,37 +126,52 @@ export function createPinGuardClient(deps: PinGuardClientDependencies): PinGuard
 
   const bounds = deps.argon2Bounds ? { argon2Bounds: deps.argon2Bounds } : {};
 
+  async function enrolGuarded(
+    challengeId: string,
+    customerId: string,
+    purpose: GuardPurpose,
+    secret: Uint8Array,
+    questions?: string[],
+  ): Promise<GuardedKeyOutput> {
+    const info = await call('GET', `${challengeId}/pin-guard`);
+    const guard = parseGuardPublicKey(info.body.data?.guard);
+    const start = startGuardedEnrolment({
+      customerId,
+      purpose,
+      secret,
+      guard,
+      rng: deps.rng,
+      ...(questions ? { questions } : {}),
+      ...bounds,
+    });
+    const stretching = stretchGuardedSecret(start.state, deps.argon2Bounds);
+    const evaluated = await call('POST', `${challengeId}/pin-guard/${purpose}/enrol`, {
+      blinded: start.outgoing[0]?.blinded,
+    }).catch(async (error) => {
+      await stretching.catch(() => undefined);
+      throw error;
+    });
+    const done = await receiveGuardEvaluation(start.state, evaluated.body.data?.evaluation, {
+      stretched: await stretching,
+      ...bounds,
+    });
+    const complete = done.outgoing[0] as { nonce: string; verifier: string; proof: string };
+    await call('POST', `${challengeId}/pin-guard/${purpose}/enrol/complete`, {
+      nonce: complete.nonce,
+      verifier: complete.verifier,
+      proof: complete.proof,
+    });
+    if (!done.output) throw new PinGuardError('refused', 'the enrolment produced no key');
+    return done.output;
+  }
+
   return {
     async enrolPin(challengeId, customerId, pin) {
-      const info = await call('GET', `${challengeId}/pin-guard`);
-      const guard = parseGuardPublicKey(info.body.data?.guard);
-      const start = startGuardedEnrolment({
-        customerId,
-        purpose: 'pin',
-        secret: pinSecret(pin, { enrolling: true }),
-        guard,
-        rng: deps.rng,
-        ...bounds,
-      });
-      const stretching = stretchGuardedSecret(start.state, deps.argon2Bounds);
-      const evaluated = await call('POST', `${challengeId}/pin-guard/pin/enrol`, {
-        blinded: start.outgoing[0]?.blinded,
-      }).catch(async (error) => {
-        await stretching.catch(() => undefined);
-        throw error;
-      });
-      const done = await receiveGuardEvaluation(start.state, evaluated.body.data?.evaluation, {
-        stretched: await stretching,
-        ...bounds,
-      });
-      const complete = done.outgoing[0] as { nonce: string; verifier: string; proof: string };
-      await call('POST', `${challengeId}/pin-guard/pin/enrol/complete`, {
-        nonce: complete.nonce,
-        verifier: complete.verifier,
-        proof: complete.proof,
-      });
-      if (!done.output) throw new PinGuardError('refused', 'the enrolment produced no key');
-      return done.output;
+      return enrolGuarded(challengeId, customerId, 'pin', pinSecret(pin, { enrolling: true }));
+    },
+
+    async enrolAnswers(challengeId, customerId, questions, answers) {
+      return enrolGuarded(challengeId, customerId, 'questions', answersSecret(questions, answers), questions);
     },
 
     async unlockPin(challengeId, customerId, pin, wrapped) {
@@ -175,8 +207,29 @@ export function createPinGuardClient(deps: PinGuardClientDependencies): PinGuard
       return done.output;
     },
 
-    async storeCopy(challengeId, wrapped) {
-      await call('PUT', `${challengeId}/copies/${wrapped.method}`, { wrapped });
+    async storeCopy(challengeId, wrapped, kitPublicKey) {
+      await call('PUT', `${challengeId}/copies/${wrapped.method}`, {
+        wrapped,
+        ...(kitPublicKey === undefined ? {} : { kitPublicKey }),
+      });
+    },
+
+    async sendEmailCode(challengeId, email) {
+      await call('POST', `${challengeId}/email/setup`, { email });
+    },
+
+    async confirmEmailCode(challengeId, code) {
+      const answer = await call('POST', `${challengeId}/email/setup/confirm`, { code });
+      const keyPartHex = answer.body.data?.keyPartHex;
+      if (typeof keyPartHex !== 'string' || !/^[0-9a-f]{64}$/.test(keyPartHex)) {
+        throw new PinGuardError('refused', 'the relay released no valid email key part');
+      }
+      return keyPartHex;
+    },
+
+    async complete(challengeId) {
+      const answer = await call('POST', `${challengeId}/complete`, {});
+      return (answer.body.data ?? {}) as Record<string, unknown>;
     },
 
     async fetchCopy(challengeId, method) {

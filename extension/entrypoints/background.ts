@@ -4,18 +4,23 @@
  */
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { secureRng } from '../../protocol/rng.js';
 import { createAccountStore } from '../background/accounts.js';
 import { createApprovalQueue } from '../background/approvals.js';
 import { recordBoot } from '../background/boot-log.js';
 import { createCeremonyStore } from '../background/ceremonies.js';
 import { createHttpChallengeReader } from '../background/challenge-reader.js';
-import { createBackgroundController, NotAvailableError } from '../background/controller.js';
+import { createBackgroundController } from '../background/controller.js';
 import { createDeviceKey, createIndexedDbKeyStore } from '../background/device-key.js';
+import { createFlowHost } from '../background/flows/host.js';
 import { createGatewayChannel } from '../background/gateway-channel.js';
 import { createChromeBadge, createChromeGatewayWindows } from '../background/gateway-window.js';
 import { createLockState } from '../background/lock.js';
+import { createPinGuardClient } from '../background/pin-guard-client.js';
+import { connectRelayWithRetry, type SocketLike } from '../background/relay-client.js';
 import { createReturnToBusiness } from '../background/return-to-business.js';
 import { createSettingsStore } from '../background/settings.js';
+import { createWalletStore } from '../background/wallet-store.js';
 
 export default defineBackground(() => {
   const booted = recordBoot(browser.storage.session, Date.now);
@@ -48,6 +53,29 @@ export default defineBackground(() => {
   });
   const deviceKey = createDeviceKey({ store: createIndexedDbKeyStore(indexedDB), subtle: crypto.subtle });
   const gatewayChannel = createGatewayChannel({ extensionId: browser.runtime.id });
+  const challenges = createHttpChallengeReader({ fetch: (...args) => fetch(...args) });
+  const accounts = createAccountStore({ storage: browser.storage.local });
+  const wallets = createWalletStore({ local: browser.storage.local });
+  const flows = createFlowHost({
+    challenges,
+    newId: () => crypto.randomUUID(),
+    context: (relayOrigin) => ({
+      relayOrigin,
+      connect: (identity) =>
+        connectRelayWithRetry(
+          { relayOrigin, openSocket: (url) => new WebSocket(url) as unknown as SocketLike, deviceKey },
+          identity,
+        ),
+      pinGuard: createPinGuardClient({ relayOrigin, fetch: (...args) => fetch(...args), rng: secureRng }),
+      wallets,
+      accounts,
+      lock,
+      ceremonies,
+      rng: secureRng,
+      clock: Date.now,
+    }),
+  });
+  queue.onSettled((approval) => flows.forget(approval.id));
   const controller = createBackgroundController({
     extensionId: browser.runtime.id,
     version: browser.runtime.getManifest().version,
@@ -55,17 +83,12 @@ export default defineBackground(() => {
     queue,
     settings,
     lock,
-    challenges: createHttpChallengeReader({ fetch: (...args) => fetch(...args) }),
-    // Wallet creation (a later step) adds to this store.
-    accounts: createAccountStore({ storage: browser.storage.local }).list,
-    // The PIN guard, the wrapped bundle and the MPC ceremonies plug in here (relay-client.ts,
-    // ceremony-runner.ts, ceremonies.ts and lock.ts are ready for them).
+    challenges,
+    accounts: accounts.list,
     publish: gatewayChannel.publish,
-    approve: async () => {
-      throw new NotAvailableError(
-        'this version of Tandem cannot finish this request yet: its relay ceremonies are still being built',
-      );
-    },
+    // Flows (PIN guard, wrapped bundle, MPC ceremonies) live in background/flows/.
+    approve: flows.approve,
+    onboarding: flows.onboarding,
   });
 
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {

@@ -5,10 +5,36 @@
  */
 import type { GatewayChallenge } from '../background/challenge-reader.js';
 import { isUuid } from '../background/ids.js';
+import type { RecoveryMethod } from '../background/messages.js';
 import { BackgroundError, callBackground, watchProgress } from '../ui/background-client.js';
 import { describeFields, isKnownKind, KIND_TITLES } from './describe.js';
+import { outcomeText } from './outcome.js';
 import { weakPinMessage, wrongPinMessage } from './pin-hints.js';
-import { approvalScreen, loadingScreen, pinScreen, problemScreen, progressScreen } from './screens.js';
+import {
+  recoveryChoiceScreen,
+  recoveryEmailScreen,
+  recoveryKitScreen,
+  recoveryQuestionsScreen,
+} from './recovery-screens.js';
+import { approvalScreen, doneScreen, loadingScreen, pinScreen, problemScreen, progressScreen } from './screens.js';
+
+/** A relay or background message as a sentence: capital first letter, final full stop. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed) return 'Something went wrong.';
+  const capital = trimmed[0]?.toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** The progress steps the background reports for each flow (indexes match its `progress` events). */
+const PIN_STEPS = ['Register this device', 'Protect your key share with your PIN', 'Save the protected copy'];
+const WALLET_STEPS = [
+  'Check your PIN',
+  'Create your keys together with the relay',
+  'Save your new key shares',
+  'Record your wallets',
+];
+const SIGN_STEPS = ['Check your PIN', 'Sign together with the relay', 'Done'];
 
 export interface GatewayApp {
   /** Shows the approval named by the current hash. */
@@ -42,46 +68,58 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
     }
   }
 
+  /** What a failure tells the user, by the background's error code. */
+  function failureText(error: unknown): string {
+    const code = error instanceof BackgroundError ? error.code : 'internal';
+    const message = (error as Error).message;
+    if (code === 'not-available') return `${message}. Close this window.`;
+    if (code === 'relay-failed') {
+      return `Tandem could not complete this with your relay: ${message}. Close this window and start again from the site.`;
+    }
+    if (code === 'refused') return `Tandem stopped here: ${message}. Nothing was signed. Close this window.`;
+    return `This did not work: ${message}. Close this window and start again from the site.`;
+  }
+
   /**
-   * Hands the PIN to the background, which runs the flow (PIN guard, unwrap, MPC) and settles the
-   * approval; the window then moves on or closes. A failure leaves the approval pending and says what
-   * to do: a wrong PIN goes back to the PIN pad (`onWrongPin`), a locked PIN to the recovery advice.
+   * Runs one background step behind a progress screen. A failure says what to do: a wrong PIN goes
+   * back to the PIN pad (`onWrongPin`), a locked PIN to the locked screen, anything else stays on
+   * the progress screen with its reason and a Close button.
    */
-  async function carryOut(
+  async function runStep<T>(
     approvalId: string,
-    pin: string,
     title: string,
     steps: readonly string[],
+    call: () => Promise<T>,
     onWrongPin?: (message: string) => void,
-  ): Promise<void> {
+  ): Promise<T | undefined> {
     const { element, progress, showClose } = progressScreen(title, steps, () => void reject(approvalId));
     show(element);
     const stopWatching = watchProgress(approvalId, (event) => progress.setStep(event.step));
     try {
-      await callBackground({ type: 'approval.approve', approvalId, pin });
+      const result = await call();
       stopWatching();
-      progress.done('Done. Taking you back to the site…');
-      return;
+      progress.done('Done.');
+      return result;
     } catch (error) {
       stopWatching();
       const code = error instanceof BackgroundError ? error.code : 'internal';
       if (code === 'wrong-pin' && onWrongPin && error instanceof BackgroundError) {
         onWrongPin(wrongPinMessage(error.attemptsLeft));
-        return;
+        return undefined;
       }
       if (code === 'pin-locked') {
         show(problemScreen('locked', { close: () => void reject(approvalId) }));
-        return;
+        return undefined;
       }
-      progress.fail(
-        code === 'not-available'
-          ? 'This version of Tandem cannot finish this request yet: its connection to the relay is still being built. Nothing was changed. Close this window.'
-          : code === 'relay-failed'
-            ? `Tandem could not complete this with your relay: ${(error as Error).message}. Close this window and start again from the site.`
-            : `This did not work: ${(error as Error).message}. Close this window and start again from the site.`,
-      );
+      progress.fail(failureText(error));
       showClose();
+      return undefined;
     }
+  }
+
+  /** After an approval settled: the window shows the outcome until the user closes it. */
+  function finished(challenge: GatewayChallenge, result: Record<string, unknown>): void {
+    show(doneScreen({ ...outcomeText(challenge, result), onClose: deps.closeWindow }));
   }
 
   function onboarding(approvalId: string, challenge: GatewayChallenge, error?: string): void {
@@ -119,14 +157,103 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
             onboarding(approvalId, challenge, 'The two PINs were different. Choose your PIN again.');
             return;
           }
-          void carryOut(approvalId, pin, 'Setting up your wallet', [
-            'Protect your key share with your PIN',
-            'Set up recovery',
-            'Create your wallets',
-          ]);
+          void (async () => {
+            const set = await runStep(approvalId, 'Protecting your wallet', PIN_STEPS, async () => {
+              await callBackground({ type: 'onboarding.pin', approvalId, pin });
+              return true;
+            });
+            if (set) recovery(approvalId, challenge, []);
+          })();
         },
       });
       show(again.element);
+    }
+  }
+
+  /** Recovery setup: at least one method, then completion at the relay. */
+  function recovery(approvalId: string, challenge: GatewayChallenge, done: RecoveryMethod[], error?: string): void {
+    const back = (methods: RecoveryMethod[] = done, message?: string) =>
+      recovery(approvalId, challenge, methods, message);
+    const failed = (e: unknown) => sentence((e as Error).message);
+    show(
+      recoveryChoiceScreen({
+        done,
+        ...(error ? { error } : {}),
+        onChoose: (method) => {
+          if (method === 'kit') void kit();
+          else if (method === 'questions') questions();
+          else email();
+        },
+        onFinish: () => void finish(),
+      }),
+    );
+
+    async function kit(): Promise<void> {
+      show(loadingScreen('Making your recovery kit…'));
+      try {
+        const { code } = await callBackground({ type: 'onboarding.kit', approvalId });
+        show(
+          recoveryKitScreen({
+            code,
+            businessName: challenge.businessName,
+            onBack: () => back(),
+            onSaved: () =>
+              void callBackground({ type: 'onboarding.kit.saved', approvalId }).then(
+                ({ methods }) => back(methods),
+                (e) => back(done, `The kit could not be stored. ${failed(e)}`),
+              ),
+          }),
+        );
+      } catch (e) {
+        back(done, `No recovery kit could be made. ${failed(e)}`);
+      }
+    }
+
+    function questions(message?: string): void {
+      show(
+        recoveryQuestionsScreen({
+          ...(message ? { error: message } : {}),
+          onBack: () => back(),
+          onSave: (qs, answers) => {
+            show(loadingScreen('Protecting your answers…'));
+            void callBackground({ type: 'onboarding.questions', approvalId, questions: qs, answers }).then(
+              ({ methods }) => back(methods),
+              (e) => questions(`The answers could not be saved. ${failed(e)}`),
+            );
+          },
+        }),
+      );
+    }
+
+    function email(sentTo?: string, message?: string): void {
+      show(
+        recoveryEmailScreen({
+          ...(sentTo ? { sentTo } : {}),
+          ...(message ? { error: message } : {}),
+          onBack: () => back(),
+          onSend: (address) => {
+            show(loadingScreen('Sending the code…'));
+            void callBackground({ type: 'onboarding.email', approvalId, email: address }).then(
+              () => email(address),
+              (e) => email(undefined, `The code could not be sent. ${failed(e)}`),
+            );
+          },
+          onConfirm: (code) => {
+            show(loadingScreen('Checking the code…'));
+            void callBackground({ type: 'onboarding.email.code', approvalId, code }).then(
+              ({ methods }) => back(methods),
+              (e) => email(sentTo, failed(e)),
+            );
+          },
+        }),
+      );
+    }
+
+    async function finish(): Promise<void> {
+      const completed = await runStep(approvalId, 'Finishing setup', ['Confirm your setup with the relay'], () =>
+        callBackground({ type: 'onboarding.complete', approvalId }),
+      );
+      if (completed) finished(challenge, completed.result);
     }
   }
 
@@ -152,13 +279,16 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
       ...(error ? { error } : {}),
       onCancel: () => approval(approvalId, challenge),
       onComplete: (pin) =>
-        void carryOut(
-          approvalId,
-          pin,
-          KIND_TITLES[challenge.kind] ?? 'Approving',
-          ['Check your PIN', 'Sign together with the relay'],
-          (message) => enterPin(approvalId, challenge, message),
-        ),
+        void (async () => {
+          const answer = await runStep(
+            approvalId,
+            KIND_TITLES[challenge.kind] ?? 'Approving',
+            challenge.kind === 'wallet-create' ? WALLET_STEPS : SIGN_STEPS,
+            () => callBackground({ type: 'approval.approve', approvalId, pin }),
+            (message) => enterPin(approvalId, challenge, message),
+          );
+          if (answer) finished(challenge, answer.result);
+        })(),
     });
     show(unlock.element);
   }

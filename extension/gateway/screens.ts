@@ -44,8 +44,10 @@ function page(testId: string, title: string, ...content: Array<Node | null>): HT
   return h('main', { class: 'screen', 'data-screen': testId }, h('h2', { id: 'screen-title' }, title), ...content);
 }
 
-export function loadingScreen(): HTMLElement {
-  return page('loading', 'Loading the request…', h('p', { class: 'muted' }, 'Asking your relay what this request is.'));
+export function loadingScreen(title?: string): HTMLElement {
+  return title
+    ? page('busy', title, h('p', { class: 'muted' }, 'This takes a moment.'))
+    : page('loading', 'Loading the request…', h('p', { class: 'muted' }, 'Asking your relay what this request is.'));
 }
 
 export function problemScreen(
@@ -161,4 +163,24 @@ export function progressScreen(
       close.focus();
     },
   };
+}
+
+/** The end of a flow: what happened, what was made (addresses, signature), and how to leave. */
+export function doneScreen(options: {
+  title: string;
+  body: string;
+  fields?: readonly ApprovalField[];
+  onClose: () => void;
+}): HTMLElement {
+  return page(
+    'done',
+    options.title,
+    h('div', { class: 'notice ok' }, h('p', { 'data-testid': 'done-body' }, options.body)),
+    options.fields && options.fields.length > 0 ? renderApprovalFields(options.fields) : null,
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { class: 'primary', type: 'button', onclick: options.onClose, 'data-testid': 'close' }, 'Close'),
+    ),
+  );
 }

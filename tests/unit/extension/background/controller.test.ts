@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createApprovalQueue } from '../../../../extension/background/approvals.js';
 import type { ChallengeReader, ChallengeReadResult } from '../../../../extension/background/challenge-reader.js';
 import { createBackgroundController, NotAvailableError } from '../../../../extension/background/controller.js';
+import { SigningRefusedError } from '../../../../extension/background/flows/signing-requests.js';
 import { createLockState } from '../../../../extension/background/lock.js';
 import type { MessageSenderInfo } from '../../../../extension/background/messages.js';
 import { PinGuardError } from '../../../../extension/background/pin-guard-client.js';
@@ -61,6 +62,21 @@ function setup(readResult: ChallengeReadResult = { state: 'unknown' }) {
       if (pin === '222222') throw new PinGuardError('locked', 'locked');
       if (pin === '333333') throw new PinGuardError('unreachable', 'relay down');
       return { approvedWith: approval.request.kind === 'business-challenge' ? approval.request.challengeId : null };
+    },
+    onboarding: {
+      setPin: async (_approval, pin, report) => {
+        report({ type: 'progress', step: 1 });
+        if (pin === '444444') throw new SigningRefusedError('not what was approved');
+      },
+      createKit: async () => ({ code: 'KIT-CODE' }),
+      confirmKit: async () => ['kit'],
+      setUpQuestions: async () => ['questions'],
+      sendEmailCode: async () => undefined,
+      confirmEmailCode: async (_approval, code) => {
+        if (code === '000000') throw new PinGuardError('wrong-code', 'that code is not right; 4 attempts left');
+        return ['email'];
+      },
+      complete: async () => ({ customerId: 'c1', hasPin: true, hasRecovery: true }),
     },
   });
   return { controller, queue, windows, badge, local, reads, published };
@@ -222,7 +238,7 @@ describe('background message handling', () => {
     expect(windows.open_.size).toBe(1);
   });
 
-  it('approves by id: runs the flow, settles the approval as approved and closes the window', async () => {
+  it('approves by id: runs the flow, settles the approval as approved and leaves the window to show the outcome', async () => {
     const { controller, windows, badge } = setup();
     const { approvalId } = (await controller.handle(
       { type: 'gateway.open', challengeId: CHALLENGE },
@@ -231,7 +247,59 @@ describe('background message handling', () => {
     const answer = await controller.handle({ type: 'approval.approve', approvalId, pin: '402917' }, PAGE);
     expect(answer).toEqual({ ok: true, result: { approvedWith: CHALLENGE } });
     expect(badge.count).toBe(0);
-    expect(windows.open_.size).toBe(0);
+    // Forgotten by the queue, not closed: closing it later rejects nothing.
+    expect(windows.open_.size).toBe(1);
+    expect(await controller.handle({ type: 'approvals.pending' }, PAGE)).toEqual({ ok: true, count: 0 });
+  });
+
+  it('runs onboarding step by step and settles only on completion', async () => {
+    const { controller, badge } = setup();
+    const { approvalId } = (await controller.handle(
+      { type: 'gateway.open', challengeId: CHALLENGE },
+      RELAY_TAB,
+    )) as any;
+    expect(await controller.handle({ type: 'onboarding.pin', approvalId, pin: '402917' }, PAGE)).toEqual({ ok: true });
+    expect(await controller.handle({ type: 'onboarding.kit', approvalId }, PAGE)).toEqual({
+      ok: true,
+      code: 'KIT-CODE',
+    });
+    expect(await controller.handle({ type: 'onboarding.kit.saved', approvalId }, PAGE)).toEqual({
+      ok: true,
+      methods: ['kit'],
+    });
+    expect(badge.count).toBe(1);
+    const done = (await controller.handle({ type: 'onboarding.complete', approvalId }, PAGE)) as any;
+    expect(done).toMatchObject({ ok: true, result: { hasRecovery: true } });
+    expect(badge.count).toBe(0);
+  });
+
+  it('reports a wrong email code (wrong-code) and a refused step (refused), settling nothing', async () => {
+    const { controller, badge } = setup();
+    const { approvalId } = (await controller.handle(
+      { type: 'gateway.open', challengeId: CHALLENGE },
+      RELAY_TAB,
+    )) as any;
+    expect(
+      await errorCode(controller.handle({ type: 'onboarding.email.code', approvalId, code: '000000' }, PAGE)),
+    ).toBe('wrong-code');
+    expect(await errorCode(controller.handle({ type: 'onboarding.pin', approvalId, pin: '444444' }, PAGE))).toBe(
+      'refused',
+    );
+    expect(badge.count).toBe(1);
+  });
+
+  it('refuses malformed recovery input before any flow runs (invalid-fields)', async () => {
+    const { controller } = setup();
+    const two = (await controller.handle(
+      { type: 'onboarding.questions', approvalId: CHALLENGE, questions: ['a', 'b'], answers: ['x', 'y', 'z'] },
+      PAGE,
+    )) as any;
+    expect(two.error).toMatchObject({ code: 'invalid-fields', field: 'questions' });
+    const email = (await controller.handle(
+      { type: 'onboarding.email', approvalId: CHALLENGE, email: 'nope' },
+      PAGE,
+    )) as any;
+    expect(email.error).toMatchObject({ code: 'invalid-fields', field: 'email' });
   });
 
   it('keeps the approval pending when its flow is not available (not-available)', async () => {

@@ -1,0 +1,224 @@
+/**
+ * Signing approvals (sign-message, sign-typed-data, sign-transaction, transfer, contract-execution,
+ * sign-delegate-action), Node 1's side: unlock the bundle with the PIN, pick the signing share from
+ * Node 1's own key material (the wallet must be the approved `fromAddress`), compute the digest or
+ * message itself (signing-requests.ts), then run `ecdsa-sign` (EVM, Bitcoin P2WPKH) or `frost-sign`
+ * (Solana, NEAR) with the relay, which completes the challenge with the public result.
+ */
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { fromHex, toHex } from '../../../protocol/bytes.js';
+import { bitcoinAddressFromPublicKey } from '../../../protocol/chains/bitcoin/address.js';
+import { evmAddressFromPublicKey } from '../../../protocol/chains/evm/address.js';
+import type { SigningRequest } from '../../../protocol/chains/types.js';
+import { deriveNonHardened } from '../../../protocol/ecdsa2p/derivation.js';
+import { Point } from '../../../protocol/ecdsa2p/group.js';
+import {
+  type Ecdsa2pKeyShare,
+  type Ecdsa2pSignature,
+  receiveSign,
+  SIGN_PROTOCOL,
+  type SignState,
+  startSignClient,
+} from '../../../protocol/ecdsa2p/index.js';
+import {
+  type FrostSignOutput,
+  type FrostSignState,
+  receiveFrostSign,
+  startFrostSign,
+} from '../../../protocol/frost/index.js';
+import type { Envelope, Step } from '../../../protocol/session.js';
+import { runCeremony } from '../ceremony-runner.js';
+import type { GatewayChallenge } from '../challenge-reader.js';
+import type { RelayConnection } from '../relay-client.js';
+import type { FlowContext, FlowRequest } from './context.js';
+import { sessionDone, startSession } from './session.js';
+import {
+  familyOf,
+  payloadSigningRequests,
+  RELAY_BUILT_KINDS,
+  relayBuiltSigningRequests,
+  SigningRefusedError,
+  type SigningWallet,
+} from './signing-requests.js';
+import { unlockBundle } from './unlock.js';
+
+export const SIGN_STEPS = ['Check your PIN', 'Sign together with the relay', 'Done'] as const;
+
+function bitcoinNetworkOf(blockchain: string) {
+  if (/REGTEST|LOCAL/.test(blockchain)) return 'regtest' as const;
+  return blockchain === 'BTC' ? ('mainnet' as const) : ('testnet' as const);
+}
+
+/** The address of the ECDSA child at `path` under our root share's (joint) public key. */
+export function ecdsaChildAddress(share: Ecdsa2pKeyShare, path: string, blockchain: string): string {
+  const child = deriveNonHardened(Point.fromHex(share.publicKey), fromHex(share.chainCode), path);
+  const publicKey = child.publicKey.toBytes(true);
+  return familyOf(blockchain) === 'evm'
+    ? evmAddressFromPublicKey(publicKey)
+    : bitcoinAddressFromPublicKey(publicKey, 'p2wpkh', bitcoinNetworkOf(blockchain));
+}
+
+const sameAddress = (a: string, b: string) => (a.startsWith('0x') ? a.toLowerCase() === b.toLowerCase() : a === b);
+
+export async function signChallenge(
+  ctx: FlowContext,
+  request: FlowRequest,
+  pin: string,
+  challenge: GatewayChallenge,
+  newId: () => string,
+): Promise<Record<string, unknown>> {
+  const payload = challenge.payload;
+  if (!payload) throw new SigningRefusedError('the approved payload is no longer available');
+  const blockchain = typeof payload.blockchain === 'string' ? payload.blockchain : '';
+  const fromAddress = typeof payload.fromAddress === 'string' ? payload.fromAddress : '';
+  if (!blockchain || !fromAddress) throw new SigningRefusedError('the approved payload names no wallet');
+  const family = familyOf(blockchain);
+
+  request.report({ type: 'progress', step: 0 });
+  const unlocked = await unlockBundle(ctx, { ...request, pin });
+  unlocked.key.rootKey.fill(0); // signing does not re-wrap
+  const { bundle } = unlocked;
+  await ctx.lock.unlock({ bundle: JSON.stringify(bundle), customerId: request.customerId });
+
+  request.report({ type: 'progress', step: 1 });
+  const connection = await ctx.connect({ mode: 'authenticate', customerId: request.customerId });
+  try {
+    let result: Record<string, unknown>;
+    if (family === 'evm' || family === 'bitcoin') {
+      const share = bundle.ecdsa[family];
+      if (!share) throw new SigningRefusedError(`this device holds no ${family} key for this wallet`);
+      result = await signEcdsa(ctx, request, connection, { share, blockchain, fromAddress, challenge, newId });
+    } else {
+      const account = bundle.ed25519?.accounts.find((a) => a.address === fromAddress && a.chain === family);
+      if (!account) throw new SigningRefusedError(`this device holds no key for ${fromAddress}`);
+      const wallet: SigningWallet = {
+        family,
+        address: fromAddress,
+        derivationPath: account.path,
+        account: account.index,
+      };
+      const relayBuilt = RELAY_BUILT_KINDS.has(challenge.kind);
+      const own = relayBuilt ? undefined : payloadSigningRequests(challenge.kind, payload, wallet);
+      const announced = own?.[0]?.scheme === 'ed25519' ? { message: toHex(own[0].message) } : {};
+      const ready = await startSession(connection, {
+        challengeId: request.challengeId,
+        ceremony: 'frost-sign',
+        params: announced,
+        newId,
+      });
+      const done = sessionDone(connection, ready.ceremonyId);
+      done.catch(() => undefined);
+      const requests =
+        own ??
+        relayBuiltSigningRequests(challenge.kind, payload, wallet, ready.params.signable as Record<string, unknown>);
+      const req = requests[0];
+      if (requests.length !== 1 || req?.scheme !== 'ed25519')
+        throw new SigningRefusedError('expected one ed25519 signature');
+      if (ready.params.message !== undefined && ready.params.message !== toHex(req.message)) {
+        throw new SigningRefusedError('the relay would sign another message than the one approved');
+      }
+      const first = startFrostSign({
+        role: 'client',
+        scheme: 'ed25519',
+        keyShare: account.keyShare,
+        message: req.message,
+        keyId: ready.params.keyId as string,
+        ceremonyId: ready.params.ceremonyId as string,
+        derivationPath: account.path,
+        rng: ctx.rng,
+      });
+      await runCeremony<FrostSignState, FrostSignOutput>({
+        connection,
+        store: ctx.ceremonies,
+        ceremonyId: ready.ceremonyId,
+        approvalId: request.approvalId,
+        sessionId: sessionOf(first),
+        driver: { protocol: 'frost/sign', receive: (s, e) => receiveFrostSign(s, e) },
+        first,
+      });
+      result = await done;
+    }
+    request.report({ type: 'progress', step: 2 });
+    return result;
+  } finally {
+    connection.close();
+  }
+}
+
+function sessionOf(first: Step<unknown, Envelope<unknown>, unknown>): string {
+  const id = first.outgoing[0]?.sessionId;
+  if (!id) throw new SigningRefusedError('the protocol produced no first message');
+  return id;
+}
+
+async function signEcdsa(
+  ctx: FlowContext,
+  request: FlowRequest,
+  connection: RelayConnection,
+  p: {
+    share: Ecdsa2pKeyShare;
+    blockchain: string;
+    fromAddress: string;
+    challenge: GatewayChallenge;
+    newId: () => string;
+  },
+): Promise<Record<string, unknown>> {
+  const payload = p.challenge.payload as Record<string, unknown>;
+  const ready = await startSession(connection, {
+    challengeId: request.challengeId,
+    ceremony: 'ecdsa-sign',
+    newId: p.newId,
+  });
+  const done = sessionDone(connection, ready.ceremonyId);
+  done.catch(() => undefined);
+  const sessions = (Array.isArray(ready.params.sessions) ? ready.params.sessions : [ready.params]) as {
+    serverNonce: string;
+    digest: string;
+    derivationPath: string;
+  }[];
+  const path = sessions[0]?.derivationPath;
+  if (typeof path !== 'string') throw new SigningRefusedError('the relay named no derivation path');
+  // The path comes from the relay; it is used only if it leads to the approved wallet under OUR root.
+  if (!sameAddress(ecdsaChildAddress(p.share, path, p.blockchain), p.fromAddress)) {
+    throw new SigningRefusedError(`the relay's key path does not lead to ${p.fromAddress}`);
+  }
+  const wallet: SigningWallet = {
+    family: familyOf(p.blockchain),
+    address: p.fromAddress,
+    derivationPath: path,
+    account: 0,
+  };
+  const requests: SigningRequest[] = RELAY_BUILT_KINDS.has(p.challenge.kind)
+    ? relayBuiltSigningRequests(p.challenge.kind, payload, wallet, ready.params.signable as Record<string, unknown>)
+    : payloadSigningRequests(p.challenge.kind, payload, wallet);
+  if (requests.length !== sessions.length)
+    throw new SigningRefusedError('the relay announced another number of signatures');
+  const signatures: Ecdsa2pSignature[] = [];
+  for (const [i, r] of requests.entries()) {
+    const session = sessions[i] as (typeof sessions)[number];
+    if (r.scheme !== 'ecdsa-secp256k1') throw new SigningRefusedError('expected ECDSA signatures');
+    if (session.digest !== undefined && session.digest !== bytesToHex(r.digest)) {
+      throw new SigningRefusedError('the relay would sign another digest than the one approved');
+    }
+    const first = startSignClient({
+      share: p.share,
+      digest: r.digest,
+      path: r.derivationPath,
+      serverNonce: session.serverNonce,
+      rng: ctx.rng,
+    });
+    signatures.push(
+      await runCeremony<SignState, Ecdsa2pSignature>({
+        connection,
+        store: ctx.ceremonies,
+        ceremonyId: ready.ceremonyId,
+        recordId: `${ready.ceremonyId}:${i}`,
+        approvalId: request.approvalId,
+        sessionId: sessionOf(first),
+        driver: { protocol: SIGN_PROTOCOL, receive: (s, e) => receiveSign(s, e, ctx.rng) },
+        first,
+      }),
+    );
+  }
+  return done;
+}

@@ -1,0 +1,329 @@
+/**
+ * Node 1 in Chromium against a real relay (PGlite, real HTTP and /v2/mpc), the business side played
+ * through the REST API: onboarding (PIN twice, recovery kit + security questions + email code, POST
+ * /complete), wallet creation (ECDSA DKG + ed25519 birth over the WebSocket), a personal_sign message
+ * verified with viem, a Solana message verified with ed25519, an EVM transfer executed on anvil, and
+ * five wrong PINs locking the wallet. Screenshots go to .tmp/screenshots/ (git-ignored).
+ */
+import { mkdirSync } from 'node:fs';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { base58 } from '@scure/base';
+import type { Page } from 'puppeteer';
+import { createPublicClient, createWalletClient, getAddress, http, parseEther, verifyMessage } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { foundry } from 'viem/chains';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNTS_KEY } from '../../../extension/background/accounts.js';
+import { WALLETS_KEY } from '../../../extension/background/wallet-store.js';
+import { type ExtensionBrowser, launchWithExtension } from '../../helpers/browser.js';
+import { ANVIL_FUNDER_KEY, type Anvil, startAnvil } from '../../helpers/chains/anvil.js';
+import { waitForStatus } from '../../helpers/chains/wallets.js';
+import { gatewayWindow, setRelayUrl } from '../../helpers/extension-pages.js';
+import { codeOf } from '../../helpers/gateway-client.js';
+import { startTestRelay, type TestRelay } from '../../helpers/relay.js';
+
+const SHOTS = '.tmp/screenshots';
+const PIN = '402917';
+const RECIPIENT = getAddress('0x00000000000000000000000000000000000da7a1');
+
+let anvil: Anvil;
+let relay: TestRelay;
+let chromium: ExtensionBrowser;
+let customerId: string;
+const timings: Record<string, number> = {};
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  anvil = await startAnvil();
+  process.env.TANDEM_RPC_EVM_LOCAL = anvil.url;
+  process.env.TANDEM_CHAIN_POLL_MS = '100';
+  relay = await startTestRelay();
+  chromium = await launchWithExtension();
+  await setRelayUrl(await chromium.worker(), new URL(relay.url).origin);
+  const customer = await relay.call('POST', '/v2/customers', { name: 'Ada', refId: crypto.randomUUID() });
+  customerId = customer.json.data.id;
+});
+afterAll(async () => {
+  await chromium?.close();
+  await relay?.stop();
+  await anvil?.stop();
+  delete process.env.TANDEM_RPC_EVM_LOCAL;
+  delete process.env.TANDEM_CHAIN_POLL_MS;
+  if (Object.keys(timings).length > 0) console.log('timings (ms):', JSON.stringify(timings));
+});
+
+const returnUrl = () => `${relay.url}/demo`;
+
+/** The business asks for a challenge; returns its id and the relay page the user is sent to. */
+async function challenge(path: string, body: Record<string, unknown> = {}) {
+  const created = await relay.call('POST', `/v2/customers/${customerId}/${path}`, {
+    ...body,
+    redirectUrl: returnUrl(),
+    idempotencyKey: crypto.randomUUID(),
+  });
+  expect(created.status, JSON.stringify(created.json)).toBe(201);
+  return { challengeId: created.json.data.challengeId as string, redirectUrl: created.json.data.redirectUrl as string };
+}
+
+async function readChallenge(challengeId: string) {
+  return (await relay.call('GET', `/v2/customers/${customerId}/challenges/${challengeId}`)).json.data;
+}
+
+/** Opens the relay's gateway page in a tab (the user following the business's link) and the Gateway window. */
+async function openGateway(redirectUrl: string): Promise<{ tab: Page; gateway: Page }> {
+  const tab = await chromium.browser.newPage();
+  await tab.goto(redirectUrl);
+  const gateway = await gatewayWindow(chromium.browser, chromium.extensionId);
+  await gateway.setViewport({ width: 420, height: 720 });
+  return { tab, gateway };
+}
+
+async function screen(page: Page, name: string, timeout = 20_000): Promise<void> {
+  await page.waitForSelector(`[data-screen="${name}"]`, { timeout });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+async function typePin(page: Page, pin: string): Promise<void> {
+  await page.waitForFunction(() => (document.activeElement as HTMLElement | null)?.dataset.testid === 'pin-digit-0', {
+    timeout: 5_000,
+  });
+  await page.keyboard.type(pin);
+}
+
+/** Approve → PIN → done; returns ms from the last PIN digit to the done screen. */
+async function approveWithPin(gateway: Page, name: string, pin = PIN): Promise<number> {
+  await screen(gateway, 'approval');
+  await shot(gateway, `${name}-approval`);
+  await gateway.click('[data-testid="approve"]');
+  await screen(gateway, 'enter-pin');
+  const started = Date.now();
+  await typePin(gateway, pin);
+  await screen(gateway, 'progress');
+  await shot(gateway, `${name}-progress`);
+  await screen(gateway, 'done', 90_000);
+  const elapsed = Date.now() - started;
+  await shot(gateway, `${name}-done`);
+  return elapsed;
+}
+
+async function returnedTo(tab: Page, challengeId: string): Promise<URLSearchParams> {
+  await tab.waitForFunction(() => location.pathname === '/demo' && location.search.includes('status='), {
+    timeout: 15_000,
+  });
+  const back = new URL(tab.url()).searchParams;
+  expect(back.get('challengeId')).toBe(challengeId);
+  return back;
+}
+
+let evmWallet: { id: string; address: string };
+let solWallet: { id: string; address: string };
+
+describe('onboarding in Chromium', () => {
+  it('sets the PIN, sets up a recovery kit, security questions and email, completes, and returns to the business', async () => {
+    const { challengeId, redirectUrl } = await challenge('initialize');
+    const { tab, gateway } = await openGateway(redirectUrl);
+    await screen(gateway, 'choose-pin');
+    await typePin(gateway, PIN);
+    await screen(gateway, 'confirm-pin');
+    await typePin(gateway, PIN);
+    await screen(gateway, 'recovery-setup', 30_000);
+    expect(await gateway.$eval('[data-testid="finish-setup"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    await shot(gateway, 'onboarding-recovery-choice');
+
+    // The recovery kit: shown once; Continue only after "I saved it".
+    await gateway.click('[data-testid="recovery-kit"]');
+    await screen(gateway, 'recovery-kit');
+    const code = await gateway.$eval('[data-testid="kit-code"]', (el) => el.textContent ?? '');
+    expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$/);
+    expect(await gateway.$eval('[data-testid="kit-saved"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    await shot(gateway, 'onboarding-recovery-kit');
+    await gateway.click('[data-testid="kit-saved-check"]');
+    await gateway.click('[data-testid="kit-saved"]');
+    await screen(gateway, 'recovery-setup');
+    await gateway.waitForSelector('[data-testid="recovery-kit"].done');
+    await shot(gateway, 'onboarding-recovery-kit-done');
+
+    // Security questions.
+    await gateway.click('[data-testid="recovery-questions"]');
+    await screen(gateway, 'recovery-questions');
+    await gateway.click('[data-testid="save-questions"]');
+    expect(await gateway.$eval('[data-testid="questions-error"]', (el) => el.textContent)).toContain(
+      'Answer question 1',
+    );
+    for (const [i, answer] of ['Rex', 'Elm Street', 'Ms Ng'].entries()) {
+      await gateway.type(`[data-testid="answer-${i}"]`, answer);
+    }
+    await shot(gateway, 'onboarding-recovery-questions');
+    await gateway.click('[data-testid="save-questions"]');
+    await screen(gateway, 'recovery-setup', 30_000);
+    await gateway.waitForSelector('[data-testid="recovery-questions"].done');
+
+    // Email: a real code through the relay's dev mailbox.
+    const email = `ada-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    await gateway.click('[data-testid="recovery-email"]');
+    await screen(gateway, 'recovery-email');
+    await gateway.type('[data-testid="email"]', email);
+    const sentAt = Date.now();
+    await gateway.click('[data-testid="send-code"]');
+    await screen(gateway, 'recovery-email-code');
+    await gateway.type('[data-testid="email-code"]', '000000');
+    await gateway.click('[data-testid="confirm-code"]');
+    await gateway.waitForFunction(
+      () => document.querySelector('[data-testid="email-error"]')?.textContent?.includes('not right'),
+      { timeout: 10_000 },
+    );
+    await shot(gateway, 'onboarding-recovery-email-wrong-code');
+    const mail = await relay.mailbox?.waitFor(email, { after: sentAt - 1 });
+    await gateway.$eval('[data-testid="email-code"]', (el) => {
+      (el as HTMLInputElement).value = '';
+    });
+    await gateway.type('[data-testid="email-code"]', codeOf(mail?.raw ?? ''));
+    await gateway.click('[data-testid="confirm-code"]');
+    await screen(gateway, 'recovery-setup');
+    await gateway.waitForSelector('[data-testid="recovery-email"].done');
+    await shot(gateway, 'onboarding-recovery-all-done');
+
+    await gateway.click('[data-testid="finish-setup"]');
+    await screen(gateway, 'done', 30_000);
+    await shot(gateway, 'onboarding-done');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    expect((await readChallenge(challengeId)).status).toBe('verified');
+    const customer = (await relay.call('GET', `/v2/customers/${customerId}`)).json.data;
+    expect(customer).toMatchObject({ hasPin: true, hasRecovery: true });
+    // The PIN copy is on this device (wrapped, never clear) and at the relay.
+    const stored = await (await chromium.worker()).evaluate(
+      async (key) => (await chrome.storage.local.get(key))[key],
+      WALLETS_KEY,
+    );
+    expect(JSON.stringify(stored)).toContain('"method":"pin"');
+    await gateway.close();
+    await tab.close();
+  });
+});
+
+describe('wallet creation in Chromium', () => {
+  it('creates EVM and Solana wallets over /v2/mpc after the PIN, shows the addresses and lists them in the popup', async () => {
+    const { challengeId, redirectUrl } = await challenge('wallet/create', {
+      blockchains: ['EVM-LOCAL', 'SOL-DEVNET'],
+      accountType: 'eoa',
+    });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    timings.walletCreateEvmSol = await approveWithPin(gateway, 'wallet-create');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const wallets = (await relay.call('GET', `/v2/wallets?customerId=${customerId}`)).json.data.wallets as any[];
+    evmWallet = wallets.find((w) => w.blockchain === 'EVM-LOCAL');
+    solWallet = wallets.find((w) => w.blockchain === 'SOL-DEVNET');
+    expect(evmWallet.address).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    expect(solWallet.address).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/);
+    const shown = await gateway.$eval('[data-testid="approval-fields"]', (el) => el.textContent ?? '');
+    expect(shown).toContain(evmWallet.address);
+    expect(shown).toContain(solWallet.address);
+    await gateway.close();
+    await tab.close();
+
+    const accounts = await (await chromium.worker()).evaluate(
+      async (key) => (await chrome.storage.local.get(key))[key],
+      ACCOUNTS_KEY,
+    );
+    expect(JSON.stringify(accounts)).toContain(evmWallet.address);
+    const popup = await chromium.browser.newPage();
+    await popup.setViewport({ width: 360, height: 600 });
+    await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+    await popup.waitForSelector('[data-testid="accounts"]');
+    expect(await popup.$eval('[data-testid="accounts"]', (el) => el.textContent)).toContain(solWallet.address);
+    await shot(popup, 'popup-accounts-after-wallet-create');
+    await popup.close();
+  });
+});
+
+describe('signing in Chromium', () => {
+  it('signs an EVM personal_sign message that viem verifies for the wallet address', async () => {
+    const message = 'Sign in to Acme Shop\nNonce: 8c1f';
+    const { challengeId, redirectUrl } = await challenge('sign/message', { walletId: evmWallet.id, message });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    timings.signEcdsa = await approveWithPin(gateway, 'sign-message-evm');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const { result } = await readChallenge(challengeId);
+    const signature = result.signature as `0x${string}`;
+    expect(await verifyMessage({ address: evmWallet.address as `0x${string}`, message, signature })).toBe(true);
+    await gateway.close();
+    await tab.close();
+  });
+
+  it('signs a Solana message that verifies under the wallet key (ed25519)', async () => {
+    const message = 'Acme Shop wants you to sign in with your Solana account';
+    const { challengeId, redirectUrl } = await challenge('sign/message', { walletId: solWallet.id, message });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    timings.signEd25519 = await approveWithPin(gateway, 'sign-message-solana');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const { result } = await readChallenge(challengeId);
+    expect(
+      ed25519.verify(
+        base58.decode(result.signature),
+        new TextEncoder().encode(message),
+        base58.decode(solWallet.address),
+      ),
+    ).toBe(true);
+    await gateway.close();
+    await tab.close();
+  });
+
+  it('sends an EVM transfer the relay builds, Node 1 checks and co-signs, confirmed on anvil', async () => {
+    const chain = createPublicClient({ chain: foundry, transport: http(anvil.url) });
+    const funder = createWalletClient({
+      account: privateKeyToAccount(ANVIL_FUNDER_KEY),
+      chain: foundry,
+      transport: http(anvil.url),
+    });
+    await chain.waitForTransactionReceipt({
+      hash: await funder.sendTransaction({ to: evmWallet.address as `0x${string}`, value: parseEther('2') }),
+    });
+    const before = await chain.getBalance({ address: RECIPIENT });
+    const { challengeId, redirectUrl } = await challenge('transactions/transfer', {
+      walletId: evmWallet.id,
+      destinationAddress: RECIPIENT,
+      amounts: ['0.5'],
+      feeLevel: 'medium',
+    });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    timings.transferEvm = await approveWithPin(gateway, 'transfer-evm');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const { result } = await readChallenge(challengeId);
+    expect(result.transactionHash).toMatch(/^0x[0-9a-f]{64}$/);
+    await waitForStatus(relay, result.transactionId, 'confirmed', 30_000);
+    expect((await chain.getBalance({ address: RECIPIENT })) - before).toBe(parseEther('0.5'));
+    await gateway.close();
+    await tab.close();
+  });
+});
+
+describe('wrong PINs in Chromium', () => {
+  it('says how many tries are left, and after five wrong PINs shows the locked screen', async () => {
+    const { redirectUrl } = await challenge('sign/message', { walletId: evmWallet.id, message: 'locked?' });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    await screen(gateway, 'approval');
+    await gateway.click('[data-testid="approve"]');
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      await screen(gateway, 'enter-pin');
+      await typePin(gateway, '739164');
+      await gateway.waitForFunction(
+        () => document.querySelector('[data-testid="pin-error"]')?.textContent?.includes('Wrong PIN'),
+        { timeout: 20_000 },
+      );
+      if (attempt === 4) {
+        expect(await gateway.$eval('[data-testid="pin-error"]', (el) => el.textContent)).toContain('1 try left');
+        await shot(gateway, 'wrong-pin-last-try');
+      }
+    }
+    await typePin(gateway, '739164');
+    await screen(gateway, 'problem-locked', 20_000);
+    await shot(gateway, 'wrong-pin-locked');
+    const customer = (await relay.call('GET', `/v2/customers/${customerId}`)).json.data;
+    expect(customer.locked ?? customer.isLocked ?? customer.lockedOut).toBeTruthy();
+    await gateway.close();
+    await tab.close();
+  });
+});
