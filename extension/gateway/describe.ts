@@ -1,10 +1,31 @@
 /**
- * Titles and fields for a challenge. Only generic payload fields are known here; the per-chain
- * decoders (EVM calls, Bitcoin outputs, Solana instructions, NEAR actions) replace `describeFields`
- * for their kinds in later steps.
+ * Titles and fields for a challenge. `describeFields` picks the approval view for the challenge's kind
+ * and chain family (extension/gateway/approval-views/*): transfers and contract calls as asked for,
+ * and — once Node 2 has built it (`signable`, DESIGN.md §3) — the transaction that will actually be
+ * signed, checked against the request with `checkTransactionMatchesApproval`. It never throws: a
+ * payload that no view can read is shown raw under a warning.
  */
+
+import { knownNetwork } from '../../protocol/chains/networks.js';
+import { parseEvmTransactionJson, parseRawEvmTransaction } from '../../protocol/chains/raw.js';
+import type { ChainFamily } from '../../protocol/chains/types.js';
+import type { UnsignedTransaction } from '../../protocol/chains/unsigned.js';
 import type { GatewayChallenge } from '../background/challenge-reader.js';
 import type { ApprovalField } from '../ui/components/approval-fields.js';
+import { bitcoinTransactionFields, bitcoinTransferFields } from './approval-views/bitcoin.js';
+import { field, rawFallback, str, type ViewContext, warning } from './approval-views/common.js';
+import { evmContractExecutionFields, evmTransactionFields, evmTransferFields } from './approval-views/evm.js';
+import { typedDataFields } from './approval-views/evm-typed-data.js';
+import { transactionMatchFields } from './approval-views/match.js';
+import { signMessageFields } from './approval-views/messages.js';
+import {
+  nearContractExecutionFields,
+  nearDelegateActionFields,
+  nearRawTransactionFields,
+  nearTransactionFields,
+  nearTransferFields,
+} from './approval-views/near.js';
+import { solanaRawTransactionFields, solanaTransactionFields, solanaTransferFields } from './approval-views/solana.js';
 
 export const KIND_TITLES: Record<string, string> = {
   initialize: 'Set up your wallet',
@@ -25,25 +46,176 @@ export function isKnownKind(kind: string): boolean {
   return Object.hasOwn(KIND_TITLES, kind);
 }
 
-const text = (v: unknown): string | undefined =>
-  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
+/**
+ * What Node 2 derived the signing requests from (relay/chains/challenge-signing.ts `signable`):
+ * the unsigned transaction it built, or a Solana message. Optional: before the ceremony starts only
+ * the approved payload is known.
+ */
+export interface Signable {
+  unsignedTransaction?: unknown;
+  message?: unknown;
+}
 
-/** Generic fields from the approved payload: recipient, amount, network, message. */
-export function describeFields(challenge: GatewayChallenge): ApprovalField[] {
-  const p = challenge.payload ?? {};
-  const fields: ApprovalField[] = [];
-  const recipient = text(p.destinationAddress) ?? text(p.to) ?? text(p.recipient);
-  if (recipient) fields.push({ label: 'Recipient', value: recipient, style: 'address' });
-  const amount = text(p.amount);
-  if (amount) {
-    const symbol = text(p.symbol) ?? text(p.tokenSymbol);
-    fields.push({ label: 'Amount', value: symbol ? `${amount} ${symbol}` : amount, style: 'amount' });
+/** Kinds whose approval is about the payload: without it there is nothing to approve. */
+const NEEDS_PAYLOAD = new Set([
+  'wallet-create',
+  'transfer',
+  'contract-execution',
+  'sign-message',
+  'sign-typed-data',
+  'sign-transaction',
+  'sign-delegate-action',
+]);
+
+const ZERO_EVM = '0x0000000000000000000000000000000000000000';
+
+function familyOf(
+  challenge: GatewayChallenge,
+  ctx: ViewContext,
+  signable: Signable | undefined,
+): ChainFamily | undefined {
+  if (ctx.network) return ctx.network.family;
+  const tx = signable?.unsignedTransaction as { family?: unknown } | undefined;
+  if (tx && ['evm', 'bitcoin', 'solana', 'near'].includes(String(tx.family))) return tx.family as ChainFamily;
+  if (challenge.kind === 'sign-typed-data') return 'evm';
+  if (challenge.kind === 'sign-delegate-action') return 'near';
+  return undefined;
+}
+
+function transactionFields(tx: UnsignedTransaction, ctx: ViewContext): ApprovalField[] {
+  switch (tx.family) {
+    case 'evm':
+      return evmTransactionFields(tx, ctx);
+    case 'bitcoin':
+      return bitcoinTransactionFields(tx, ctx);
+    case 'solana':
+      return solanaTransactionFields(tx, ctx);
+    case 'near':
+      return nearTransactionFields(tx, ctx);
+    default:
+      return rawFallback('The transaction is of an unknown chain family.', tx);
   }
-  const network = text(p.blockchain) ?? text(p.network);
-  if (network) fields.push({ label: 'Network', value: network });
-  const message = text(p.message);
-  if (message) fields.push({ label: 'Message', value: message, style: 'mono' });
-  fields.push({ label: 'Requested by', value: challenge.businessName });
-  fields.push({ label: 'Valid until', value: new Date(challenge.expiresAt).toLocaleTimeString() });
+}
+
+function intentFields(
+  kind: string,
+  family: ChainFamily,
+  p: Record<string, unknown>,
+  ctx: ViewContext,
+): ApprovalField[] {
+  if (kind === 'transfer') {
+    if (family === 'evm') return evmTransferFields(p, ctx);
+    if (family === 'bitcoin') return bitcoinTransferFields(p, ctx);
+    if (family === 'solana') return solanaTransferFields(p, ctx);
+    return nearTransferFields(p, ctx);
+  }
+  if (family === 'evm') return evmContractExecutionFields(p, ctx);
+  if (family === 'near') return nearContractExecutionFields(p, ctx);
+  return rawFallback(`Contract calls are not offered on ${ctx.network?.name ?? family}.`, p);
+}
+
+function signTransactionFields(
+  family: ChainFamily,
+  p: Record<string, unknown>,
+  ctx: ViewContext,
+  signable?: Signable,
+): ApprovalField[] {
+  const raw = str(p, 'rawTransaction');
+  if (family === 'evm') {
+    const wallet = { address: ctx.walletAddress ?? ZERO_EVM, derivationPath: 'm' };
+    try {
+      const tx =
+        raw !== undefined
+          ? parseRawEvmTransaction(raw, wallet)
+          : parseEvmTransactionJson(JSON.parse(str(p, 'transaction') ?? 'null'), wallet);
+      return evmTransactionFields(tx, ctx);
+    } catch (error) {
+      return rawFallback(
+        `This is not an EIP-1559 transaction this wallet can show (${(error as Error).message}); it will not be signed.`,
+        raw ?? p.transaction,
+      );
+    }
+  }
+  if (family === 'solana') {
+    const message = typeof signable?.message === 'string' ? signable.message : raw;
+    return message === undefined
+      ? rawFallback('The request has no rawTransaction.', p)
+      : solanaRawTransactionFields(message, ctx);
+  }
+  if (family === 'near') return nearRawTransactionFields(raw, ctx);
+  return rawFallback(`Raw transactions are not signed on ${ctx.network?.name ?? family}.`, p);
+}
+
+function viewFor(
+  challenge: GatewayChallenge,
+  signable: Signable | undefined,
+  p: Record<string, unknown>,
+  ctx: ViewContext,
+): ApprovalField[] {
+  const { kind } = challenge;
+  if (kind === 'wallet-create') {
+    const chains = Array.isArray(p.blockchains) ? p.blockchains : [];
+    return [
+      field('Wallets', chains.map((c) => knownNetwork(c)?.name ?? String(c)).join(', ') || '(none)', {
+        hint: chains.map(String).join(', '),
+      }),
+    ];
+  }
+  if (kind === 'export-private-keys')
+    return [
+      warning(
+        'Private keys',
+        'Your full private keys will be shown on this device. Anyone who sees them can take your funds.',
+      ),
+    ];
+  if (!NEEDS_PAYLOAD.has(kind)) return [];
+  const family = familyOf(challenge, ctx, signable);
+  if (kind === 'sign-message') return signMessageFields(p, family, ctx);
+  if (family === undefined)
+    return rawFallback(`This extension does not know the network "${ctx.blockchain ?? '(none)'}".`, p);
+  if (kind === 'sign-typed-data')
+    return family === 'evm'
+      ? typedDataFields(p.typedData, ctx)
+      : rawFallback('Typed data is signed on EVM chains only.', p);
+  if (kind === 'sign-delegate-action')
+    return family === 'near'
+      ? nearDelegateActionFields(p.unsignedDelegateAction, ctx)
+      : rawFallback('Delegate actions are NEAR only.', p);
+  if (kind === 'sign-transaction') return signTransactionFields(family, p, ctx, signable);
+  // transfer, contract-execution: the intent, and the built transaction once there is one.
+  const tx = signable?.unsignedTransaction as UnsignedTransaction | undefined;
+  if (tx === undefined) return intentFields(kind, family, p, ctx);
+  return [...transactionMatchFields(kind, family, p, tx, ctx), ...transactionFields(tx, ctx)];
+}
+
+/**
+ * The fields to show for `challenge`: the chain view of its kind, then the business's reference, who
+ * asks and until when. `signable` (optional) is what Node 2 built from the payload.
+ */
+export function describeFields(challenge: GatewayChallenge, signable?: Signable): ApprovalField[] {
+  const p = challenge.payload;
+  const blockchain = p ? str(p, 'blockchain') : undefined;
+  const ctx: ViewContext = {
+    blockchain,
+    network: knownNetwork(blockchain),
+    walletAddress: p ? str(p, 'fromAddress') : undefined,
+    businessName: challenge.businessName,
+  };
+  let fields: ApprovalField[];
+  if (p === null)
+    fields = NEEDS_PAYLOAD.has(challenge.kind)
+      ? [warning('Details missing', 'The relay no longer has the details of this request; do not approve it.')]
+      : [];
+  else {
+    try {
+      fields = viewFor(challenge, signable, p, ctx);
+    } catch (error) {
+      fields = rawFallback(`This request could not be laid out (${(error as Error).message}).`, p);
+    }
+  }
+  const refId = p ? str(p, 'refId') : undefined;
+  if (refId) fields.push(field('Reference', refId, { hint: `${challenge.businessName}'s own reference` }));
+  fields.push(field('Requested by', challenge.businessName));
+  fields.push(field('Valid until', new Date(challenge.expiresAt).toLocaleTimeString()));
   return fields;
 }

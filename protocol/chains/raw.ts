@@ -153,7 +153,8 @@ export function parseEvmTransactionJson(
 
 // ---------------------------------------------------------------- Solana
 
-class Reader {
+/** Bounds-checked little-endian reader over bytes; every overrun is an InvalidArgumentError naming `field`. */
+export class Reader {
   pos = 0;
   constructor(
     readonly bytes: Uint8Array,

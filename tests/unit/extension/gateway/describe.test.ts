@@ -1,39 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import type { GatewayChallenge } from '../../../../extension/background/challenge-reader.js';
 import { describeFields, isKnownKind } from '../../../../extension/gateway/describe.js';
-
-const base: GatewayChallenge = {
-  challengeId: '11111111-1111-4111-8111-111111111111',
-  kind: 'transfer',
-  status: 'pending',
-  expiresAt: '2030-01-01T00:00:00.000Z',
-  customerId: 'cus_1',
-  businessName: 'Acme Shop',
-  hasPin: true,
-  hasRecovery: true,
-  locked: false,
-  payload: null,
-  returnUrl: null,
-};
+import { challenge, find, labels } from './approval-views/helpers.js';
 
 describe('approval fields from a challenge payload', () => {
-  it('lists recipient, amount with symbol, network and message, then who asks', () => {
-    const fields = describeFields({
-      ...base,
-      payload: { destinationAddress: '0xabc', amount: '1.5', symbol: 'USDC', blockchain: 'BASE', message: 'hi' },
-    });
+  it('dispatches a transfer to its chain view, then the reference, who asks and until when', () => {
+    const fields = describeFields(
+      challenge('transfer', {
+        blockchain: 'BASE',
+        fromAddress: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+        destinationAddress: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+        amounts: ['1.5'],
+        tokenId: 'BASE:USDC',
+        refId: 'order-77',
+      }),
+    );
     expect(fields.map((f) => [f.label, f.value])).toEqual([
-      ['Recipient', '0xabc'],
       ['Amount', '1.5 USDC'],
-      ['Network', 'BASE'],
-      ['Message', 'hi'],
+      ['To', '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'],
+      ['Network', 'Base'],
+      ['From', '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'],
+      ['Reference', 'order-77'],
       ['Requested by', 'Acme Shop'],
       ['Valid until', expect.any(String)],
     ]);
   });
 
-  it('shows only who asks and until when for an empty payload', () => {
-    expect(describeFields(base).map((f) => f.label)).toEqual(['Requested by', 'Valid until']);
+  it('shows only who asks and until when for a setup kind', () => {
+    expect(labels(describeFields(challenge('initialize', {})))).toEqual(['Requested by', 'Valid until']);
+  });
+
+  it('wallet-create lists the networks by name', () => {
+    const fields = describeFields(challenge('wallet-create', { blockchains: ['ETH-SEPOLIA', 'SOL-DEVNET', 'XYZ'] }));
+    expect(find(fields, 'Wallets')).toMatchObject({
+      value: 'Ethereum Sepolia, Solana Devnet, XYZ',
+      hint: 'ETH-SEPOLIA, SOL-DEVNET, XYZ',
+    });
+  });
+
+  it('export-private-keys warns what it means', () => {
+    expect(find(describeFields(challenge('export-private-keys', {})), 'Private keys').tone).toBe('warning');
   });
 
   it('knows the DESIGN.md kinds and nothing else', () => {
