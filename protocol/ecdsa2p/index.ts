@@ -1,6 +1,6 @@
 /**
  * Two-party ECDSA on secp256k1 (DKLs23 specialised to n = t = 2): DKG with OT pairing, non-hardened
- * BIP32 derivation on additive shares, signing (Protocol 3.6, no presignatures) and share refresh.
+ * BIP32 derivation on additive shares, signing (Protocol 3.6, no presignatures), share refresh and re-pairing after a burn.
  * See docs/security/ecdsa2p.md.
  */
 export { type DerivedKey, deriveNonHardened, formatDerivationPath, parseDerivationPath } from './derivation.js';
@@ -26,6 +26,14 @@ export {
   type StartRefreshParams,
   startRefresh,
 } from './refresh.js';
+export {
+  type RepairEnvelope,
+  type RepairState,
+  type RepairStep,
+  receiveRepair,
+  type StartRepairParams,
+  startRepair,
+} from './repair.js';
 export {
   type Ecdsa2pSignature,
   receiveSign,

@@ -36,7 +36,7 @@ export interface Ecdsa2pKeyShare {
   zeroShareSeed: string;
   /** OT-extension correlations from the pairing: this party as sender (Alice) and as receiver (Bob). SECRET. */
   ot: { sender: OtSenderSetup; receiver: OtReceiverSetup };
-  /** Set after a failed OT/RVOLE consistency check: no signing until a refresh re-pairs (mpc-design §1.5.5). */
+  /** Set after a failed OT/RVOLE consistency check: no signing until a re-pairing (repair.ts) or a refresh (mpc-design §1.5.5). */
   burned: boolean;
 }
 
@@ -147,7 +147,7 @@ export function isBurningAbort(error: unknown): error is ProtocolAbortError {
   return error instanceof ProtocolAbortError && BURNING_ABORT_REASONS.includes(error.reason);
 }
 
-/** A copy of `share` marked burned: it cannot sign until `refresh` runs a fresh pairing. */
+/** A copy of `share` marked burned: it cannot sign until `repair` (or `refresh`) runs a fresh pairing. */
 export function burnShare(share: Ecdsa2pKeyShare): Ecdsa2pKeyShare {
   return { ...share, burned: true };
 }
@@ -158,7 +158,7 @@ export function assertNotBurned(share: Ecdsa2pKeyShare): void {
     throw new ProtocolStateError({
       expected: 'a share with live OT correlations',
       actual: 'a burned share',
-      detail: 'a consistency check failed earlier; run the refresh protocol (fresh OT pairing) before signing again',
+      detail: 'a consistency check failed earlier; re-pair (repair.ts, a fresh OT pairing) before signing again',
     });
   }
 }

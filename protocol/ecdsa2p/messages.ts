@@ -25,7 +25,12 @@ import { expectHex, expectPoint, expectRecord, expectScalar, type MessageOrigin 
 export const DKG_PROTOCOL = 'ecdsa2p/dkg';
 export const SIGN_PROTOCOL = 'ecdsa2p/sign';
 export const REFRESH_PROTOCOL = 'ecdsa2p/refresh';
-export type Ecdsa2pProtocol = typeof DKG_PROTOCOL | typeof SIGN_PROTOCOL | typeof REFRESH_PROTOCOL;
+export const REPAIR_PROTOCOL = 'ecdsa2p/repair';
+export type Ecdsa2pProtocol =
+  | typeof DKG_PROTOCOL
+  | typeof SIGN_PROTOCOL
+  | typeof REFRESH_PROTOCOL
+  | typeof REPAIR_PROTOCOL;
 
 // ---------------------------------------------------------------------------------------------
 // Envelope
@@ -280,6 +285,29 @@ export function parseRefreshPayload(
     };
   }
   if (round === 3) out.transcriptHash = expectHex(p.transcriptHash, 'payload.transcriptHash', origin, 32);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Re-pairing (fresh OT correlations for the same shares, after a burn)
+
+/** Round 1: the share generation being re-paired and pairing message 1; round 2: pairing message 2. */
+export interface RepairPayload {
+  shareTranscriptHash?: string;
+  pairing: PairingMessage;
+}
+
+export interface DecodedRepairPayload {
+  shareTranscriptHash?: Uint8Array;
+  pairing: PairingMessage;
+}
+
+export function parseRepairPayload(payload: unknown, round: number, from: PartyRole): DecodedRepairPayload {
+  const origin = { from, round };
+  const p = expectRecord(payload, 'payload', origin, round === 1 ? ['shareTranscriptHash', 'pairing'] : ['pairing']);
+  const out: DecodedRepairPayload = { pairing: pairingField(p.pairing, 'payload.pairing', origin) };
+  if (round === 1)
+    out.shareTranscriptHash = expectHex(p.shareTranscriptHash, 'payload.shareTranscriptHash', origin, 32);
   return out;
 }
 

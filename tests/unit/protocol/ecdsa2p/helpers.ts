@@ -10,6 +10,7 @@ import { receiveDkg, startDkg } from '../../../../protocol/ecdsa2p/dkg.js';
 import type { Ecdsa2pKeyShare } from '../../../../protocol/ecdsa2p/key-share.js';
 import { hexBytes } from '../../../../protocol/ecdsa2p/messages.js';
 import { receiveRefresh, startRefresh } from '../../../../protocol/ecdsa2p/refresh.js';
+import { receiveRepair, startRepair } from '../../../../protocol/ecdsa2p/repair.js';
 import {
   type Ecdsa2pSignature,
   receiveSign,
@@ -105,6 +106,17 @@ export function runRefresh(label: string, client: Ecdsa2pKeyShare, server: Ecdsa
   };
   const run = drive(started, receiveRefresh as Receive<unknown, Ecdsa2pKeyShare>, label);
   if (!run.outputs.client || !run.outputs.server) throw new Error('refresh did not complete');
+  return { client: run.outputs.client, server: run.outputs.server, run };
+}
+
+export function runRepair(label: string, client: Ecdsa2pKeyShare, server: Ecdsa2pKeyShare) {
+  const sessionId = toHex(createSeededRng(`tandem/tests/ecdsa2p/${label}/sid`)(32));
+  const started = {
+    client: startRepair({ share: client, sessionId, rng: rngFor(label, 'client', 0) }),
+    server: startRepair({ share: server, sessionId, rng: rngFor(label, 'server', 0) }),
+  };
+  const run = drive(started, receiveRepair as Receive<unknown, Ecdsa2pKeyShare>, label);
+  if (!run.outputs.client || !run.outputs.server) throw new Error('re-pairing did not complete');
   return { client: run.outputs.client, server: run.outputs.server, run };
 }
 
