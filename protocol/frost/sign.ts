@@ -42,6 +42,7 @@ import {
   scalarToBytes,
   signatureShare,
   signingContext,
+  verifyAggregateSignature,
   verifySignatureShare,
 } from './sign-math.js';
 import { takeState } from './state.js';
@@ -323,7 +324,7 @@ export function receiveFrostSign(state: FrostSignState, message: unknown): Frost
     peerShare.scalar,
   ]);
   const groupPublicKey = s.publicPackage.commitments[0] as string;
-  if (signature.length !== scheme.signatureBytes || !scheme.verify(signature, msg, fromHex(groupPublicKey))) {
+  if (!verifyAggregateSignature(s.scheme, fromHex(groupPublicKey), signature, msg)) {
     // RFC 9591 §5.4 to attribute the failure: z_i·G == R_i + c·λ_i·Y_i for the peer's share.
     const peerCommitments = decodeStoredCommitments(s.scheme, s.peerCommitments);
     const own = decodeStoredCommitments(s.scheme, s.ownCommitments);
