@@ -347,7 +347,14 @@ export class Node1Client {
   ): Promise<SessionReadyMessage> {
     const requestId = `req_${crypto.randomUUID().slice(0, 8)}`;
     this.sendControl({ type: 'session.start', requestId, challengeId, ceremony, params });
-    const answer = await this.nextControl(['session.ready', 'error']);
+    // Only the answer to this request: a late notice about an earlier ceremony (e.g. unknown-session
+    // after an abort) must not be taken for it.
+    const env = await this.next((e) => {
+      if (e.protocol !== CONTROL_PROTOCOL) return false;
+      const m = e.payload as { type: string; requestId?: string };
+      return (m.type === 'session.ready' || m.type === 'error') && m.requestId === requestId;
+    });
+    const answer = env.payload as SessionReadyMessage | ErrorMessage;
     if (answer.type === 'error') throw new CeremonyError(answer.code, answer.message);
     return answer;
   }
@@ -730,7 +737,8 @@ export async function runTaprootSign(
   while (outputs.filter(Boolean).length < requests.length) {
     const env = await client.nextProtocol(ready.protocol);
     const entry = states.get(env.sessionId);
-    if (!entry) throw new Error('FROST message for an unknown session');
+    // A session Node 1 did not start (it bound another sighash): Node 2 aborts the ceremony next.
+    if (!entry) continue;
     const step = receiveFrostSign(entry.state, env);
     entry.state = step.state;
     for (const m of step.outgoing) client.send(m);
