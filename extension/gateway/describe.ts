@@ -13,7 +13,7 @@ import type { UnsignedTransaction } from '../../protocol/chains/unsigned.js';
 import type { GatewayChallenge } from '../background/challenge-reader.js';
 import type { ApprovalField } from '../ui/components/approval-fields.js';
 import { bitcoinTransactionFields, bitcoinTransferFields } from './approval-views/bitcoin.js';
-import { field, rawFallback, str, type ViewContext, warning } from './approval-views/common.js';
+import { field, rawFallback, section, str, type ViewContext, warning } from './approval-views/common.js';
 import { evmContractExecutionFields, evmTransactionFields, evmTransferFields } from './approval-views/evm.js';
 import { typedDataFields } from './approval-views/evm-typed-data.js';
 import { transactionMatchFields } from './approval-views/match.js';
@@ -185,7 +185,12 @@ function viewFor(
   // transfer, contract-execution: the intent, and the built transaction once there is one.
   const tx = signable?.unsignedTransaction as UnsignedTransaction | undefined;
   if (tx === undefined) return intentFields(kind, family, p, ctx);
-  return [...transactionMatchFields(kind, family, p, tx, ctx), ...transactionFields(tx, ctx)];
+  const match = transactionMatchFields(kind, family, p, tx, ctx);
+  const fields = [...match, ...transactionFields(tx, ctx)];
+  // On a mismatch, what was asked for goes next to what was built, so the difference can be seen.
+  if (match.some((f) => f.tone === 'warning'))
+    fields.push(section(`What ${ctx.businessName} asked for`, intentFields(kind, family, p, ctx)));
+  return fields;
 }
 
 /**

@@ -151,7 +151,7 @@ export function bytesToHex0x(bytes: Uint8Array): string {
 export function networkField(ctx: ViewContext): ApprovalField[] {
   if (ctx.network) {
     const n = ctx.network;
-    const hint = `${n.id}${n.evmChainId !== undefined ? `, chain id ${n.evmChainId}` : ''}${n.testnet ? ', a test network' : ''}`;
+    const hint = `${n.id === n.name ? 'Mainnet' : n.id}${n.evmChainId !== undefined ? `, chain id ${n.evmChainId}` : ''}${n.testnet ? ', a test network' : ''}`;
     return [field('Network', n.name, { hint })];
   }
   if (ctx.blockchain)

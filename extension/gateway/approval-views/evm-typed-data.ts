@@ -63,7 +63,7 @@ function typedValue(label: string, type: string, value: unknown, types: Types, d
   if (type === 'address') return address(full, String(value));
   const max = maxOf(type);
   if (max !== undefined && toBigInt(value) === max)
-    return field(full, `Unlimited (${String(value)})`, { tone: 'warning', hint: `The largest ${type}` });
+    return field(full, 'Unlimited', { tone: 'warning', hint: `The largest ${type} (${String(value)})` });
   if (type === 'string') return field(full, JSON.stringify(String(value)));
   if (type === 'bool') return field(full, String(value));
   return field(full, typeof value === 'string' ? value : JSON.stringify(value), { style: 'mono' });

@@ -197,9 +197,9 @@ export function valueField(
     }
     const max = type.kind === 'uint' ? (1n << BigInt(type.bits)) - 1n : undefined;
     if (max !== undefined && n === max && type.bits >= 96)
-      return field(label, `Unlimited (${String(value)})`, {
+      return field(label, 'Unlimited', {
         tone: 'warning',
-        hint: `The largest uint${type.bits}: no limit`,
+        hint: `The largest uint${type.bits} (${String(value)}): no limit`,
       });
     if (token) return field(label, formatAmount(n, token), { style: 'amount', hint: `${String(value)} base units` });
     return field(label, String(value), { style: 'mono' });
@@ -233,11 +233,18 @@ export function evmTransactionFields(tx: EvmUnsignedTransaction, ctx: ViewContex
         ),
       );
   } else {
-    if (value > 0n || decoded.kind === 'none')
-      fields.push(
-        field(decoded.kind === 'none' ? 'Amount' : 'Also sends', formatAmount(value, nativeAsset), { style: 'amount' }),
-      );
-    fields.push(address(decoded.kind === 'none' ? 'To' : 'Contract', tx.to));
+    if (decoded.kind === 'none')
+      fields.push(field('Amount', formatAmount(value, nativeAsset), { style: 'amount' }), address('To', tx.to));
+    else {
+      fields.push(address('Contract', tx.to));
+      if (value > 0n)
+        fields.push(
+          field('Also sends', formatAmount(value, nativeAsset), {
+            style: 'amount',
+            hint: 'Native coin sent to the contract with the call',
+          }),
+        );
+    }
     fields.push(...callFields(decoded, { ...ctx, network: chain ?? ctx.network }, tx.to));
   }
   fields.push(field('Network', chain ? chain.name : `Chain id ${tx.chainId}`, { hint: `Chain id ${tx.chainId}` }));

@@ -61,7 +61,14 @@ export function transactionMatchFields(
       ctx.network?.evmChainId !== undefined ? { evmChainId: ctx.network.evmChainId } : {},
     );
   } catch (error) {
-    return [warning('Does not match the request', `${(error as Error).message}. Do not approve.`)];
+    const detail = (error as Error).message.replace(/^invalid argument "transaction": /i, '');
+    return [
+      field(
+        'Does not match the request',
+        `The relay built a transaction that differs from what ${ctx.businessName} asked for. Do not approve.`,
+        { tone: 'warning', hint: `Expected ${detail.replace(/^expected /, '')}` },
+      ),
+    ];
   }
   return [field('Checked', 'This transaction is exactly what was requested', { tone: 'highlight' })];
 }

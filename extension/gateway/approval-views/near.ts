@@ -103,7 +103,9 @@ function actionFields(a: NearDisplayAction, n: number, receiverId: string, ctx: 
         );
       }
       children.push(
-        field('Deposit', formatAmount(deposit, NEAR), { hint: `${deposit} yoctoNEAR attached to the call` }),
+        deposit > 0n && deposit < 1_000_000_000_000n
+          ? field('Deposit', `${deposit} yoctoNEAR`, { hint: 'Attached to the call (a confirmation, not a payment)' })
+          : field('Deposit', formatAmount(deposit, NEAR), { hint: `${deposit} yoctoNEAR attached to the call` }),
         field('Gas', tgas(a.gas)),
       );
       if (deposit > 1n)

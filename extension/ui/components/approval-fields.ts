@@ -33,7 +33,11 @@ function renderList(fields: readonly ApprovalField[], depth: number): HTMLElemen
       const tone = field.tone ? ` tone-${field.tone}` : '';
       const children = field.children && field.children.length > 0 ? field.children : undefined;
       return [
-        h('dt', { class: tone.trim() || undefined }, field.tone === 'warning' ? `⚠ ${field.label}` : field.label),
+        h(
+          'dt',
+          { class: `${children ? 'section' : ''}${tone}`.trim() || undefined },
+          field.tone === 'warning' ? `⚠ ${field.label}` : field.label,
+        ),
         h(
           'dd',
           { class: `value-${field.style ?? 'text'}${tone}${children ? ' has-children' : ''}` },

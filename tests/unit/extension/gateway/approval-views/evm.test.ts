@@ -133,8 +133,10 @@ describe('EVM unsigned transaction (built by Node 2, or sign/transaction)', () =
       unsignedTransaction: tx,
     });
     expect(fields[0]?.label).toBe('Does not match the request');
-    expect(fields[0]?.value).toContain(TO);
+    expect(fields[0]?.hint).toContain(TO);
     expect(find(fields, 'To').value).toBe(SPENDER);
+    const asked = find(fields, 'What Acme Shop asked for');
+    expect(find(asked.children ?? [], 'To').value).toBe(TO);
   });
 
   it('sign/transaction with raw hex: chain name, value, decoded transferFrom', () => {

@@ -87,7 +87,7 @@ describe('NEAR', () => {
       receiver_id: 'bob.near',
       amount: '2500000',
     });
-    expect(find(call.children ?? [], 'Deposit').hint).toBe('1 yoctoNEAR attached to the call');
+    expect(find(call.children ?? [], 'Deposit').value).toBe('1 yoctoNEAR');
     expect(find(call.children ?? [], 'Gas').value).toBe('30 TGas');
     expect(warnings(fields)).toEqual([]);
   });
