@@ -100,15 +100,13 @@ export function assertValidKeyShare(share: FrostKeyShare, argument = 'keyShare')
  * If t(Y_peer) = 0 (tested) and id_peer − id_own is odd (invertible mod 8), then t(C_1) = 0, then
  * t(C_0) = −id_own·t(C_1) = 0, and every other Y_i = C_0 + id_i·C_1 is torsion-free too.
  */
-function subgroupImplied(share: FrostKeyShare): boolean {
+function subgroupImplied(share: FrostKeyShare, peerShare: GroupPoint): boolean {
   if (share.group !== 'ed25519') return true; // cofactor 1: every curve point is in the group.
   const own = identifierScalar(share.group, share.identifiers[share.role]);
   const peerRole = share.role === 'client' ? 'server' : 'client';
   const peer = identifierScalar(share.group, share.identifiers[peerRole]);
   if (((own - peer) & 1n) === 0n) return false;
-  const info = groupInfo(share.group);
-  const peerShare = info.fromBytes(fromHex(share.verifyingShares[share.identifiers[peerRole]]));
-  return info.inPrimeSubgroup(peerShare);
+  return groupInfo(share.group).inPrimeSubgroup(peerShare);
 }
 
 /** The complete check; with `eachInSubgroup` false it skips per-point subgroup tests and returns whether they are implied. */
@@ -150,11 +148,17 @@ function checkKeyShare(share: FrostKeyShare, argument: string, eachInSubgroup: b
   for (const id of [ids.client, ids.server]) {
     if (!(id in share.verifyingShares)) fail(`${argument}.verifyingShares`, `an entry for identifier ${id}`);
   }
+  const points = new Map<string, GroupPoint>();
   for (const id of vsKeys) {
     const hex = share.verifyingShares[id] as string;
+    const expected = evaluateCommitments(share.group, commitments, identifierScalar(share.group, id));
+    points.set(id, expected);
+    // Fast path: the stored share is the canonical encoding of the expected non-identity point, so
+    // decoding it would give exactly `expected` (on the curve, and in the subgroup whenever the
+    // commitments are). Otherwise decode it to report the precise failure.
+    if (!expected.is0() && hex === toHex(expected.toBytes())) continue;
     const p = isHex(hex, info.pointBytes) ? decodePoint(share.group, fromHex(hex), opts) : undefined;
     if (!p) fail(`${argument}.verifyingShares[${id}]`, `a valid ${share.group} point`);
-    const expected = evaluateCommitments(share.group, commitments, identifierScalar(share.group, id));
     if (!p.equals(expected))
       fail(`${argument}.verifyingShares[${id}]`, 'a verifying share consistent with commitments');
   }
@@ -162,10 +166,13 @@ function checkKeyShare(share: FrostKeyShare, argument: string, eachInSubgroup: b
     ? decodeScalar(share.group, fromHex(share.signingShare))
     : undefined;
   if (secret === undefined) fail(`${argument}.signingShare`, 'a canonical non-zero scalar');
-  const own = share.verifyingShares[ids[share.role]] as string;
-  if (!info.base.multiply(secret).equals(info.fromBytes(fromHex(own))))
+  const own = points.get(ids[share.role]) as GroupPoint;
+  if (!info.base.multiply(secret).equals(own))
     fail(`${argument}.signingShare`, `the secret matching the ${share.role}'s verifying share`);
-  return eachInSubgroup || subgroupImplied(share);
+  return (
+    eachInSubgroup ||
+    subgroupImplied(share, points.get(ids[share.role === 'client' ? 'server' : 'client']) as GroupPoint)
+  );
 }
 
 export function publicPackage(share: FrostKeyShare | FrostPublicPackage): FrostPublicPackage {

@@ -64,13 +64,16 @@ interface Suite<P extends CurvePoint<P>> {
   decode(bytes: Uint8Array): P;
   msm(points: P[], scalars: bigint[]): P;
   H1(m: Uint8Array): bigint;
-  H2(R: P, Y: P, m: Uint8Array): bigint;
+  /** Challenge from the encodings SerializeElement(R), SerializeElement(Y) (no re-encoding of points). */
+  H2(R: Uint8Array, Y: Uint8Array, m: Uint8Array): bigint;
   H3(m: Uint8Array): bigint;
   H4(m: Uint8Array): Uint8Array;
   H5(m: Uint8Array): Uint8Array;
-  /** BIP340 suite: normalise Y and R to even y (see header). */
+  /**
+   * BIP340 suite: normalise Y and R to even y (see header). The parity is read from the compressed
+   * encoding's prefix (0x02 even, 0x03 odd), so the group key need not be decoded.
+   */
   evenY: boolean;
-  hasOddY(p: P): boolean;
   /** Signature from the encoded group commitment and the aggregate response. */
   encodeSignature(R: Uint8Array, z: bigint): Uint8Array;
 }
@@ -97,12 +100,11 @@ const ED25519_SUITE: Suite<EdPoint> = {
   msm: (points, scalars) => mulAddUnsafe(ed25519.Point, points, scalars),
   H1: (m) => edHashToScalar(ED_RHO, m),
   // RFC 9591 §6.1 H2 has no context string, so the challenge is RFC 8032's.
-  H2: (R, Y, m) => edHashToScalar(R.toBytes(), Y.toBytes(), m),
+  H2: (R, Y, m) => edHashToScalar(R, Y, m),
   H3: (m) => edHashToScalar(ED_NONCE, m),
   H4: (m) => sha512(concatBytes(ED_MSG, m)),
   H5: (m) => sha512(concatBytes(ED_COM, m)),
   evenY: false,
-  hasOddY: () => false,
   encodeSignature: (R, z) => concatBytes(R, EdFn.toBytes(z)),
 };
 
@@ -114,12 +116,10 @@ function k1Tags(context: string) {
 }
 /** RFC 9591 §6.5: hash_to_field(m, 1) with expand_message_xmd(SHA-256), DST = context ‖ tag. */
 const k1HashToScalar = (DST: Uint8Array, m: Uint8Array) => secp256k1_hasher.hashToScalar(m, { DST });
-const k1Odd = (p: K1Point) => (p.y & 1n) === 1n;
-
-function bip340Challenge(R: K1Point, Y: K1Point, m: Uint8Array): bigint {
+function bip340Challenge(R: Uint8Array, Y: Uint8Array, m: Uint8Array): bigint {
   const tag = sha256(utf8ToBytes('BIP0340/challenge'));
   // x-only encodings: the compressed encoding minus its parity byte.
-  const digest = sha256(concatBytes(tag, tag, R.toBytes().subarray(1), Y.toBytes().subarray(1), m));
+  const digest = sha256(concatBytes(tag, tag, R.subarray(1), Y.subarray(1), m));
   return K1Fn.create(bytesToNumberBE(digest));
 }
 
@@ -133,15 +133,11 @@ function k1Suite(scheme: 'secp256k1' | 'bip340'): Suite<K1Point> {
     decode: (b) => secp256k1.Point.fromBytes(b),
     msm: (points, scalars) => mulAddUnsafe(secp256k1.Point, points, scalars),
     H1: (m) => k1HashToScalar(tags.rho, m),
-    H2:
-      scheme === 'bip340'
-        ? bip340Challenge
-        : (R, Y, m) => k1HashToScalar(tags.chal, concatBytes(R.toBytes(), Y.toBytes(), m)),
+    H2: scheme === 'bip340' ? bip340Challenge : (R, Y, m) => k1HashToScalar(tags.chal, concatBytes(R, Y, m)),
     H3: (m) => k1HashToScalar(tags.nonce, m),
     H4: (m) => sha256(concatBytes(tags.msg, m)),
     H5: (m) => sha256(concatBytes(tags.com, m)),
     evenY: scheme === 'bip340',
-    hasOddY: k1Odd,
     // bip340: x(R) ‖ z (the parity byte of the compressed R is dropped, as in noble's adjustTx).
     encodeSignature: (R, z) => concatBytes(scheme === 'bip340' ? R.subarray(1) : R, K1Fn.toBytes(z)),
   };
@@ -213,12 +209,13 @@ export function commitNonces(
 /** Everything both signers derive from the public inputs of one session (RFC 9591 §4.3–§4.6). */
 export interface SigningContext {
   scheme: FrostScheme;
-  /** Group public key after even-Y normalisation (bip340), decoded. */
-  groupKey: AnyPoint;
+  /** SerializeElement of the group public key after even-Y normalisation (bip340). */
+  groupKeyBytes: Uint8Array;
   /** bip340: the package was negated because Y had odd y. */
   negatedKey: boolean;
-  /** Group commitment R (as computed, before any parity adjustment). */
+  /** Group commitment R (as computed, before any parity adjustment) and its encoding. */
   groupCommitment: AnyPoint;
+  groupCommitmentBytes: Uint8Array;
   /** bip340: R had odd y, so nonces and commitment shares are negated. */
   negatedNonces: boolean;
   challenge: bigint;
@@ -239,9 +236,11 @@ export function signingContext(
 ): SigningContext {
   const s = suite(scheme);
   const { Fn } = s;
-  let groupKey = s.decode(groupPublicKey);
-  const negatedKey = s.evenY && s.hasOddY(groupKey);
-  if (negatedKey) groupKey = groupKey.negate();
+  // The stored key is a validated canonical encoding; negating a compressed secp256k1 point flips
+  // its prefix 0x03 → 0x02 (same x), so no decoding is needed for the normalisation either.
+  const groupKeyBytes = Uint8Array.from(groupPublicKey);
+  const negatedKey = s.evenY && groupKeyBytes[0] === 0x03;
+  if (negatedKey) groupKeyBytes[0] = 0x02;
   const ids = signers.map((c) => Fn.fromBytes(c.identifier)) as [bigint, bigint];
   if (ids[0] === ids[1]) throw new Error('two distinct signer identifiers expected');
   const order = ids[0] < ids[1] ? [0, 1] : [1, 0];
@@ -251,7 +250,7 @@ export function signingContext(
       return [Fn.toBytes(ids[i] as bigint), c.hiding, c.binding];
     }),
   );
-  const rhoPrefix = concatBytes(groupKey.toBytes(), s.H4(message), s.H5(encoded));
+  const rhoPrefix = concatBytes(groupKeyBytes, s.H4(message), s.H5(encoded));
   const bindingFactors = ids.map((id) => s.H1(concatBytes(rhoPrefix, Fn.toBytes(id)))) as [bigint, bigint];
   // R = Σ D_i + ρ_i·E_i. Public points times public ρ_i: variable time; our own share from the
   // secret nonces: (d + ρ·e)·G in constant time.
@@ -261,10 +260,21 @@ export function signingContext(
       : c.hidingPoint.add(c.bindingPoint.multiplyUnsafe(rho));
   const groupCommitment = share(signers[0], bindingFactors[0]).add(share(signers[1], bindingFactors[1]));
   if (groupCommitment.equals(s.zero)) throw new Error('group commitment is the identity');
-  const negatedNonces = s.evenY && s.hasOddY(groupCommitment);
-  const challenge = s.H2(groupCommitment, groupKey, message);
+  const groupCommitmentBytes = groupCommitment.toBytes();
+  const negatedNonces = s.evenY && groupCommitmentBytes[0] === 0x03;
+  const challenge = s.H2(groupCommitmentBytes, groupKeyBytes, message);
   const lambdas: [bigint, bigint] = [Fn.div(ids[1], Fn.sub(ids[1], ids[0])), Fn.div(ids[0], Fn.sub(ids[0], ids[1]))];
-  return { scheme, groupKey, negatedKey, groupCommitment, negatedNonces, challenge, bindingFactors, lambdas };
+  return {
+    scheme,
+    groupKeyBytes,
+    negatedKey,
+    groupCommitment,
+    groupCommitmentBytes,
+    negatedNonces,
+    challenge,
+    bindingFactors,
+    lambdas,
+  };
 }
 
 /**
@@ -389,10 +399,6 @@ export function aggregateSignature(scheme: FrostScheme, groupCommitment: Uint8Ar
   const s = suite(scheme);
   const z = shares.reduce((acc, zi) => s.Fn.add(acc, zi), 0n);
   return s.encodeSignature(groupCommitment, z);
-}
-
-export function encodePoint(point: AnyPoint): Uint8Array {
-  return point.toBytes();
 }
 
 export function scalarFromBytes(scheme: FrostScheme, bytes: Uint8Array): bigint {

@@ -35,7 +35,6 @@ import {
   commitNonces,
   type DecodedCommitments,
   decodeStoredPoint,
-  encodePoint,
   type OwnCommitments,
   type SigningContext,
   scalarFromBytes,
@@ -306,7 +305,7 @@ export function receiveFrostSign(state: FrostSignState, message: unknown): Frost
       ownCommitments: s.ownCommitments,
       peerCommitments,
       ownShare,
-      groupCommitment: toHex(encodePoint(context.groupCommitment)),
+      groupCommitment: toHex(context.groupCommitmentBytes),
       secret: null,
     };
     const out: SignRound2Payload = { identifier: s.ownCommitments.identifier, signatureShare: ownShare };
