@@ -4,20 +4,13 @@
  * ERC-20 transfer calldata, SPL TransferChecked, NEP-141 ft_transfer args — rather than trusting any
  * description sent alongside, so the user sees the recipient and amount the signature commits to.
  */
-import { hexToBytes } from '@noble/hashes/utils.js';
 import { base64 } from '@scure/base';
 import { formatUnits } from './amounts.js';
 import type { BitcoinUnsignedTransaction } from './bitcoin/transaction.js';
 import { type AbiValue, decodeFunctionCall, formatAbiType } from './evm/abi.js';
 import { ERC20_TRANSFER_SELECTOR, type EvmUnsignedTransaction, evmMaxFee } from './evm/transaction.js';
 import type { NearUnsignedTransaction } from './near/transaction.js';
-import {
-  ASSOCIATED_TOKEN_PROGRAM,
-  COMPUTE_BUDGET_PROGRAM,
-  SYSTEM_PROGRAM,
-  TOKEN_2022_PROGRAM,
-  TOKEN_PROGRAM,
-} from './solana/address.js';
+import { decodeSolanaInstruction } from './solana/instructions.js';
 import type { SolanaUnsignedTransaction } from './solana/transaction.js';
 import type { TransactionDescription } from './types.js';
 import type { UnsignedTransaction } from './unsigned.js';
@@ -159,51 +152,34 @@ function describeBitcoin(tx: BitcoinUnsignedTransaction, ctx: DescribeContext): 
   };
 }
 
-function readU64le(bytes: Uint8Array, offset: number): bigint {
-  return new DataView(bytes.buffer, bytes.byteOffset + offset, 8).getBigUint64(0, true);
-}
-
 function describeSolana(tx: SolanaUnsignedTransaction, ctx: DescribeContext): TransactionDescription {
   const details: { label: string; value: string }[] = [];
   let result: Pick<TransactionDescription, 'kind' | 'to' | 'amount' | 'token'> | undefined;
   for (const ix of tx.instructions) {
-    const data = hexToBytes(ix.data);
-    if (
-      ix.programId === SYSTEM_PROGRAM &&
-      data.length === 12 &&
-      data[0] === 2 &&
-      data[1] === 0 &&
-      data[2] === 0 &&
-      data[3] === 0
-    ) {
-      const to = ix.accounts[1]?.pubkey ?? '';
-      const a = amount(readU64le(data, 4), ctx.native);
-      details.push({ label: 'System: transfer', value: `${a.formatted} ${a.symbol} to ${to}` });
-      result ??= { kind: 'native-transfer', to, amount: a };
-    } else if (
-      (ix.programId === TOKEN_PROGRAM || ix.programId === TOKEN_2022_PROGRAM) &&
-      data.length === 10 &&
-      data[0] === 12
-    ) {
-      const mint = ix.accounts[1]?.pubkey ?? '';
-      const destinationAta = ix.accounts[2]?.pubkey ?? '';
+    // One decoder for instructions (solana/instructions.ts); the wording here is this summary's own.
+    const d = decodeSolanaInstruction(ix);
+    if (d.kind === 'system-transfer') {
+      const a = amount(BigInt(d.lamports), ctx.native);
+      details.push({ label: 'System: transfer', value: `${a.formatted} ${a.symbol} to ${d.to}` });
+      result ??= { kind: 'native-transfer', to: d.to, amount: a };
+    } else if (d.kind === 'token-transfer-checked') {
       // The recipient wallet is the owner passed to the ATA-create instruction for this destination.
-      const create = tx.instructions.find(
-        (c) => c.programId === ASSOCIATED_TOKEN_PROGRAM && c.accounts[1]?.pubkey === destinationAta,
-      );
-      const to = create?.accounts[2]?.pubkey ?? destinationAta;
-      const token = findToken(ctx, mint);
-      const a = amount(readU64le(data, 1), { ...token, decimals: data[9] as number });
+      const create = tx.instructions
+        .map(decodeSolanaInstruction)
+        .find((c) => c.kind === 'create-token-account' && c.account === d.destination);
+      const to = create?.kind === 'create-token-account' ? create.owner : d.destination;
+      const token = findToken(ctx, d.mint);
+      const a = amount(BigInt(d.amount), { ...token, decimals: d.decimals });
       details.push({ label: 'Token: transfer', value: `${a.formatted} ${a.symbol} to ${to}` });
-      result ??= { kind: 'token-transfer', to, amount: a, token: mint };
-    } else if (ix.programId === ASSOCIATED_TOKEN_PROGRAM) {
-      details.push({ label: 'Create token account (if missing)', value: `for ${ix.accounts[2]?.pubkey ?? '?'}` });
-    } else if (ix.programId === COMPUTE_BUDGET_PROGRAM && data[0] === 3 && data.length === 9) {
-      details.push({ label: 'Priority fee', value: `${readU64le(data, 1)} micro-lamports per compute unit` });
+      result ??= { kind: 'token-transfer', to, amount: a, token: d.mint };
+    } else if (d.kind === 'create-token-account') {
+      details.push({ label: 'Create token account (if missing)', value: `for ${d.owner}` });
+    } else if (d.kind === 'compute-unit-price') {
+      details.push({ label: 'Priority fee', value: `${d.microLamports} micro-lamports per compute unit` });
     } else {
       details.push({
         label: `Program ${ix.programId}`,
-        value: `${ix.accounts.length} accounts, ${data.length} bytes of data`,
+        value: `${ix.accounts.length} accounts, ${ix.data.length / 2} bytes of data`,
       });
     }
   }

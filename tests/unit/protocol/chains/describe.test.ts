@@ -13,7 +13,7 @@ import {
 } from '../../../../protocol/chains/evm/transaction.js';
 import { messageSigningRequest } from '../../../../protocol/chains/messages.js';
 import { buildNearTokenTransfer, nearPublicKeyString } from '../../../../protocol/chains/near/transaction.js';
-import { buildSplTransfer } from '../../../../protocol/chains/solana/transaction.js';
+import { buildSolanaTransfer, buildSplTransfer } from '../../../../protocol/chains/solana/transaction.js';
 import { signingRequestsFor, validateUnsignedTransaction } from '../../../../protocol/chains/unsigned.js';
 
 const FROM = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
@@ -117,6 +117,31 @@ describe('describeTransaction', () => {
       token: mint,
       amount: { formatted: '1.2345', symbol: 'USDC' },
     });
+  });
+
+  it('Solana details: priority fee, SOL transfer, and any other program by id and size', () => {
+    const from = base58.encode(ed25519.getPublicKey(new Uint8Array(32).fill(1)));
+    const to = base58.encode(ed25519.getPublicKey(new Uint8Array(32).fill(2)));
+    const tx = buildSolanaTransfer({
+      from,
+      account: 0,
+      recentBlockhash: from,
+      lastValidBlockHeight: 1,
+      to,
+      lamports: '1500000000',
+      computeUnitPriceMicroLamports: '7',
+    });
+    const other = { programId: to, accounts: [{ pubkey: from, isSigner: true, isWritable: true }], data: 'abcd' };
+    const d = describeTransaction(
+      { ...tx, instructions: [...tx.instructions, other] },
+      { native: { symbol: 'SOL', decimals: 9 } },
+    );
+    expect(d).toMatchObject({ kind: 'native-transfer', to, amount: { formatted: '1.5' } });
+    expect(d.details).toEqual([
+      { label: 'Priority fee', value: '7 micro-lamports per compute unit' },
+      { label: 'System: transfer', value: `1.5 SOL to ${to}` },
+      { label: `Program ${to}`, value: '1 accounts, 2 bytes of data' },
+    ]);
   });
 
   it('NEP-141 transfer shows the ft_transfer receiver', () => {
