@@ -35,6 +35,13 @@ const ChainSchema = z
     nativeCurrency: z.object({ symbol: z.string(), decimals: z.number().int() }),
     evmChainId: z.number().int().optional(),
     bitcoinNetwork: z.string().optional(),
+    addressTypes: z
+      .array(z.enum(['p2wpkh', 'p2tr']))
+      .optional()
+      .openapi({
+        description:
+          "Bitcoin only: the address types wallet-create gives a customer on this chain (one wallet row each, told apart by the wallet's addressType).",
+      }),
     confirmations: z.number().int(),
     explorerTxUrl: z.string().optional(),
     tokens: z.array(
@@ -274,6 +281,7 @@ export function chainSummary(chain: ChainConfig): z.infer<typeof ChainSchema> {
     nativeCurrency: { symbol: chain.nativeSymbol, decimals: chain.nativeDecimals },
     ...(chain.evmChainId !== undefined ? { evmChainId: chain.evmChainId } : {}),
     ...(chain.bitcoinNetwork !== undefined ? { bitcoinNetwork: chain.bitcoinNetwork } : {}),
+    ...(chain.family === 'bitcoin' ? { addressTypes: ['p2wpkh' as const, 'p2tr' as const] } : {}),
     confirmations: chain.confirmations,
     ...(chain.explorerTxUrl ? { explorerTxUrl: chain.explorerTxUrl } : {}),
     tokens: chain.tokens.map((t) => ({

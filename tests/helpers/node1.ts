@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { p256 } from '@noble/curves/nist.js';
 import WebSocket from 'ws';
 import { toHex } from '../../protocol/bytes.js';
+import { bitcoinAddressFromPublicKey } from '../../protocol/chains/bitcoin/address.js';
 import { evmAddressFromPublicKey } from '../../protocol/chains/evm/address.js';
 import type { SigningRequest } from '../../protocol/chains/types.js';
 import {
@@ -66,7 +67,7 @@ import { loadConfig } from '../../relay/config.js';
 import { loadMasterKey } from '../../relay/crypto/master-key.js';
 import { createCustomer } from '../../relay/customers/store.js';
 import type { MpcLimits } from '../../relay/mpc/connection.js';
-import { ecdsaRootKeyId, ed25519AccountKeyId, exportKeyPartId } from '../../relay/mpc/key-ids.js';
+import { ecdsaRootKeyId, ed25519AccountKeyId, exportKeyPartId, taprootRootKeyId } from '../../relay/mpc/key-ids.js';
 import { insertKeyShare } from '../../relay/mpc/key-shares.js';
 import { type RunningRelay, startRelay } from '../../relay/server.js';
 import { insertWallet, type Wallet } from '../../relay/wallets/store.js';
@@ -747,6 +748,77 @@ export async function runTaprootSign(
   const done = await client.nextControl(['session.done', 'session.abort', 'error']);
   if (done.type !== 'session.done') throw new CeremonyError(done.code, 'reason' in done ? done.reason : done.message);
   return { outputs, sighashes, result: done.result, ready };
+}
+
+/** Runs both sides of the FROST secp256k1 DKG (the Taproot root) in memory. */
+export function runLocalTaprootDkg(
+  keyId: string,
+  rng: Rng = secureRng,
+): { client: FrostDkgOutput; server: FrostDkgOutput } {
+  const ceremonyId = `local_${toHex(rng(8))}`;
+  const c = startFrostDkg({ role: 'client', group: 'secp256k1', keyId, ceremonyId, rng });
+  const s = startFrostDkg({ role: 'server', group: 'secp256k1', keyId, ceremonyId, rng });
+  const states: Record<'client' | 'server', FrostDkgState> = { client: c.state, server: s.state };
+  const out: Partial<Record<'client' | 'server', FrostDkgOutput>> = {};
+  const queue: Envelope<unknown>[] = [...c.outgoing, ...s.outgoing];
+  while (queue.length > 0) {
+    const m = queue.shift() as Envelope<unknown>;
+    const to = otherParty(m.from);
+    const step = receiveFrostDkg(states[to], m);
+    states[to] = step.state;
+    if (step.output) out[to] = step.output;
+    queue.push(...step.outgoing);
+  }
+  if (!out.client || !out.server) throw new Error('local FROST DKG did not finish');
+  return { client: out.client, server: out.server };
+}
+
+export interface ProvisionedTaprootWallet {
+  /** Node 1's untweaked root share and the joint chain code. */
+  client: FrostDkgOutput;
+  wallet: Wallet;
+  path: string;
+}
+
+/**
+ * Gives `customerId` a Taproot root the way wallet-create leaves it (server share sealed as a
+ * `frost-share` row with the chain code in public data) and a P2TR wallet row at `path`.
+ */
+export async function provisionTaprootWallet(
+  relay: MpcTestRelay,
+  customerId: string,
+  options: { blockchain?: string; path?: string } = {},
+): Promise<ProvisionedTaprootWallet> {
+  const path = options.path ?? 'm/0/0';
+  const blockchain = options.blockchain ?? 'BTC-TESTNET';
+  const keyId = taprootRootKeyId(customerId);
+  const { client, server } = runLocalTaprootDkg(keyId);
+  const derived = deriveTaprootKeyShare(server.keyShare, server.chainCode, parseDerivationPath(path));
+  const network = /REGTEST|LOCAL/.test(blockchain) ? 'regtest' : blockchain === 'BTC' ? 'mainnet' : 'testnet';
+  const address = bitcoinAddressFromPublicKey(Buffer.from(derived.internalPublicKey, 'hex'), 'p2tr', network);
+  const masterKey = loadMasterKey({ dataDir: relay.dataDir });
+  const wallet = await relay.db.transaction(async (tx) => {
+    await insertKeyShare(tx, masterKey, {
+      organisationId: relay.organisationId,
+      customerId,
+      keyId,
+      purpose: 'frost-share',
+      epoch: 0,
+      publicKey: server.groupPublicKey,
+      publicData: { family: 'bitcoin', scheme: 'bip340', chainCode: server.chainCode },
+      secret: server.keyShare,
+    });
+    return insertWallet(tx, {
+      organisationId: relay.organisationId,
+      customerId,
+      blockchain,
+      address,
+      publicKey: derived.internalPublicKey,
+      derivationPath: path,
+      keyFamily: 'bitcoin',
+    });
+  });
+  return { client, wallet, path };
 }
 
 export interface ProvisionedSolanaWallet {

@@ -39,6 +39,10 @@ describe('chain endpoints', () => {
       nativeCurrency: { symbol: 'ETH', decimals: 18 },
       features: { contractExecution: true, signTypedData: true },
     });
+    // Bitcoin: wallet-create gives a P2WPKH and a P2TR wallet; message signing is P2WPKH only.
+    const btc = r.json.data.chains.find((c: { id: string }) => c.id === 'BTC-TESTNET');
+    expect(btc).toMatchObject({ family: 'bitcoin', addressTypes: ['p2wpkh', 'p2tr'] });
+    expect(eth).not.toHaveProperty('addressTypes');
     expect(JSON.stringify(r.json)).not.toContain('rpcUrl');
     expect(JSON.stringify(r.json)).not.toContain('127.0.0.1');
   });

@@ -1,13 +1,16 @@
 /**
  * 'export' over /v2/mpc: after a verified PIN, Node 2 releases its shares and k_S in an
- * 'export/release' envelope (never in the challenge result); the client reconstructs the EVM key.
+ * 'export/release' envelope (never in the challenge result); the client reconstructs the EVM key and
+ * the Taproot internal key.
  * A wrong PIN is refused, counted by the guard and audited.
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { p2tr, TEST_NETWORK } from '@scure/btc-signer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../../../protocol/bytes.js';
 import { deriveNonHardened } from '../../../../protocol/ecdsa2p/derivation.js';
 import { Fn, Point } from '../../../../protocol/ecdsa2p/group.js';
+import { exportTaprootInternalKey } from '../../../../protocol/frost/index.js';
 import type { WrappedSecret } from '../../../../protocol/pin/wrap.js';
 import { getChallenge } from '../../../../relay/challenges/store.js';
 import type { PinGuard } from '../../../../relay/pin-guard/types.js';
@@ -21,6 +24,7 @@ import {
   type Node1Client,
   type ProvisionedEvmWallet,
   provisionEvmWallet,
+  provisionTaprootWallet,
   startMpcTestRelay,
 } from '../../../helpers/node1.js';
 import { enrolPin, evaluatePin } from '../../../integration/pin-guard/harness.js';
@@ -80,6 +84,38 @@ describe('export over /v2/mpc', () => {
     expect(stored?.status).toBe('verified');
     expect(JSON.stringify(stored?.result)).not.toContain(serverPart.secretShare);
     expect(ready.protocol).toBe('export/release');
+  });
+
+  it('releases the Taproot root share and chain code; the client rebuilds the P2TR internal key', async () => {
+    const other = await createTestCustomer(relay);
+    const init = await createTestChallenge(relay, other, 'initialize');
+    const c = await connectNode1(relay.wsUrl, createDevice(), other, { challengeId: init });
+    const taproot = await provisionTaprootWallet(relay, other, { path: 'm/0/3' });
+    const otherPin = await enrolPin(guard, other, PIN);
+    const e = await evaluatePin(guard, otherPin, PIN);
+    const { verify } = await e.finish();
+    const challengeId = await createTestChallenge(relay, other, 'export-private-keys');
+    await c.startSession(challengeId, 'export', { pin: { nonce: verify.nonce, proof: verify.proof } });
+    const release = (await c.nextProtocol('export/release')).payload as any;
+    const done = await c.nextControl('session.done');
+    expect(release.taproot).toHaveLength(1);
+    const [root] = release.taproot;
+    expect(root).toMatchObject({ family: 'bitcoin', chainCode: taproot.client.chainCode });
+    // UniSat imports the internal key of the child; its P2TR address is the wallet's.
+    const { secretKey, internalPublicKey } = exportTaprootInternalKey(
+      taproot.client.keyShare,
+      root.keyShare,
+      root.chainCode,
+      [0, 3],
+    );
+    expect(internalPublicKey).toBe(taproot.wallet.publicKey);
+    expect(p2tr(secp256k1.getPublicKey(secretKey, true).subarray(1), undefined, TEST_NETWORK).address).toBe(
+      taproot.wallet.address,
+    );
+    expect(done.result).toEqual({
+      exported: { ecdsaKeys: 0, ed25519Accounts: 0, taprootKeys: 1, exportKeyPart: false },
+    });
+    await c.close();
   });
 
   it('refuses a wrong PIN, counts it at the guard and audits it', async () => {
