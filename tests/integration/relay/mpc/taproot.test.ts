@@ -18,7 +18,7 @@ import { getChallenge } from '../../../../relay/challenges/store.js';
 import { loadMasterKey } from '../../../../relay/crypto/master-key.js';
 import { ecdsaRootKeyId, taprootRootKeyId } from '../../../../relay/mpc/key-ids.js';
 import { loadKeyShare } from '../../../../relay/mpc/key-shares.js';
-import { listCustomerWallets } from '../../../../relay/wallets/store.js';
+import { insertWallet, listCustomerWallets } from '../../../../relay/wallets/store.js';
 import { type FakeEsplora, startFakeEsplora } from '../../../helpers/chains/fakes.js';
 import {
   connectNode1,
@@ -251,6 +251,35 @@ describe('Taproot transfer over /v2/mpc', () => {
   });
 });
 
+/** A P2TR wallet row for `owner` whose internal key is a fresh random key (funded at the fake). */
+async function foreignTaprootWallet(owner: string): Promise<string> {
+  const internal = secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true);
+  const payment = p2tr(internal.subarray(1), undefined, net);
+  esplora.utxos.set(payment.address as string, [
+    { txid: 'd1'.repeat(32), vout: 0, value: 70_000, script: payment.script },
+  ]);
+  const wallet = await relay.db.transaction((tx) =>
+    insertWallet(tx, {
+      organisationId: relay.organisationId,
+      customerId: owner,
+      blockchain: 'BTC-REGTEST',
+      address: payment.address as string,
+      publicKey: toHex(internal),
+      derivationPath: 'm/0/9',
+      keyFamily: 'bitcoin',
+    }),
+  );
+  return wallet.id;
+}
+
+const transferFrom = (owner: string, walletId: string) =>
+  createTestChallenge(relay, owner, 'transfer', {
+    walletId,
+    destinationAddress: RECIPIENT,
+    amounts: ['0.0001'],
+    feeLevel: 'low',
+  });
+
 describe('Taproot root after creation', () => {
   it('a second Bitcoin wallet-create reuses both roots and takes the next index of each', async () => {
     const challengeId = await createTestChallenge(relay, customerId, 'wallet-create', { blockchains: ['BTC-REGTEST'] });
@@ -286,5 +315,25 @@ describe('Taproot root after creation', () => {
     });
     expect(run.result.status).toBe('broadcast');
     rootShare = newRoot;
+  });
+});
+
+describe('Taproot signing refusals on the key', () => {
+  it("refuses a P2TR wallet whose key is not a child of the customer's Taproot root", async () => {
+    const walletId = await foreignTaprootWallet(customerId);
+    await expect(client.startSession(await transferFrom(customerId, walletId), 'frost-sign')).rejects.toThrow(
+      /no-key: .*not a child/,
+    );
+  });
+
+  it('refuses a P2TR wallet of a customer who has no Taproot root', async () => {
+    const other = await createTestCustomer(relay);
+    const init = await createTestChallenge(relay, other, 'initialize');
+    const c = await connectNode1(relay.wsUrl, createDevice(), other, { challengeId: init });
+    const walletId = await foreignTaprootWallet(other);
+    await expect(c.startSession(await transferFrom(other, walletId), 'frost-sign')).rejects.toThrow(
+      /no-key: .*no Taproot key/,
+    );
+    await c.close();
   });
 });
