@@ -215,7 +215,10 @@ export function describeFields(challenge: GatewayChallenge, signable?: Signable)
     try {
       fields = viewFor(challenge, signable, p, ctx);
     } catch (error) {
-      fields = rawFallback(`This request could not be laid out (${(error as Error).message}).`, p);
+      fields = rawFallback(
+        `This request could not be laid out (${(error as Error).message}).`,
+        signable === undefined ? p : { request: p, built: signable },
+      );
     }
   }
   const refId = p ? str(p, 'refId') : undefined;

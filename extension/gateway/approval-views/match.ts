@@ -70,5 +70,5 @@ export function transactionMatchFields(
       ),
     ];
   }
-  return [field('Checked', 'This transaction is exactly what was requested', { tone: 'highlight' })];
+  return [field('Checked', 'This transaction is exactly what was requested', { tone: 'ok' })];
 }

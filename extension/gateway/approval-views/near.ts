@@ -172,7 +172,11 @@ function actionFields(a: NearDisplayAction, n: number, receiverId: string, ctx: 
 }
 
 function actionsFields(actions: readonly NearDisplayAction[], receiverId: string, ctx: ViewContext): ApprovalField[] {
-  return actions.map((a, i) => actionFields(a, i + 1, receiverId, ctx));
+  return actions.map((a, i) =>
+    typeof a === 'object' && a !== null
+      ? actionFields(a, i + 1, receiverId, ctx)
+      : warning(`${i + 1}. Unknown action`, rawJson(a)),
+  );
 }
 
 function delegateFields(

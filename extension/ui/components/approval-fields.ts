@@ -16,9 +16,9 @@ export interface ApprovalField {
   /**
    * `warning`: something the user must read before approving (undecodable data, unlimited
    * allowances, key changes), drawn in red with a marker; `highlight`: the part of a long structure
-   * that matters most (a permit's spender and amount).
+   * that matters most (a permit's spender and amount); `ok`: a check that passed (drawn in green).
    */
-  tone?: 'warning' | 'highlight';
+  tone?: 'warning' | 'highlight' | 'ok';
   /** Fields shown indented under this one; a field with children and no value is a section heading. */
   children?: readonly ApprovalField[];
 }
@@ -36,7 +36,7 @@ function renderList(fields: readonly ApprovalField[], depth: number): HTMLElemen
         h(
           'dt',
           { class: `${children ? 'section' : ''}${tone}`.trim() || undefined },
-          field.tone === 'warning' ? `⚠ ${field.label}` : field.label,
+          field.tone === 'warning' ? `⚠ ${field.label}` : field.tone === 'ok' ? `✓ ${field.label}` : field.label,
         ),
         h(
           'dd',

@@ -24,6 +24,12 @@ describe('renderApprovalFields', () => {
     expect(dl.querySelector('dd')?.className).toBe('value-text tone-warning');
   });
 
+  it('marks a passed check with a tick and the ok tone', () => {
+    const dl = renderApprovalFields([{ label: 'Checked', value: 'matches', tone: 'ok' }]);
+    expect(dl.querySelector('dt')?.textContent).toBe('✓ Checked');
+    expect(dl.querySelector('dd')?.className).toBe('value-text tone-ok');
+  });
+
   it('renders children as a nested list under a section heading', () => {
     const dl = renderApprovalFields([
       { label: 'Parameters', value: '', children: [{ label: 'spender (address)', value: '0x1', style: 'address' }] },

@@ -66,6 +66,53 @@ describe('hostile payloads never throw and are never hidden', () => {
     );
   });
 
+  it('a relay transaction of the right family but random fields never throws', () => {
+    const junk = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.constant(null),
+      fc.array(fc.anything(), { maxLength: 3 }),
+      fc.object(),
+    );
+    const txKeys = [
+      'to',
+      'from',
+      'value',
+      'data',
+      'chainId',
+      'gasLimit',
+      'maxFeePerGas',
+      'maxPriorityFeePerGas',
+      'nonce',
+      'outputs',
+      'inputs',
+      'fee',
+      'feeRate',
+      'network',
+      'addressType',
+      'feePayer',
+      'instructions',
+      'receiverId',
+      'signerId',
+      'actions',
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom('ETH', 'BTC', 'SOL', 'NEAR'),
+        fc.dictionary(fc.constantFrom(...txKeys), junk),
+        (blockchain, tx) => {
+          const family = { ETH: 'evm', BTC: 'bitcoin', SOL: 'solana', NEAR: 'near' }[blockchain];
+          const fields = describeFields(
+            challenge('transfer', { blockchain, fromAddress: 'w', destinationAddress: 'd', amounts: ['1'] }),
+            { unsignedTransaction: { ...tx, family } },
+          );
+          expect(labels(fields).slice(-2)).toEqual(['Requested by', 'Valid until']);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('an unknown network is named with a warning, and its payload is shown raw', () => {
     const fields = describeFields(
       challenge('transfer', { blockchain: 'DOGE', destinationAddress: 'D8x', amounts: ['5'] }),

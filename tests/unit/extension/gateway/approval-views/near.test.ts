@@ -65,7 +65,7 @@ describe('NEAR', () => {
         unsignedTransaction: tx,
       },
     );
-    expect(find(fields, 'Checked').tone).toBe('highlight');
+    expect(find(fields, 'Checked').tone).toBe('ok');
     expect(find(fields, 'Receiver').value).toBe('bob.near');
     expect(find(fields, '1. Send NEAR').children?.[0]).toMatchObject({
       value: '1.5 NEAR',
@@ -205,6 +205,15 @@ describe('NEAR', () => {
     expect(find(fields, 'Could not be decoded').value).toContain('unknown action tag 42');
     expect(find(fields, 'Raw request').value).toContain(raw);
     expect(find(fields, '1. Send NEAR').children?.[0]?.value).toBe('0.000000000000000000000001 NEAR');
+  });
+
+  it('a relay transaction whose action is not an object shows it raw as an unknown action', () => {
+    const tx = buildNearTransfer({ ...txBase, to: 'bob.near', yocto: '1' });
+    const fields = describeFields(challenge('transfer', { ...base, destinationAddress: 'bob.near', amounts: ['1'] }), {
+      unsignedTransaction: { ...tx, actions: [null, 'AddKey'] },
+    });
+    expect(find(fields, '1. Unknown action').value).toBe('null');
+    expect(find(fields, '2. Unknown action').value).toBe('"AddKey"');
   });
 
   it('binary FunctionCall arguments are shown as base64 with a warning', () => {

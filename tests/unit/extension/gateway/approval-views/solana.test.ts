@@ -168,7 +168,7 @@ describe('Solana', () => {
       }),
       { unsignedTransaction: tx },
     );
-    expect(find(fields, 'Checked').tone).toBe('highlight');
+    expect(find(fields, 'Checked').tone).toBe('ok');
     expect(find(fields, /Create the recipient's token account/).children?.[0]?.value).toBe(RECIPIENT.toBase58());
     expect(find(fields, /Send tokens/).children?.[0]?.value).toBe('2.5 USDC');
   });
