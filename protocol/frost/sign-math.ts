@@ -19,9 +19,10 @@
  *             nonces (and a verifier negates the commitment share). The signature is x(R)‖z.
  *
  * Constant time: secrets (the nonces in commit, our d + ρ·e in the group commitment) go only through
- * noble's constant-time `multiply`; `multiplyUnsafe` and the MSM (only in the §5.4 check) see public
- * points and public scalars only. Nothing secret is precomputed. Scalar arithmetic on secrets is
- * bigint arithmetic, as inside noble's own FROST.
+ * noble's constant-time `multiply`; the variable-time paths (`mulPublic`, on ed25519 our own
+ * ed25519-vartime.ts; `multiplyUnsafe`; the MSMs of the §5.4 check and of the final verification)
+ * see public points and public scalars only. Nothing secret is precomputed. Scalar arithmetic on
+ * secrets is bigint arithmetic, as inside noble's own FROST.
  */
 import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -29,6 +30,7 @@ import { secp256k1, secp256k1_hasher } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE, bytesToNumberLE } from '@noble/curves/utils.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '../bytes.js';
+import { msmPublic, multiplyPublic } from './ed25519-vartime.js';
 import { type FrostScheme, schemeInfo } from './suites.js';
 
 /** The point surface this module needs (both noble Point classes have it). */
@@ -63,6 +65,8 @@ interface Suite<P extends CurvePoint<P>> {
   /** Decodes an encoding we produced ourselves or already validated (no subgroup check here). */
   decode(bytes: Uint8Array): P;
   msm(points: P[], scalars: bigint[]): P;
+  /** k·p for a public point and a public scalar (variable time). */
+  mulPublic(p: P, k: bigint): P;
   H1(m: Uint8Array): bigint;
   /** Challenge from the encodings SerializeElement(R), SerializeElement(Y) (no re-encoding of points). */
   H2(R: Uint8Array, Y: Uint8Array, m: Uint8Array): bigint;
@@ -98,6 +102,7 @@ const ED25519_SUITE: Suite<EdPoint> = {
   Fn: EdFn,
   decode: (b) => ed25519.Point.fromBytes(b),
   msm: (points, scalars) => mulAddUnsafe(ed25519.Point, points, scalars),
+  mulPublic: multiplyPublic,
   H1: (m) => edHashToScalar(ED_RHO, m),
   // RFC 9591 §6.1 H2 has no context string, so the challenge is RFC 8032's.
   H2: (R, Y, m) => edHashToScalar(R, Y, m),
@@ -132,6 +137,7 @@ function k1Suite(scheme: 'secp256k1' | 'bip340'): Suite<K1Point> {
     Fn: K1Fn,
     decode: (b) => secp256k1.Point.fromBytes(b),
     msm: (points, scalars) => mulAddUnsafe(secp256k1.Point, points, scalars),
+    mulPublic: (p, k) => p.multiplyUnsafe(k),
     H1: (m) => k1HashToScalar(tags.rho, m),
     H2: scheme === 'bip340' ? bip340Challenge : (R, Y, m) => k1HashToScalar(tags.chal, concatBytes(R, Y, m)),
     H3: (m) => k1HashToScalar(tags.nonce, m),
@@ -257,7 +263,7 @@ export function signingContext(
   const share = (c: DecodedCommitments | OwnCommitments, rho: bigint): AnyPoint =>
     isOwn(c)
       ? s.base.multiply(Fn.add(c.hidingNonce, Fn.mul(c.bindingNonce, rho)))
-      : c.hidingPoint.add(c.bindingPoint.multiplyUnsafe(rho));
+      : c.hidingPoint.add(s.mulPublic(c.bindingPoint, rho));
   const groupCommitment = share(signers[0], bindingFactors[0]).add(share(signers[1], bindingFactors[1]));
   if (groupCommitment.equals(s.zero)) throw new Error('group commitment is the identity');
   const groupCommitmentBytes = groupCommitment.toBytes();
@@ -373,7 +379,7 @@ function verifyOwnEd25519(groupPublicKey: Uint8Array, signature: Uint8Array, mes
   const c = edHashToScalar(Rbytes, groupPublicKey, message);
   const [c0, c1] = halfSizeMultiple(c, EdFn.ORDER);
   const left = ed25519.Point.BASE.multiplyUnsafe(EdFn.create(c1 * z));
-  const right = mulAddUnsafe(ed25519.Point, [c1 < 0n ? R.negate() : R, A], [c1 < 0n ? -c1 : c1, c0]);
+  const right = msmPublic([c1 < 0n ? R.negate() : R, A], [c1 < 0n ? -c1 : c1, c0]);
   return left.equals(right);
 }
 
