@@ -284,8 +284,17 @@ async function startWalletCreate(ctx: CeremonyContext): Promise<CeremonyRun> {
     const taprootRoot = planned.some((p) => p.family === 'bitcoin') ? await taprootRootOf() : undefined;
     const existingWallets = await listCustomerWallets(ctx.db, customerId);
     // Next index per (blockchain, address type): P2WPKH and P2TR count separately, each under its root.
-    const nextIndex = (blockchain: string, addressType: BitcoinWalletAddressType | null) =>
-      existingWallets.filter((w) => w.blockchain === blockchain && w.addressType === addressType).length;
+    // The first m/0/i not taken yet (for rows written in sequence, the number of rows).
+    const nextIndex = (blockchain: string, addressType: BitcoinWalletAddressType | null) => {
+      const taken = new Set(
+        existingWallets
+          .filter((w) => w.blockchain === blockchain && w.addressType === addressType)
+          .map((w) => w.derivationPath),
+      );
+      let index = 0;
+      while (taken.has(`m/0/${index}`)) index++;
+      return index;
+    };
     const walletRows = planned.flatMap((p): WalletRow[] => {
       if (p.family === 'evm' || p.family === 'bitcoin') {
         const root = roots.get(p.family) as Ecdsa2pKeyShare;
