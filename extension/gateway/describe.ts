@@ -6,8 +6,9 @@
  * payload that no view can read is shown raw under a warning.
  */
 
+import { base64 } from '@scure/base';
 import { knownNetwork } from '../../protocol/chains/networks.js';
-import { parseEvmTransactionJson, parseRawEvmTransaction } from '../../protocol/chains/raw.js';
+import { parseEvmTransactionJson, parseRawEvmTransaction, solanaMessageFromRaw } from '../../protocol/chains/raw.js';
 import type { ChainFamily } from '../../protocol/chains/types.js';
 import type { UnsignedTransaction } from '../../protocol/chains/unsigned.js';
 import type { GatewayChallenge } from '../background/challenge-reader.js';
@@ -48,8 +49,9 @@ export function isKnownKind(kind: string): boolean {
 
 /**
  * What Node 2 derived the signing requests from (relay/chains/challenge-signing.ts `signable`):
- * the unsigned transaction it built, or a Solana message. Optional: before the ceremony starts only
- * the approved payload is known.
+ * the unsigned transaction it built for a transfer or contract call (shown, and checked against the
+ * request), or the Solana message bytes it extracted for `sign-transaction` (base64; compared with the
+ * request's own). Optional: before the ceremony starts only the approved payload is known.
  */
 export interface Signable {
   unsignedTransaction?: unknown;
@@ -66,6 +68,15 @@ const NEEDS_PAYLOAD = new Set([
   'sign-transaction',
   'sign-delegate-action',
 ]);
+
+/** The message bytes Node 2 signs for a Solana rawTransaction (base64), or undefined when there are none. */
+function solanaMessageBase64(raw: string): string | undefined {
+  try {
+    return base64.encode(solanaMessageFromRaw(raw));
+  } catch {
+    return undefined;
+  }
+}
 
 const ZERO_EVM = '0x0000000000000000000000000000000000000000';
 
@@ -137,10 +148,14 @@ function signTransactionFields(
     }
   }
   if (family === 'solana') {
-    const message = typeof signable?.message === 'string' ? signable.message : raw;
-    return message === undefined
-      ? rawFallback('The request has no rawTransaction.', p)
-      : solanaRawTransactionFields(message, ctx);
+    if (raw === undefined) return rawFallback('The request has no rawTransaction.', p);
+    const fields = solanaRawTransactionFields(raw, ctx);
+    // Node 2 signs the message it extracted from the same rawTransaction; any other bytes are suspect.
+    if (signable?.message !== undefined && signable.message !== solanaMessageBase64(raw))
+      fields.unshift(
+        warning('Different bytes', 'The relay wants to sign other bytes than this request holds. Do not approve.'),
+      );
+    return fields;
   }
   if (family === 'near') return nearRawTransactionFields(raw, ctx);
   return rawFallback(`Raw transactions are not signed on ${ctx.network?.name ?? family}.`, p);

@@ -148,6 +148,22 @@ describe('Solana', () => {
     expect(find(fields, 'Accounts not shown').value).toContain('1 accounts');
   });
 
+  it('sign/transaction: the message Node 2 extracted is checked against the request; other bytes are flagged', () => {
+    const wire = new Transaction({ feePayer: WALLET, recentBlockhash: BLOCKHASH }).add(
+      SystemProgram.transfer({ fromPubkey: WALLET, toPubkey: RECIPIENT, lamports: 5 }),
+    );
+    const message = wire.compileMessage().serialize();
+    const raw = wire.serialize({ requireAllSignatures: false, verifySignatures: false }).toString('base64');
+    const same = describeFields(challenge('sign-transaction', { ...base, rawTransaction: raw }), {
+      message: message.toString('base64'),
+    });
+    expect(warnings(same)).toEqual([]);
+    const other = describeFields(challenge('sign-transaction', { ...base, rawTransaction: raw }), {
+      message: rawOf(SystemProgram.transfer({ fromPubkey: WALLET, toPubkey: seed(9).publicKey, lamports: 5 })),
+    });
+    expect(other[0]?.label).toBe('Different bytes');
+  });
+
   it('relay-built SPL transfer: create-account step, token transfer, and the match with the request', () => {
     const tx = buildSplTransfer({
       from: WALLET.toBase58(),
