@@ -4,6 +4,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { MAX_PLAINTEXT_BYTES } from '../protocol/pin/wrap.js';
 import { apiKeyRoutes } from './api/api-keys.js';
 import { auditLogRoutes } from './api/audit-logs.js';
 import { challengeRoutes } from './api/challenges.js';
@@ -31,6 +32,22 @@ import type { PinGuard } from './pin-guard/types.js';
 import type { EmailRecovery } from './recovery/email.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * A wrapped copy of the Node 1 bundle is hex AES-GCM of up to MAX_PLAINTEXT_BYTES (protocol/pin/wrap.ts):
+ * one ECDSA root share with its OT correlations is ~27 KB of JSON, so a customer with EVM and Bitcoin
+ * roots already needs more than MAX_BODY_BYTES. Only the copy upload gets the larger limit.
+ */
+export const MAX_COPY_BODY_BYTES = 2 * MAX_PLAINTEXT_BYTES + 16 * 1024;
+const COPY_UPLOAD_PATH = /\/gateway\/challenges\/[^/]+\/copies\/[a-z]+$/;
+
+function limitBody(maxSize: number) {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', `request body exceeds ${maxSize} bytes`);
+    },
+  });
+}
 
 export interface AppDependencies {
   db: Database;
@@ -76,14 +93,10 @@ export function createApp(deps: AppDependencies) {
   app.route('/', gatewayRoutes(deps.db));
 
   const v2 = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
-  v2.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', `request body exceeds ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
+  const defaultBodyLimit = limitBody(MAX_BODY_BYTES);
+  const copyBodyLimit = limitBody(MAX_COPY_BODY_BYTES);
+  v2.use('*', (c, next) =>
+    (c.req.method === 'PUT' && COPY_UPLOAD_PATH.test(c.req.path) ? copyBodyLimit : defaultBodyLimit)(c, next),
   );
   const settings = deps.apiSettings ?? DEFAULT_API_SETTINGS;
   const chains = deps.chains ?? createChainService({ db: deps.db, registry: loadChainRegistry(), log: deps.log });
