@@ -58,7 +58,11 @@ function typedValue(label: string, type: string, value: unknown, types: Types, d
     const items = value.slice(0, MAX_ITEMS).map((v, i) => typedValue(`[${i}]`, inner, v, types, depth + 1));
     if (value.length > MAX_ITEMS)
       items.push(warning('More items', `${value.length - MAX_ITEMS} more items are not shown.`));
-    return section(full, items, value.length === 0 ? '(empty)' : `${value.length} items`);
+    return section(
+      full,
+      items,
+      value.length === 0 ? '(empty)' : value.length === 1 ? '1 item' : `${value.length} items`,
+    );
   }
   if (type === 'address') return address(full, String(value));
   const max = maxOf(type);

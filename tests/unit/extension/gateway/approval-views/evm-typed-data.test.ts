@@ -113,7 +113,7 @@ describe('EIP-712 typed data', () => {
       'name (string)',
       'wallets (address[])',
     ]);
-    expect(find(fields, 'to (Person[])').value).toBe('1 items');
+    expect(find(fields, 'to (Person[])').value).toBe('1 item');
     expect(find(fields, '[0] (Person)').children?.[1]?.children?.map((c) => c.value)).toEqual([SPENDER, USDC_SEPOLIA]);
     expect(find(fields, 'contents (string)').value).toBe('"Hello, Bob!"');
     expect(warnings(fields)).toEqual([]);
