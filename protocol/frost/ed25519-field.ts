@@ -32,8 +32,8 @@ function sqrN(x: bigint, n: number): bigint {
   return r;
 }
 
-/** x^((p+3)/8) = x^(2^252 − 2), by the addition chain of RFC 8032 / ref10 (pow22523 then one more factor). */
-function powP38(x: bigint): bigint {
+/** x^((p−5)/8) = x^(2^252 − 3), by the addition chain of ref10's pow22523. */
+function pow22523(x: bigint): bigint {
   const x2 = red(x * x);
   const b2 = red(x2 * x); // x^3
   const b4 = red(sqrN(b2, 2) * b2); // x^15
@@ -45,17 +45,29 @@ function powP38(x: bigint): bigint {
   const b160 = red(sqrN(b80, 80) * b80);
   const b240 = red(sqrN(b160, 80) * b80);
   const b250 = red(sqrN(b240, 10) * b10); // x^(2^250 − 1)
-  const pow22523 = red(sqrN(b250, 2) * x); // x^(2^252 − 3) = x^((p−5)/8)
-  return red(pow22523 * x);
+  return red(sqrN(b250, 2) * x); // x^(2^252 − 3)
 }
 
 /** A square root of a (p ≡ 5 mod 8, Atkin/RFC 8032 §5.1.3 style), or undefined if a is not a square. */
 export function sqrt(a: bigint): bigint | undefined {
   if (a === 0n) return 0n;
-  const r = powP38(a);
+  const r = red(pow22523(a) * a); // a^((p+3)/8)
   const r2 = red(r * r);
   if (r2 === a) return r;
   if (r2 === P - a) return red(r * SQRT_M1);
+  return undefined;
+}
+
+/**
+ * √(u/v) for v ≠ 0 with one exponentiation (RFC 8032 §5.1.3 step 2): x = u·v³·(u·v⁷)^((p−5)/8),
+ * then v·x² is u (x is a root), −u (x·√−1 is), or neither (no root: undefined).
+ */
+export function sqrtRatio(u: bigint, v: bigint): bigint | undefined {
+  const v3 = red(red(v * v) * v);
+  const x = red(red(u * v3) * pow22523(red(u * red(v3 * red(v3 * v)))));
+  const vx2 = red(v * red(x * x));
+  if (vx2 === u) return x;
+  if (vx2 === (u === 0n ? 0n : P - u)) return red(x * SQRT_M1);
   return undefined;
 }
 

@@ -30,7 +30,7 @@ import { secp256k1, secp256k1_hasher } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE, bytesToNumberLE } from '@noble/curves/utils.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '../bytes.js';
-import { msmPublic, multiplyPublic } from './ed25519-vartime.js';
+import { decodePublic, msmPublic, multiplyPublic } from './ed25519-vartime.js';
 import { type FrostScheme, schemeInfo } from './suites.js';
 
 /** The point surface this module needs (both noble Point classes have it). */
@@ -100,7 +100,7 @@ const ED25519_SUITE: Suite<EdPoint> = {
   base: ed25519.Point.BASE,
   zero: ed25519.Point.ZERO,
   Fn: EdFn,
-  decode: (b) => ed25519.Point.fromBytes(b),
+  decode: decodePublic,
   msm: (points, scalars) => mulAddUnsafe(ed25519.Point, points, scalars),
   mulPublic: multiplyPublic,
   H1: (m) => edHashToScalar(ED_RHO, m),
@@ -370,12 +370,12 @@ function verifyOwnEd25519(groupPublicKey: Uint8Array, signature: Uint8Array, mes
   let A: EdPoint;
   let R: EdPoint;
   try {
-    A = ed25519.Point.fromBytes(groupPublicKey);
-    R = ed25519.Point.fromBytes(Rbytes);
+    A = decodePublic(groupPublicKey);
+    R = decodePublic(Rbytes);
   } catch {
     return false; // not a canonical curve point
   }
-  // fromBytes (strict, not ZIP-215) accepts canonical encodings only, so these bytes are SerializeElement(R), (A).
+  // Strict decoding (not ZIP-215) accepts canonical encodings only, so these bytes are SerializeElement(R), (A).
   const c = edHashToScalar(Rbytes, groupPublicKey, message);
   const [c0, c1] = halfSizeMultiple(c, EdFn.ORDER);
   const left = ed25519.Point.BASE.multiplyUnsafe(EdFn.create(c1 * z));

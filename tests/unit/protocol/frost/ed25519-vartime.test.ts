@@ -2,7 +2,7 @@ import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../../../../protocol/bytes.js';
-import { msmPublic, multiplyPublic, wnaf } from '../../../../protocol/frost/ed25519-vartime.js';
+import { decodePublic, msmPublic, multiplyPublic, wnaf } from '../../../../protocol/frost/ed25519-vartime.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
 
 const Point = ed25519.Point;
@@ -83,5 +83,65 @@ describe('ed25519 variable-time multiplication (public data)', () => {
   it('msmPublic refuses negative scalars and mismatched lengths', () => {
     expect(() => msmPublic([Point.BASE], [-1n])).toThrow(/non-negative/);
     expect(() => msmPublic([Point.BASE], [])).toThrow(/one scalar per point/);
+  });
+});
+
+describe('decodePublic (strict RFC 8032 decoding)', () => {
+  const P = 2n ** 255n - 19n;
+  const le = (y: bigint, signBit: boolean) => {
+    const b = new Uint8Array(32);
+    for (let i = 0, t = y; i < 32; i++, t >>= 8n) b[i] = Number(t & 255n);
+    if (signBit) b[31] = (b[31] as number) | 0x80;
+    return b;
+  };
+  const nobleOrUndefined = (b: Uint8Array) => {
+    try {
+      return Point.fromBytes(b);
+    } catch {
+      return undefined;
+    }
+  };
+  const oursOrUndefined = (b: Uint8Array) => {
+    try {
+      return decodePublic(b);
+    } catch {
+      return undefined;
+    }
+  };
+  const same = (b: Uint8Array) => {
+    const noble = nobleOrUndefined(b);
+    const ours = oursOrUndefined(b);
+    expect(ours === undefined).toBe(noble === undefined);
+    if (noble && ours) expect(ours.toAffine()).toEqual(noble.toAffine());
+  };
+
+  it('accepts and rejects exactly what noble fromBytes (strict) does, on random bytes and on encodings', () => {
+    for (let i = 0; i < 300; i++) same(rng(32));
+    for (let i = 1; i < 40; i++) same(Point.BASE.multiply(BigInt(i) * 977n).toBytes());
+    for (let i = 0; i < 8; i++) same(T8.multiplyUnsafe(BigInt(i)).toBytes());
+  });
+
+  it('rejects a non-canonical y (y ≥ p), as noble does', () => {
+    for (const y of [P, P + 1n, P + 18n]) {
+      expect(() => decodePublic(le(y, false))).toThrow(/canonical/);
+      same(le(y, true));
+    }
+  });
+
+  it('rejects x = 0 with the sign bit set (y = ±1), accepts it clear', () => {
+    expect(() => decodePublic(le(1n, true))).toThrow(/x=0/);
+    expect(() => decodePublic(le(P - 1n, true))).toThrow(/x=0/);
+    expect(decodePublic(le(1n, false)).is0()).toBe(true);
+    same(le(P - 1n, false));
+  });
+
+  it('rejects a y with no x on the curve and a wrong length', () => {
+    let found = 0;
+    for (let y = 2n; found < 3; y++) {
+      if (nobleOrUndefined(le(y, false)) !== undefined) continue;
+      expect(() => decodePublic(le(y, false))).toThrow(/invalid y/);
+      found++;
+    }
+    expect(() => decodePublic(new Uint8Array(31))).toThrow(/32 bytes/);
   });
 });
