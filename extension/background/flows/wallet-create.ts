@@ -10,7 +10,6 @@
  * and the birth message are held back until we have every output and the new bundle is stored. The
  * relay can then not end up with keys whose client shares exist nowhere but in this worker's memory.
  */
-import { fromHex } from '../../../protocol/bytes.js';
 import {
   CEREMONY_ROUNDS,
   DKG_PROTOCOL,
@@ -19,13 +18,7 @@ import {
   receiveDkg,
   startDkg,
 } from '../../../protocol/ecdsa2p/index.js';
-import {
-  birthEd25519Family,
-  type FrostDkgOutput,
-  type FrostDkgState,
-  receiveFrostDkg,
-  startFrostDkg,
-} from '../../../protocol/frost/index.js';
+import { type FrostDkgOutput, type FrostDkgState, receiveFrostDkg } from '../../../protocol/frost/index.js';
 import type { Envelope } from '../../../protocol/session.js';
 import type { Node1Bundle } from '../bundle.js';
 import { runCeremony } from '../ceremony-runner.js';
@@ -34,6 +27,13 @@ import type { RelayConnection } from '../relay-client.js';
 import type { FlowContext, FlowRequest } from './context.js';
 import { sessionDone, startSession } from './session.js';
 import { rewrapBundle, unlockBundle } from './unlock.js';
+import {
+  birthEnvelope,
+  parseWalletCreateParams,
+  startEd25519Birth,
+  startTaprootDkg,
+  type TaprootDkgAnnouncement,
+} from './wallet-create-plan.js';
 
 export const WALLET_CREATE_STEPS = [
   'Check your PIN',
@@ -43,43 +43,6 @@ export const WALLET_CREATE_STEPS = [
 ] as const;
 
 const FROST_DKG_FINAL_ROUND = 2;
-
-export interface WalletCreateParams {
-  ecdsa: { family: 'evm' | 'bitcoin'; keyId: string; sessionId: string }[];
-  ed25519: null | {
-    sessionId: string;
-    protocol: string;
-    accounts: { chain: 'solana' | 'near'; index: number }[];
-    exportContext: { customerId: string; keyId: string; version: number };
-    serverExportKeyPart: string;
-  };
-  taproot?: null | { keyId: string; ceremonyId: string; sessionId: string; protocol: string; group: 'secp256k1' };
-}
-
-/** Validates the outline of `session.ready.params` for wallet-create. */
-export function parseWalletCreateParams(value: Record<string, unknown>): WalletCreateParams {
-  const ecdsa = value.ecdsa;
-  if (!Array.isArray(ecdsa)) throw new TypeError('wallet-create params: ecdsa is not a list');
-  for (const d of ecdsa) {
-    if (
-      !d ||
-      (d.family !== 'evm' && d.family !== 'bitcoin') ||
-      typeof d.keyId !== 'string' ||
-      !/^[0-9a-f]{64}$/.test(d.sessionId)
-    ) {
-      throw new TypeError('wallet-create params: malformed ECDSA session');
-    }
-  }
-  const ed = value.ed25519 ?? null;
-  if (
-    ed !== null &&
-    (typeof ed !== 'object' ||
-      !/^[0-9a-f]{64}$/.test(String((ed as { serverExportKeyPart?: unknown }).serverExportKeyPart)))
-  ) {
-    throw new TypeError('wallet-create params: malformed ed25519 birth');
-  }
-  return value as unknown as WalletCreateParams;
-}
 
 /** Sends everything except the messages `hold` picks, which wait for `flush()`. */
 function holdingConnection(connection: RelayConnection, hold: (e: Envelope<unknown>) => boolean) {
@@ -182,14 +145,8 @@ export async function createWallets(
     });
     const taprootRun = params.taproot
       ? (async () => {
-          const t = params.taproot as NonNullable<WalletCreateParams['taproot']>;
-          const first = startFrostDkg({
-            role: 'client',
-            group: 'secp256k1',
-            keyId: t.keyId,
-            ceremonyId: t.ceremonyId,
-            rng: ctx.rng,
-          });
+          const t = params.taproot as TaprootDkgAnnouncement;
+          const first = startTaprootDkg(t, ctx.rng);
           return runCeremony<FrostDkgState, FrostDkgOutput>({
             connection: finals.connection,
             store: ctx.ceremonies,
@@ -208,25 +165,13 @@ export async function createWallets(
     const next: Node1Bundle = { ...bundle, ecdsa: { ...bundle.ecdsa } };
     if (params.ed25519) {
       const e = params.ed25519;
-      const birth = birthEd25519Family({
-        context: e.exportContext,
-        rng: ctx.rng,
-        accounts: e.accounts,
-        serverExportKeyPart: fromHex(e.serverExportKeyPart),
-      });
+      const { birth, payload } = startEd25519Birth(e, ctx.rng);
       next.ed25519 = {
         exportKeyPart: birth.client.exportKeyPart,
         accounts: birth.client.accounts,
         sealedMnemonic: birth.sealedMnemonic,
       };
-      finals.hold({
-        v: 1,
-        protocol: e.protocol,
-        sessionId: e.sessionId,
-        round: 1,
-        from: 'client',
-        payload: { sealedMnemonic: birth.sealedMnemonic, accounts: birth.server.accounts },
-      });
+      finals.hold(birthEnvelope(e, payload));
     }
     const outputs = await Promise.race([Promise.all(ecdsaRuns), aborted]);
     for (const [family, share] of outputs) next.ecdsa[family] = share;

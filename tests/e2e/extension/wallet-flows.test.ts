@@ -9,7 +9,19 @@ import { mkdirSync } from 'node:fs';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { base58 } from '@scure/base';
 import type { Page } from 'puppeteer';
-import { createPublicClient, createWalletClient, getAddress, http, parseEther, verifyMessage } from 'viem';
+import {
+  createPublicClient,
+  createWalletClient,
+  getAddress,
+  http,
+  parseEther,
+  parseGwei,
+  parseTransaction,
+  recoverTransactionAddress,
+  serializeTransaction,
+  verifyMessage,
+  verifyTypedData,
+} from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,7 +115,12 @@ async function approveWithPin(gateway: Page, name: string, pin = PIN): Promise<n
   await typePin(gateway, pin);
   await screen(gateway, 'progress');
   await shot(gateway, `${name}-progress`);
-  await screen(gateway, 'done', 90_000);
+  try {
+    await screen(gateway, 'done', 90_000);
+  } catch (error) {
+    await shot(gateway, `${name}-failed`);
+    throw error;
+  }
   const elapsed = Date.now() - started;
   await shot(gateway, `${name}-done`);
   return elapsed;
@@ -120,6 +137,7 @@ async function returnedTo(tab: Page, challengeId: string): Promise<URLSearchPara
 
 let evmWallet: { id: string; address: string };
 let solWallet: { id: string; address: string };
+let nearWallet: { id: string; address: string };
 
 describe('onboarding in Chromium', () => {
   it('sets the PIN, sets up a recovery kit, security questions and email, completes, and returns to the business', async () => {
@@ -295,6 +313,159 @@ describe('signing in Chromium', () => {
     expect(result.transactionHash).toMatch(/^0x[0-9a-f]{64}$/);
     await waitForStatus(relay, result.transactionId, 'confirmed', 30_000);
     expect((await chain.getBalance({ address: RECIPIENT })) - before).toBe(parseEther('0.5'));
+    await gateway.close();
+    await tab.close();
+  });
+});
+
+const TYPED_DATA = {
+  domain: {
+    name: 'Acme Shop',
+    version: '1',
+    chainId: 31337,
+    verifyingContract: '0x00000000000000000000000000000000000000aa',
+  },
+  types: {
+    Order: [
+      { name: 'buyer', type: 'address' },
+      { name: 'item', type: 'string' },
+      { name: 'amount', type: 'uint256' },
+    ],
+  },
+  primaryType: 'Order',
+  message: { buyer: '0x00000000000000000000000000000000000000bb', item: 'Blue mug', amount: '3' },
+} as const;
+
+describe('more EVM signing kinds in Chromium', () => {
+  it('signs EIP-712 typed data that viem verifies for the wallet address', async () => {
+    const typedData = {
+      ...TYPED_DATA,
+      types: {
+        EIP712Domain: [
+          { name: 'name', type: 'string' },
+          { name: 'version', type: 'string' },
+          { name: 'chainId', type: 'uint256' },
+          { name: 'verifyingContract', type: 'address' },
+        ],
+        ...TYPED_DATA.types,
+      },
+    };
+    const { challengeId, redirectUrl } = await challenge('sign/typed-data', {
+      walletId: evmWallet.id,
+      typedData: JSON.stringify(typedData),
+    });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    await approveWithPin(gateway, 'sign-typed-data');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const { result } = await readChallenge(challengeId);
+    expect(
+      await verifyTypedData({
+        address: evmWallet.address as `0x${string}`,
+        ...TYPED_DATA,
+        message: { ...TYPED_DATA.message, amount: 3n },
+        signature: result.signature,
+      }),
+    ).toBe(true);
+    await gateway.close();
+    await tab.close();
+  });
+
+  it('signs a caller-built EIP-1559 transaction whose sender recovers to the wallet', async () => {
+    const rawTransaction = serializeTransaction({
+      chainId: 31337,
+      type: 'eip1559',
+      nonce: 7,
+      to: RECIPIENT,
+      value: parseEther('0.01'),
+      gas: 21_000n,
+      maxFeePerGas: parseGwei('3'),
+      maxPriorityFeePerGas: parseGwei('1'),
+    });
+    const { challengeId, redirectUrl } = await challenge('sign/transaction', {
+      walletId: evmWallet.id,
+      rawTransaction,
+    });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    await approveWithPin(gateway, 'sign-transaction-evm');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const { result } = await readChallenge(challengeId);
+    const signed = result.signedTransaction as `0x${string}`;
+    expect(parseTransaction(signed)).toMatchObject({ nonce: 7, to: RECIPIENT.toLowerCase() });
+    expect(getAddress(await recoverTransactionAddress({ serializedTransaction: signed as any }))).toBe(
+      getAddress(evmWallet.address),
+    );
+    await gateway.close();
+    await tab.close();
+  });
+});
+
+describe('all four chain families in Chromium', () => {
+  // A second customer on a second browser profile: the relay binds a device key to one customer.
+  let first: { chromium: ExtensionBrowser; customerId: string };
+  beforeAll(async () => {
+    first = { chromium, customerId };
+    chromium = await launchWithExtension();
+    const w = await chromium.worker();
+    if (process.env.TANDEM_E2E_DEBUG) w.on('console', (m) => console.log('worker:', m.text()));
+    await setRelayUrl(w, new URL(relay.url).origin);
+    const created = await relay.call('POST', '/v2/customers', { name: 'Grace', refId: crypto.randomUUID() });
+    customerId = created.json.data.id;
+  });
+  afterAll(async () => {
+    await chromium.close();
+    ({ chromium, customerId } = first);
+  });
+
+  it('onboards a second customer and creates EVM, Bitcoin (P2WPKH + Taproot), Solana and NEAR wallets in one approval', async () => {
+    const init = await challenge('initialize');
+    const onboarding = await openGateway(init.redirectUrl);
+    await screen(onboarding.gateway, 'choose-pin');
+    await typePin(onboarding.gateway, PIN);
+    await screen(onboarding.gateway, 'confirm-pin');
+    await typePin(onboarding.gateway, PIN);
+    await screen(onboarding.gateway, 'recovery-setup', 30_000);
+    await onboarding.gateway.click('[data-testid="recovery-kit"]');
+    await screen(onboarding.gateway, 'recovery-kit');
+    await onboarding.gateway.click('[data-testid="kit-saved-check"]');
+    await onboarding.gateway.click('[data-testid="kit-saved"]');
+    await onboarding.gateway.waitForSelector('[data-testid="recovery-kit"].done');
+    await onboarding.gateway.click('[data-testid="finish-setup"]');
+    await screen(onboarding.gateway, 'done', 30_000);
+    await onboarding.gateway.close();
+    await onboarding.tab.close();
+
+    const { challengeId, redirectUrl } = await challenge('wallet/create', {
+      blockchains: ['EVM-LOCAL', 'BTC-TESTNET', 'SOL-DEVNET', 'NEAR-TESTNET'],
+      accountType: 'eoa',
+    });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    timings.walletCreateAllChains = await approveWithPin(gateway, 'wallet-create-all-chains');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const wallets = (await relay.call('GET', `/v2/wallets?customerId=${customerId}`)).json.data.wallets as any[];
+    expect(wallets.map((w) => w.blockchain).sort()).toEqual(
+      ['BTC-TESTNET', 'BTC-TESTNET', 'EVM-LOCAL', 'NEAR-TESTNET', 'SOL-DEVNET'].sort(),
+    );
+    const shown = await gateway.$eval('[data-testid="approval-fields"]', (el) => el.textContent ?? '');
+    for (const w of wallets) expect(shown).toContain(w.address);
+    await gateway.close();
+    await tab.close();
+    nearWallet = wallets.find((w) => w.blockchain === 'NEAR-TESTNET');
+  });
+
+  it('signs a NEAR message that verifies under the implicit account key', async () => {
+    const message = 'Acme Shop login on NEAR, nonce 42';
+    const { challengeId, redirectUrl } = await challenge('sign/message', { walletId: nearWallet.id, message });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    await approveWithPin(gateway, 'sign-message-near');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const { result } = await readChallenge(challengeId);
+    expect(
+      ed25519.verify(
+        Buffer.from(result.signature, 'base64'),
+        new TextEncoder().encode(message),
+        Buffer.from(nearWallet.address, 'hex'),
+      ),
+    ).toBe(true);
     await gateway.close();
     await tab.close();
   });
