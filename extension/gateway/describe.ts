@@ -210,9 +210,26 @@ function viewFor(
 
 /**
  * The fields to show for `challenge`: the chain view of its kind, then the business's reference, who
- * asks and until when. `signable` (optional) is what Node 2 built from the payload.
+ * asks and until when. `signable` (optional) is what Node 2 built from the payload; `options` what the
+ * device itself knows (its wallet addresses).
  */
-export function describeFields(challenge: GatewayChallenge, signable?: Signable): ApprovalField[] {
+export interface DescribeOptions {
+  /**
+   * The wallet addresses this device holds (from its own wallet store). When given, a payload whose
+   * `fromAddress` is not among them is flagged: "Your wallet" labels then rest on the device's own
+   * knowledge, not on the relay's word.
+   */
+  ownAddresses?: readonly string[];
+}
+
+const sameAddress = (a: string, b: string) =>
+  a === b || (/^0x[0-9a-fA-F]{40}$/.test(a) && a.toLowerCase() === b.toLowerCase());
+
+export function describeFields(
+  challenge: GatewayChallenge,
+  signable?: Signable,
+  options: DescribeOptions = {},
+): ApprovalField[] {
   const p = challenge.payload;
   const blockchain = p ? str(p, 'blockchain') : undefined;
   const ctx: ViewContext = {
@@ -236,6 +253,9 @@ export function describeFields(challenge: GatewayChallenge, signable?: Signable)
       );
     }
   }
+  const from = ctx.walletAddress;
+  if (from !== undefined && options.ownAddresses && !options.ownAddresses.some((a) => sameAddress(a, from)))
+    fields.unshift(warning('Not your wallet', `The request acts for ${from}, which is not a wallet on this device.`));
   const refId = p ? str(p, 'refId') : undefined;
   if (refId) fields.push(field('Reference', refId, { hint: `${challenge.businessName}'s own reference` }));
   fields.push(field('Requested by', challenge.businessName));

@@ -41,6 +41,16 @@ describe('approval fields from a challenge payload', () => {
     expect(find(describeFields(challenge('export-private-keys', {})), 'Private keys').tone).toBe('warning');
   });
 
+  it('flags a request for a wallet this device does not hold, when the device lists its wallets', () => {
+    const payload = { blockchain: 'ETH', fromAddress: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', message: 'hi' };
+    const mine = describeFields(challenge('sign-message', payload), undefined, {
+      ownAddresses: ['0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266'],
+    });
+    expect(mine.map((f) => f.label)).not.toContain('Not your wallet');
+    const other = describeFields(challenge('sign-message', payload), undefined, { ownAddresses: ['bc1qxyz'] });
+    expect(other[0]).toMatchObject({ label: 'Not your wallet', tone: 'warning' });
+  });
+
   it('knows the DESIGN.md kinds and nothing else', () => {
     expect(isKnownKind('sign-typed-data')).toBe(true);
     expect(isKnownKind('constructor')).toBe(false);
