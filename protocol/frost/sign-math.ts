@@ -67,6 +67,8 @@ interface Suite<P extends CurvePoint<P>> {
   msm(points: P[], scalars: bigint[]): P;
   /** k·p for a public point and a public scalar (variable time). */
   mulPublic(p: P, k: bigint): P;
+  /** Σ k_i·p_i in one variable-time Straus chain, where cheaper than (d + ρ·e)·G for our own share. */
+  msmPublic?: (points: P[], scalars: bigint[]) => P;
   H1(m: Uint8Array): bigint;
   /** Challenge from the encodings SerializeElement(R), SerializeElement(Y) (no re-encoding of points). */
   H2(R: Uint8Array, Y: Uint8Array, m: Uint8Array): bigint;
@@ -103,6 +105,7 @@ const ED25519_SUITE: Suite<EdPoint> = {
   decode: decodePublic,
   msm: (points, scalars) => mulAddUnsafe(ed25519.Point, points, scalars),
   mulPublic: multiplyPublic,
+  msmPublic: (points, scalars) => msmPublic(points, scalars),
   H1: (m) => edHashToScalar(ED_RHO, m),
   // RFC 9591 §6.1 H2 has no context string, so the challenge is RFC 8032's.
   H2: (R, Y, m) => edHashToScalar(R, Y, m),
@@ -168,9 +171,11 @@ export interface DecodedCommitments {
 }
 
 /**
- * Our own commitments when we hold their nonces: our commitment share D + ρ·E is then computed as
- * (d + ρ·e)·G with constant-time multiplication, which is cheaper than decoding D and E and
- * multiplying E by ρ (and on secp256k1 avoids the slower two-point MSM).
+ * Our own commitments with their nonces (secp256k1 and bip340): our commitment share D + ρ·E is then
+ * computed as (d + ρ·e)·G with constant-time multiplication, which there is cheaper than decoding D
+ * and E and noble's two-point MSM. On ed25519 (`ownCommitments`) our D and E are decoded instead and
+ * both signers' ρ_i·E_i share one variable-time Straus chain: all public, cheaper than the
+ * constant-time multiplication, and no secret is multiplied.
  */
 export interface OwnCommitments {
   identifier: Uint8Array;
@@ -182,6 +187,18 @@ export interface OwnCommitments {
 
 function isOwn(c: DecodedCommitments | OwnCommitments): c is OwnCommitments {
   return 'hidingNonce' in c;
+}
+
+/** Our commitments in the form `signingContext` computes our share from fastest (see OwnCommitments). */
+export function ownCommitments(
+  scheme: FrostScheme,
+  commitments: { identifier: Uint8Array; hiding: Uint8Array; binding: Uint8Array },
+  hidingNonce: bigint,
+  bindingNonce: bigint,
+): DecodedCommitments | OwnCommitments {
+  const s = suite(scheme);
+  if (s.msmPublic === undefined) return { ...commitments, hidingNonce, bindingNonce };
+  return { ...commitments, hidingPoint: s.decode(commitments.hiding), bindingPoint: s.decode(commitments.binding) };
 }
 
 export interface NonceCommitment {
@@ -264,7 +281,13 @@ export function signingContext(
     isOwn(c)
       ? s.base.multiply(Fn.add(c.hidingNonce, Fn.mul(c.bindingNonce, rho)))
       : c.hidingPoint.add(s.mulPublic(c.bindingPoint, rho));
-  const groupCommitment = share(signers[0], bindingFactors[0]).add(share(signers[1], bindingFactors[1]));
+  const [first, second] = signers;
+  const groupCommitment =
+    s.msmPublic && !isOwn(first) && !isOwn(second)
+      ? first.hidingPoint
+          .add(second.hidingPoint)
+          .add(s.msmPublic([first.bindingPoint, second.bindingPoint], bindingFactors))
+      : share(first, bindingFactors[0]).add(share(second, bindingFactors[1]));
   if (groupCommitment.equals(s.zero)) throw new Error('group commitment is the identity');
   const groupCommitmentBytes = groupCommitment.toBytes();
   const negatedNonces = s.evenY && groupCommitmentBytes[0] === 0x03;

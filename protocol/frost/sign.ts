@@ -36,6 +36,7 @@ import {
   type DecodedCommitments,
   decodeStoredPoint,
   type OwnCommitments,
+  ownCommitments,
   type SigningContext,
   scalarFromBytes,
   scalarToBytes,
@@ -283,13 +284,16 @@ export function receiveFrostSign(state: FrostSignState, message: unknown): Frost
       hidingPoint: hiding.point,
       bindingPoint: binding.point,
     };
-    const own: OwnCommitments = {
-      identifier: fromHex(s.ownCommitments.identifier),
-      hiding: fromHex(s.ownCommitments.hiding),
-      binding: fromHex(s.ownCommitments.binding),
+    const own = ownCommitments(
+      s.scheme,
+      {
+        identifier: fromHex(s.ownCommitments.identifier),
+        hiding: fromHex(s.ownCommitments.hiding),
+        binding: fromHex(s.ownCommitments.binding),
+      },
       hidingNonce,
       bindingNonce,
-    };
+    );
     const context = sessionContext(s.scheme, s.publicPackage, own, peerDecoded, msg, peer);
     // RFC 9591 §5.2 sign().
     const share = signatureShare(context, 0, signingShare, hidingNonce, bindingNonce);
