@@ -8,6 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { p256 } from '@noble/curves/nist.js';
 import WebSocket from 'ws';
+import {
+  birthEnvelope,
+  parseWalletCreateParams,
+  startEd25519Birth,
+  startTaprootDkg,
+} from '../../extension/background/flows/wallet-create-plan.js';
 import { toHex } from '../../protocol/bytes.js';
 import { bitcoinAddressFromPublicKey } from '../../protocol/chains/bitcoin/address.js';
 import { evmAddressFromPublicKey } from '../../protocol/chains/evm/address.js';
@@ -541,17 +547,7 @@ export async function runWalletCreate(
 ): Promise<WalletCreateRun> {
   const rng = options.rng ?? secureRng;
   const ready = await client.startSession(challengeId, 'wallet-create');
-  const params = ready.params as {
-    ecdsa: { family: 'evm' | 'bitcoin'; keyId: string; sessionId: string }[];
-    ed25519: null | {
-      sessionId: string;
-      protocol: string;
-      accounts: { chain: 'solana' | 'near'; index: number }[];
-      exportContext: { customerId: string; keyId: string; version: number };
-      serverExportKeyPart: string;
-    };
-    taproot?: null | { keyId: string; ceremonyId: string; sessionId: string; protocol: string; group: 'secp256k1' };
-  };
+  const params = parseWalletCreateParams(ready.params);
   const states = new Map<string, { family: 'evm' | 'bitcoin'; state: DkgState }>();
   const ecdsa: WalletCreateRun['ecdsa'] = {};
   for (const d of params.ecdsa) {
@@ -561,25 +557,17 @@ export async function runWalletCreate(
   }
   let birth: Ed25519BirthResult | undefined;
   if (params.ed25519) {
-    const e = params.ed25519;
-    birth = birthEd25519Family({
-      context: e.exportContext,
-      rng,
-      accounts: e.accounts,
-      serverExportKeyPart: Uint8Array.from(Buffer.from(e.serverExportKeyPart, 'hex')),
-    });
-    const payload = { sealedMnemonic: birth.sealedMnemonic, accounts: birth.server.accounts };
-    options.tamperBirth?.(payload);
-    client.send({ v: 1, protocol: e.protocol, sessionId: e.sessionId, round: 1, from: 'client', payload });
+    const started = startEd25519Birth(params.ed25519, rng);
+    birth = started.birth;
+    options.tamperBirth?.(started.payload);
+    client.send(birthEnvelope(params.ed25519, started.payload));
   }
   // Taproot: the FROST secp256k1 DKG of the untweaked root; the session id follows from key id and
   // ceremony id, so Node 1 checks it is the one announced.
   let taprootState: FrostDkgState | undefined;
   let taproot: FrostDkgOutput | undefined;
   if (params.taproot) {
-    const t = params.taproot;
-    const step = startFrostDkg({ role: 'client', group: 'secp256k1', keyId: t.keyId, ceremonyId: t.ceremonyId, rng });
-    if (step.outgoing[0]?.sessionId !== t.sessionId) throw new Error('the announced Taproot DKG session id differs');
+    const step = startTaprootDkg(params.taproot, rng);
     taprootState = step.state;
     for (const m of step.outgoing) client.send(m);
   }
