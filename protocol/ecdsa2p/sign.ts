@@ -145,11 +145,19 @@ export interface StartSignParams {
 /**
  * Server: prepares a signing session and draws its 32-byte nonce. The driver sends `serverNonce`
  * (public) to the client before the client starts, e.g. in the session-open frame.
- * @throws InvalidArgumentError on a malformed share, digest or path; ProtocolStateError on a burned share.
+ * @param params.serverNonce - only for a driver that had to announce the nonce before it could start
+ *   the session (it re-pairs a burned share first): 32 fresh random bytes as hex, used for one session.
+ *   It is a session-id contribution, not a secret; a repeated one would repeat a session id.
+ * @throws InvalidArgumentError on a malformed share, digest, path or nonce; ProtocolStateError on a burned share.
  */
-export function startSignServer(params: StartSignParams): SignStep & { serverNonce: string } {
+export function startSignServer(
+  params: StartSignParams & { serverNonce?: string },
+): SignStep & { serverNonce: string } {
   const { share, digest, path } = checkStartParams(params, 'server');
-  const serverNonce = toHex(params.rng(NONCE_BYTES));
+  const serverNonce =
+    params.serverNonce === undefined
+      ? toHex(params.rng(NONCE_BYTES))
+      : toHex(fromHex(params.serverNonce, 'serverNonce', NONCE_BYTES));
   const state: SignServerAwaitMsg1 = { kind: 'ecdsa2p/sign/server/await-msg1', share, serverNonce, digest, path };
   return { state, outgoing: [], serverNonce };
 }

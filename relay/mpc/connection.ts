@@ -50,7 +50,13 @@ import {
   type JsonObject,
   registryProtocols,
 } from './ceremonies/types.js';
-import { type CeremonyRefusalCode, CeremonyRefusedError, CLOSE, HandshakeRefusedError } from './errors.js';
+import {
+  type CeremonyRefusalCode,
+  CeremonyRefusedError,
+  CLOSE,
+  ClientAbortError,
+  HandshakeRefusedError,
+} from './errors.js';
 import { type AuthenticatedDevice, type HandshakeNonce, verifyHandshake } from './handshake.js';
 import type { ChainSigningResolver } from './signing-requests.js';
 
@@ -297,7 +303,8 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
         return;
       case 'session.abort': {
         const c = ceremonies.get(message.ceremonyId);
-        if (c) await abortCeremony(c, 'client-abort', `the client aborted: ${message.reason}`, undefined, false);
+        const text = `the client aborted: ${message.reason}`;
+        if (c) await abortCeremony(c, 'client-abort', text, new ClientAbortError(message.code, text), false);
         return;
       }
       case 'error': {
@@ -436,6 +443,7 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
       await abortCeremony(active, code, text, error, true);
       return;
     }
+    if (progress.releaseSessionId) active.sessionIds.delete(progress.releaseSessionId);
     if (progress.bindSessionId) active.sessionIds.add(progress.bindSessionId);
     for (const out of progress.outgoing) send(out);
     if (progress.done) await finishCeremony(active, progress.done);

@@ -35,6 +35,7 @@ export type CeremonyRefusalCode =
   | 'digest-mismatch'
   | 'bad-params'
   | 'no-key'
+  | 'repair-rate-limited'
   | 'pin-refused'
   | 'pin-locked'
   | 'too-many-sessions'
@@ -48,6 +49,20 @@ export class CeremonyRefusedError extends Error {
   override readonly name = 'CeremonyRefusedError';
   constructor(
     readonly code: CeremonyRefusalCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The client ended a ceremony with `session.abort`; `code` is its machine-readable reason (e.g.
+ * 'ot-consistency' when its own check caught Node 2's side misbehaving). Handed to `dispose`.
+ */
+export class ClientAbortError extends Error {
+  override readonly name = 'ClientAbortError';
+  constructor(
+    readonly code: string,
     message: string,
   ) {
     super(message);

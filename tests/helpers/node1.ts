@@ -31,12 +31,15 @@ import {
   type Ecdsa2pKeyShare,
   type Ecdsa2pSignature,
   type RefreshState,
+  type RepairState,
   receiveDkg,
   receiveRefresh,
+  receiveRepair,
   receiveSign,
   type SignState,
   startDkg,
   startRefresh,
+  startRepair,
   startSignClient,
 } from '../../protocol/ecdsa2p/index.js';
 import {
@@ -407,6 +410,8 @@ export interface EcdsaSignRun {
   signature: Ecdsa2pSignature;
   result: Record<string, unknown>;
   ready: SessionReadyMessage;
+  /** The share that signed: the re-paired one when the relay (or `requestRepair`) asked for a re-pairing. */
+  share: Ecdsa2pKeyShare;
 }
 
 /**
@@ -421,17 +426,33 @@ export async function runEcdsaSign(
     digest: Uint8Array;
     path: string;
     announceDigest?: boolean;
+    /** Ask for a re-pairing first (the client's copy is burned or its pairing is stale). */
+    requestRepair?: boolean;
     rng?: Rng;
   },
 ): Promise<EcdsaSignRun> {
   const rng = options.rng ?? secureRng;
-  const ready = await client.startSession(
-    options.challengeId,
-    'ecdsa-sign',
-    options.announceDigest === false ? {} : { digest: toHex(options.digest) },
-  );
+  const ready = await client.startSession(options.challengeId, 'ecdsa-sign', {
+    ...(options.announceDigest === false ? {} : { digest: toHex(options.digest) }),
+    ...(options.requestRepair ? { repair: true } : {}),
+  });
+  let share = options.share;
+  const repair = ready.params.repair as { protocol: string; sessionId: string } | undefined;
+  if (repair) {
+    const started = startRepair({ share, sessionId: repair.sessionId, rng });
+    let repairState: RepairState = started.state;
+    for (const m of started.outgoing) client.send(m);
+    let repaired: Ecdsa2pKeyShare | undefined;
+    while (!repaired) {
+      const step = receiveRepair(repairState, await client.nextProtocol(repair.protocol), rng);
+      repairState = step.state;
+      for (const m of step.outgoing) client.send(m);
+      repaired = step.output;
+    }
+    share = repaired;
+  }
   const start = startSignClient({
-    share: options.share,
+    share,
     digest: options.digest,
     path: options.path,
     rng,
@@ -449,7 +470,7 @@ export async function runEcdsaSign(
   }
   const done = await client.nextControl(['session.done', 'session.abort', 'error']);
   if (done.type !== 'session.done') throw new CeremonyError(done.code, 'reason' in done ? done.reason : done.message);
-  return { signature, result: done.result, ready };
+  return { signature, result: done.result, ready, share };
 }
 
 // ---------------------------------------------------------------------------------------------

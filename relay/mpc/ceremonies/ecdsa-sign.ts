@@ -7,32 +7,49 @@
  * refused on its first message (audited too). The challenge was claimed atomically by the driver,
  * so it signs once.
  *
- *   session.ready  { keyId, serverNonce, digest, derivationPath }   server → client
+ *   session.ready  { keyId, serverNonce, digest, derivationPath[, repair] }   server → client
+ *   [re-pairing: repair rounds 1 and 2 both ways, when `repair` is announced]
  *   round 1  C → S, round 2  S → C, round 3  C → S (server outputs), round 4  S → C
+ *
+ * Abort policy (DESIGN.md §3): a failed OT/RVOLE/Γ check burns the pairing — when Node 2 catches it,
+ * and when the client reports catching it (`session.abort` with a burning code). The next signature
+ * of that key first re-pairs (protocol/ecdsa2p/repair.ts: fresh base OTs, same shares, so every
+ * wrapped copy of the client's share still signs); the client may also ask for it (`params.repair`)
+ * when its own copy is burned or its pairing is stale. Re-pairings are audited and limited to
+ * MAX_REPAIRS_PER_DAY per key, since each one is a security event and costs the relay base OTs.
  */
 import { isHex, toHex } from '../../../protocol/bytes.js';
 import {
+  BURNING_ABORT_REASONS,
   burnShare,
   type Ecdsa2pKeyShare,
   type Ecdsa2pSignature,
   isBurningAbort,
+  REPAIR_PROTOCOL,
+  type RepairState,
+  receiveRepair,
   receiveSign,
   SIGN_PROTOCOL,
   type SignState,
+  startRepair,
   startSignServer,
 } from '../../../protocol/ecdsa2p/index.js';
 import { InvalidMessageError } from '../../../protocol/errors.js';
-import { CeremonyRefusedError } from '../errors.js';
+import type { Envelope } from '../../../protocol/session.js';
+import type { Queryable } from '../../db/database.js';
+import { CeremonyRefusedError, ClientAbortError } from '../errors.js';
 import { ecdsaRootKeyId } from '../key-ids.js';
 import { loadKeyShare, replaceKeyShare } from '../key-shares.js';
 import { resolveSigningRequests } from '../signing-requests.js';
-import type { CeremonyContext, CeremonyHandler, CeremonyRun } from './types.js';
+import type { CeremonyContext, CeremonyHandler, CeremonyProgress, CeremonyRun } from './types.js';
 
 export const ECDSA_SIGN_CEREMONY = 'ecdsa-sign';
+/** Re-pairings allowed per key in any 24 hours (each is a security event and ~0.5 s of relay CPU). */
+export const MAX_REPAIRS_PER_DAY = 3;
 
 export const ecdsaSignHandler: CeremonyHandler = {
   name: ECDSA_SIGN_CEREMONY,
-  protocols: [SIGN_PROTOCOL],
+  protocols: [SIGN_PROTOCOL, REPAIR_PROTOCOL],
   challengeKinds: ['sign-message', 'sign-typed-data', 'sign-transaction', 'transfer', 'contract-execution'],
   start: startEcdsaSign,
 };
@@ -68,20 +85,71 @@ async function startEcdsaSign(ctx: CeremonyContext): Promise<CeremonyRun> {
   const keyId = ecdsaRootKeyId(ctx.challenge.customerId, family);
   const stored = await loadKeyShare<Ecdsa2pKeyShare>(ctx.db, ctx.masterKeys, ctx.challenge.customerId, keyId);
   if (!stored) throw new CeremonyRefusedError('no-key', `the customer has no ${family} key yet`);
-  // One signing session per digest (Bitcoin: per input), run one after the other in this order.
-  const sessions = ecdsa.map((r) => {
-    const started = startSignServer({ share: stored.secret, digest: r.digest, path: r.derivationPath, rng: ctx.rng });
-    return { request: r, serverNonce: started.serverNonce, state: started.state as SignState | undefined };
-  });
+  const askedRepair = ctx.params.repair;
+  if (askedRepair !== undefined && typeof askedRepair !== 'boolean') {
+    throw new CeremonyRefusedError('bad-params', 'params.repair must be a boolean');
+  }
+  // The share signing uses: the stored one, or the re-paired one once the re-pairing is done.
+  let share = stored.secret;
+  let repair: { sessionId: string; state: RepairState | undefined } | undefined;
+  const repairOutgoing: Envelope<unknown>[] = [];
+  if (share.burned || askedRepair === true) {
+    await refuseOverRepairLimit(ctx, keyId);
+    const sessionId = toHex(ctx.rng(32));
+    const started = startRepair({ share, sessionId, rng: ctx.rng });
+    repair = { sessionId, state: started.state };
+    repairOutgoing.push(...started.outgoing);
+    await ctx.audit('mpc.share.repair_started', { keyId, because: share.burned ? 'burned' : 'client-request' });
+  }
+  // One signing session per digest (Bitcoin: per input), run one after the other in this order. The
+  // nonces are drawn now because session.ready announces them; a re-pairing starts the sessions later.
+  const sessions = ecdsa.map((r) => ({
+    request: r,
+    serverNonce: toHex(ctx.rng(32)),
+    state: undefined as SignState | undefined,
+  }));
+  const startSessions = () => {
+    for (const x of sessions) {
+      const started = startSignServer({
+        share,
+        digest: x.request.digest,
+        path: x.request.derivationPath,
+        rng: ctx.rng,
+        serverNonce: x.serverNonce,
+      });
+      x.state = started.state;
+    }
+  };
+  if (!repair) startSessions();
   const signatures: Ecdsa2pSignature[] = [];
   let current = 0;
   let bound: string | undefined;
 
+  const receiveRepairMessage = async (envelope: unknown): Promise<CeremonyProgress> => {
+    const state = repair?.state;
+    if (!repair || !state) throw new CeremonyRefusedError('invalid-message', 'no re-pairing is running');
+    repair.state = undefined;
+    const step = receiveRepair(state, envelope, ctx.rng);
+    repair.state = step.state;
+    if (!step.output) return { outgoing: step.outgoing };
+    const repaired = step.output;
+    await ctx.db.transaction((tx: Queryable) =>
+      replaceKeyShare(tx, ctx.masterKeys.current, stored, { epoch: stored.epoch, secret: repaired }),
+    );
+    await ctx.audit('mpc.share.repaired', { keyId });
+    share = repaired;
+    const sessionId = repair.sessionId;
+    repair = undefined;
+    startSessions();
+    return { outgoing: step.outgoing, releaseSessionId: sessionId };
+  };
+
   return {
     protocol: SIGN_PROTOCOL,
-    sessionIds: [],
+    sessionIds: repair ? [repair.sessionId] : [],
     readyParams: {
       keyId,
+      ...(repair ? { repair: { protocol: REPAIR_PROTOCOL, sessionId: repair.sessionId } } : {}),
       // Single-digest fields kept for simple clients; `sessions` lists every digest in order.
       serverNonce: sessions[0]?.serverNonce,
       digest: digests[0],
@@ -93,8 +161,10 @@ async function startEcdsaSign(ctx: CeremonyContext): Promise<CeremonyRun> {
       })),
       ...(resolved.signable ? { signable: resolved.signable } : {}),
     },
-    outgoing: [],
+    outgoing: repairOutgoing,
     async receive(envelope) {
+      if (envelope.protocol === REPAIR_PROTOCOL) return receiveRepairMessage(envelope);
+      if (repair) throw new CeremonyRefusedError('invalid-message', 'a signing message before the re-pairing finished');
       const session = sessions[current];
       if (!session?.state) throw new CeremonyRefusedError('invalid-message', 'the signing session is finished');
       if (bound !== undefined && envelope.sessionId !== bound) {
@@ -151,16 +221,41 @@ async function startEcdsaSign(ctx: CeremonyContext): Promise<CeremonyRun> {
     },
     async dispose(error) {
       for (const x of sessions) x.state = undefined;
-      if (isBurningAbort(error)) {
-        // mpc-design §1.5.5: the OT correlations must never be used again; refresh re-pairs.
+      if (repair) repair.state = undefined;
+      const reason = burningReason(error);
+      if (reason !== undefined && !share.burned) {
+        // mpc-design §1.5.5: the OT correlations must never be used again; the next signature re-pairs.
         await ctx.db.transaction((tx) =>
-          replaceKeyShare(tx, ctx.masterKeys.current, stored, {
-            epoch: stored.epoch,
-            secret: burnShare(stored.secret),
-          }),
+          replaceKeyShare(tx, ctx.masterKeys.current, stored, { epoch: stored.epoch, secret: burnShare(share) }),
         );
-        await ctx.audit('mpc.share.burned', { keyId, reason: error.reason });
+        await ctx.audit('mpc.share.burned', {
+          keyId,
+          reason,
+          detectedBy: error instanceof ClientAbortError ? 'client' : 'relay',
+        });
       }
     },
   };
+}
+
+/** The reason to burn the pairing after `error`, whether Node 2's checks or the client's caught it. */
+function burningReason(error: unknown): string | undefined {
+  if (isBurningAbort(error)) return error.reason;
+  if (error instanceof ClientAbortError && BURNING_ABORT_REASONS.includes(error.code)) return error.code;
+  return undefined;
+}
+
+async function refuseOverRepairLimit(ctx: CeremonyContext, keyId: string): Promise<void> {
+  const r = await ctx.db.query<{ n: string | number }>(
+    `SELECT count(*) AS n FROM audit_log
+      WHERE customer_id = $1 AND action = 'mpc.share.repaired' AND details->>'keyId' = $2
+        AND created_at > now() - interval '24 hours'`,
+    [ctx.challenge.customerId, keyId],
+  );
+  if (Number(r.rows[0]?.n ?? 0) < MAX_REPAIRS_PER_DAY) return;
+  await ctx.audit('mpc.share.repair_refused', { keyId, limit: MAX_REPAIRS_PER_DAY });
+  throw new CeremonyRefusedError(
+    'repair-rate-limited',
+    `this key was re-paired ${MAX_REPAIRS_PER_DAY} times in the last 24 hours; try again later or contact the operator`,
+  );
 }

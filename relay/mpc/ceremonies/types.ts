@@ -54,6 +54,8 @@ export interface CeremonyProgress {
   outgoing: Envelope<unknown>[];
   /** A session id the run learnt from this message (protocols whose first client message fixes it). */
   bindSessionId?: string;
+  /** A session id that is finished (e.g. a re-pairing before signing): later envelopes route without it. */
+  releaseSessionId?: string;
   done?: CeremonyDone;
 }
 
