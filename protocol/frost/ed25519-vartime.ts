@@ -22,14 +22,14 @@ import { P, red, sqrtRatio, sub } from './ed25519-field.js';
 
 type EdPoint = InstanceType<typeof ed25519.Point>;
 
-interface Ext {
+export interface Ext {
   X: bigint;
   Y: bigint;
   Z: bigint;
   T: bigint;
 }
 
-interface Cached {
+export interface Cached {
   yPlusX: bigint;
   yMinusX: bigint;
   t2d: bigint;
@@ -38,7 +38,7 @@ interface Cached {
 
 const P2 = 2n * P;
 const D2 = red(2n * ed25519.Point.CURVE().d);
-const IDENTITY: Ext = { X: 0n, Y: 1n, Z: 1n, T: 0n };
+export const EXT_IDENTITY: Ext = { X: 0n, Y: 1n, Z: 1n, T: 0n };
 const WINDOW = 5;
 
 /** 2P; T' (one product) only when the caller needs it next (an addition, or the result). */
@@ -55,7 +55,7 @@ function double(p: Ext, withT = true): Ext {
   return { X: red(E * F), Y: red(G * H), Z: red(F * G), T: withT ? red(E * H) : 0n };
 }
 
-function addCached(p: Ext, q: Cached): Ext {
+export function addCached(p: Ext, q: Cached): Ext {
   const A = red((p.Y + P - p.X) * q.yMinusX);
   const B = red((p.Y + p.X) * q.yPlusX);
   const C = red(p.T * q.t2d);
@@ -67,12 +67,12 @@ function addCached(p: Ext, q: Cached): Ext {
   return { X: red(E * F), Y: red(G * H), Z: red(F * G), T: red(E * H) };
 }
 
-function cache(p: Ext): Cached {
+export function cache(p: Ext): Cached {
   return { yPlusX: red(p.Y + p.X), yMinusX: sub(p.Y, p.X), t2d: red(p.T * D2), z2: red(p.Z << 1n) };
 }
 
 /** −Q in cached form: (x, y) → (−x, y) swaps Y+X and Y−X and negates T. */
-function negateCached(q: Cached): Cached {
+export function negateCached(q: Cached): Cached {
   return { yPlusX: q.yMinusX, yMinusX: q.yPlusX, t2d: q.t2d === 0n ? 0n : P - q.t2d, z2: q.z2 };
 }
 
@@ -139,27 +139,27 @@ export function decodePublic(bytes: Uint8Array): EdPoint {
   return ed25519.Point.fromAffine({ x, y });
 }
 
-function toExt(p: EdPoint): Ext {
+export function extFromPoint(p: EdPoint): Ext {
   return { X: p.X, Y: p.Y, Z: p.Z, T: p.T };
 }
 
-function toPoint(p: Ext): EdPoint {
+export function extToPoint(p: Ext): EdPoint {
   return new ed25519.Point(p.X, p.Y, p.Z, p.T);
 }
 
 /** Σ k_i·P_i for public points and public non-negative scalars (Straus: one shared doubling chain). */
 export function msmPublic(points: readonly EdPoint[], scalars: readonly bigint[]): EdPoint {
   if (points.length !== scalars.length) throw new Error('msmPublic: one scalar per point expected');
-  const tables = points.map((p) => oddMultiples(toExt(p)));
+  const tables = points.map((p) => oddMultiples(extFromPoint(p)));
   const digits = scalars.map((k) => {
     if (k < 0n) throw new Error('msmPublic: non-negative scalars expected');
     return wnaf(k);
   });
   const top = Math.max(0, ...digits.map((d) => d.length)) - 1;
-  let acc = IDENTITY;
+  let acc = EXT_IDENTITY;
   for (let i = top; i >= 0; i--) {
     // Doubling reads only X, Y, Z; T is needed before an addition and in the result.
-    if (acc !== IDENTITY) acc = double(acc, i === 0 || digits.some((d) => !!d[i]));
+    if (acc !== EXT_IDENTITY) acc = double(acc, i === 0 || digits.some((d) => !!d[i]));
     for (let j = 0; j < digits.length; j++) {
       const d = (digits[j] as Int8Array)[i];
       if (!d) continue;
@@ -167,7 +167,7 @@ export function msmPublic(points: readonly EdPoint[], scalars: readonly bigint[]
       acc = addCached(acc, (d > 0 ? table.pos : table.neg)[(Math.abs(d) - 1) >> 1] as Cached);
     }
   }
-  return toPoint(acc);
+  return extToPoint(acc);
 }
 
 /** k·P for a public point and a public scalar. */

@@ -18,8 +18,9 @@
  *             verifying shares too); if the group commitment R has odd y every signer negates its
  *             nonces (and a verifier negates the commitment share). The signature is x(R)‖z.
  *
- * Constant time: secrets (the nonces in commit, our d + ρ·e in the group commitment) go only through
- * noble's constant-time `multiply`; the variable-time paths (`mulPublic`, on ed25519 our own
+ * Constant time: secrets (the nonces in commit; on secp256k1 also our d + ρ·e in the group
+ * commitment) go only through blinded constant-time multiplications (noble's `multiply`; on ed25519
+ * ed25519-base.ts); the variable-time paths (`mulPublic`, on ed25519 our own
  * ed25519-vartime.ts; `multiplyUnsafe`; the MSMs of the §5.4 check and of the final verification)
  * see public points and public scalars only. Nothing secret is precomputed. Scalar arithmetic on
  * secrets is bigint arithmetic, as inside noble's own FROST.
@@ -30,6 +31,7 @@ import { secp256k1, secp256k1_hasher } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE, bytesToNumberLE } from '@noble/curves/utils.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '../bytes.js';
+import { baseMultiplySecret } from './ed25519-base.js';
 import { decodePublic, msmPublic, multiplyPublic } from './ed25519-vartime.js';
 import { type FrostScheme, schemeInfo } from './suites.js';
 
@@ -67,6 +69,11 @@ interface Suite<P extends CurvePoint<P>> {
   msm(points: P[], scalars: bigint[]): P;
   /** k·p for a public point and a public scalar (variable time). */
   mulPublic(p: P, k: bigint): P;
+  /**
+   * k·G for a secret nonce k, constant-time and blinded; `seed` is the fresh secret input k was
+   * derived from (ed25519 derives its blinding factor from it; noble blinds secp256k1 by itself).
+   */
+  baseSecret(k: bigint, seed: Uint8Array): P;
   /** Σ k_i·p_i in one variable-time Straus chain, where cheaper than (d + ρ·e)·G for our own share. */
   msmPublic?: (points: P[], scalars: bigint[]) => P;
   H1(m: Uint8Array): bigint;
@@ -93,6 +100,7 @@ const ED_RHO = edTag('rho');
 const ED_NONCE = edTag('nonce');
 const ED_MSG = edTag('msg');
 const ED_COM = edTag('com');
+const ED_BLIND = utf8ToBytes('tandem/frost/v1/ed25519-base-blind');
 const EdFn = ed25519.Point.Fn as unknown as ScalarField;
 /** RFC 9591 §6.1: SHA-512 output read little-endian and reduced mod L. */
 const edHashToScalar = (...parts: Uint8Array[]) => EdFn.create(bytesToNumberLE(sha512(concatBytes(...parts))));
@@ -105,6 +113,9 @@ const ED25519_SUITE: Suite<EdPoint> = {
   decode: decodePublic,
   msm: (points, scalars) => mulAddUnsafe(ed25519.Point, points, scalars),
   mulPublic: multiplyPublic,
+  // Blinding factor b for n = k + b·L (ed25519-base.ts): 16 bytes of SHA-512 over a Tandem tag and
+  // the nonce's own fresh input, so it is as unpredictable as the nonce and independent of it.
+  baseSecret: (k, seed) => baseMultiplySecret(k, sha512(concatBytes(ED_BLIND, seed)).subarray(0, 16)),
   msmPublic: (points, scalars) => msmPublic(points, scalars),
   H1: (m) => edHashToScalar(ED_RHO, m),
   // RFC 9591 §6.1 H2 has no context string, so the challenge is RFC 8032's.
@@ -141,6 +152,7 @@ function k1Suite(scheme: 'secp256k1' | 'bip340'): Suite<K1Point> {
     decode: (b) => secp256k1.Point.fromBytes(b),
     msm: (points, scalars) => mulAddUnsafe(secp256k1.Point, points, scalars),
     mulPublic: (p, k) => p.multiplyUnsafe(k),
+    baseSecret: (k) => secp256k1.Point.BASE.multiply(k),
     H1: (m) => k1HashToScalar(tags.rho, m),
     H2: scheme === 'bip340' ? bip340Challenge : (R, Y, m) => k1HashToScalar(tags.chal, concatBytes(R, Y, m)),
     H3: (m) => k1HashToScalar(tags.nonce, m),
@@ -211,7 +223,7 @@ export interface NonceCommitment {
 /**
  * RFC 9591 §4.1 nonce_generate and §5.1 commit: nonce = H3(random_bytes(32) ‖ SerializeScalar(sk_i)),
  * hiding first, then binding, each from 32 fresh bytes of `random`. The commitments are nonce·G
- * (constant-time: the nonces are secret).
+ * (constant-time and blinded: the nonces are secret; `Suite.baseSecret`).
  */
 export function commitNonces(
   scheme: FrostScheme,
@@ -219,14 +231,19 @@ export function commitNonces(
   random: (n: number) => Uint8Array,
 ): NonceCommitment {
   const s = suite(scheme);
-  const hidingNonce = s.H3(concatBytes(random(32), signingShare));
-  const bindingNonce = s.H3(concatBytes(random(32), signingShare));
-  return {
+  const hidingSeed = concatBytes(random(32), signingShare);
+  const bindingSeed = concatBytes(random(32), signingShare);
+  const hidingNonce = s.H3(hidingSeed);
+  const bindingNonce = s.H3(bindingSeed);
+  const out = {
     hidingNonce,
     bindingNonce,
-    hiding: s.base.multiply(hidingNonce).toBytes(),
-    binding: s.base.multiply(bindingNonce).toBytes(),
+    hiding: s.baseSecret(hidingNonce, hidingSeed).toBytes(),
+    binding: s.baseSecret(bindingNonce, bindingSeed).toBytes(),
   };
+  hidingSeed.fill(0);
+  bindingSeed.fill(0);
+  return out;
 }
 
 /** Everything both signers derive from the public inputs of one session (RFC 9591 §4.3–§4.6). */
