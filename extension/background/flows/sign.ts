@@ -171,6 +171,13 @@ async function signEcdsa(
   });
   const done = sessionDone(connection, ready.ceremonyId);
   done.catch(() => undefined);
+  if (ready.params.repair !== undefined) {
+    // The relay wants the OT correlations re-paired first (after a burned abort). The re-paired share
+    // would have to be re-wrapped into every copy, which a signing challenge may not do yet.
+    throw new SigningRefusedError(
+      'the relay asks to re-pair this key before signing, which this version cannot do yet',
+    );
+  }
   const sessions = (Array.isArray(ready.params.sessions) ? ready.params.sessions : [ready.params]) as {
     serverNonce: string;
     digest: string;

@@ -241,3 +241,32 @@ describe('approval queue', () => {
     ).rejects.toThrow(/malformed dapp-request/);
   });
 });
+
+describe('keeping the window to show an outcome', () => {
+  it('forgets the window instead of closing it when nothing else waits, so closing it later rejects nothing', async () => {
+    const { queue, windows, settled } = setup();
+    const a = await queue.enqueue(challenge(C1));
+    const [windowId] = [...windows.open_.keys()];
+    await queue.settle(a.id, approved, { keepWindowOpen: true });
+    expect(windows.open_.has(windowId as number)).toBe(true);
+    await queue.handleWindowRemoved(windows.userCloses(windowId as number));
+    expect(settled).toEqual([{ id: a.id, outcome: approved }]);
+  });
+
+  it('still moves the window on to the next approval when one waits', async () => {
+    const { queue, windows } = setup();
+    const a = await queue.enqueue(challenge(C1));
+    const b = await queue.enqueue(challenge(C2));
+    const [windowId] = [...windows.open_.keys()];
+    await queue.settle(a.id, approved, { keepWindowOpen: true });
+    expect(windows.open_.get(windowId as number)).toBe(`gateway.html#${b.id}`);
+  });
+
+  it('opens a new window for a request that arrives after the outcome window was forgotten', async () => {
+    const { queue, windows } = setup();
+    const a = await queue.enqueue(challenge(C1));
+    await queue.settle(a.id, approved, { keepWindowOpen: true });
+    await queue.enqueue(challenge(C2));
+    expect(windows.open_.size).toBe(2);
+  });
+});
