@@ -75,7 +75,14 @@ async function approve(s: Session, path: string, body: Record<string, unknown>) 
   return { ms, challenge: read.json.data };
 }
 
-async function wallets(s: Session): Promise<any[]> {
+interface WalletRow {
+  id: string;
+  blockchain: string;
+  address: `0x${string}` | string;
+  addressType?: string;
+}
+
+async function wallets(s: Session): Promise<WalletRow[]> {
   return (await s.relay.call('GET', `/v2/wallets?customerId=${s.customerId}`)).json.data.wallets;
 }
 
@@ -146,7 +153,7 @@ export const benchmarks: Benchmark[] = [
             const message = `Tandem benchmark sign-in ${i}`;
             const { ms, challenge } = await approve(s, 'sign/message', { walletId: wallet.id, message });
             const signature = challenge.result.signature as `0x${string}`;
-            if (!(await verifyMessage({ address: wallet.address, message, signature }))) {
+            if (!(await verifyMessage({ address: wallet.address as `0x${string}`, message, signature }))) {
               throw new Error('the benchmark signature does not verify');
             }
             if (i > 0) samples.push(ms); // the first run warms the worker and the WebSocket
