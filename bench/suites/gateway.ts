@@ -86,6 +86,12 @@ async function wallets(s: Session): Promise<WalletRow[]> {
   return (await s.relay.call('GET', `/v2/wallets?customerId=${s.customerId}`)).json.data.wallets;
 }
 
+async function onlyWallet(s: Session): Promise<WalletRow> {
+  const [wallet] = await wallets(s);
+  if (!wallet) throw new Error('wallet creation left no wallet');
+  return wallet;
+}
+
 function summary(name: keyof typeof TARGETS_MS, samples: number[], sample: Record<string, unknown>): BenchResult {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
@@ -146,7 +152,7 @@ export const benchmarks: Benchmark[] = [
         const s = await openSession(relay);
         try {
           await approve(s, 'wallet/create', { blockchains: ['EVM-LOCAL'], accountType: 'eoa' });
-          const wallet = (await wallets(s))[0];
+          const wallet = await onlyWallet(s);
           const samples: number[] = [];
           let sample: Record<string, unknown> = {};
           for (let i = 0; i <= SIGN_RUNS; i++) {
@@ -172,7 +178,7 @@ export const benchmarks: Benchmark[] = [
         const s = await openSession(relay);
         try {
           await approve(s, 'wallet/create', { blockchains: ['SOL-DEVNET'], accountType: 'eoa' });
-          const wallet = (await wallets(s))[0];
+          const wallet = await onlyWallet(s);
           const samples: number[] = [];
           let sample: Record<string, unknown> = {};
           for (let i = 0; i <= SIGN_RUNS; i++) {
