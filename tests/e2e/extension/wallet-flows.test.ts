@@ -29,12 +29,32 @@ import { ACCOUNTS_KEY } from '../../../extension/background/accounts.js';
 import { WALLETS_KEY } from '../../../extension/background/wallet-store.js';
 import { type ExtensionBrowser, launchWithExtension } from '../../helpers/browser.js';
 import { ANVIL_FUNDER_KEY, type Anvil, startAnvil } from '../../helpers/chains/anvil.js';
+import { tinyErc20CreationCode } from '../../helpers/chains/tiny-erc20.js';
 import { waitForStatus } from '../../helpers/chains/wallets.js';
 import { gatewayWindow, setRelayUrl } from '../../helpers/extension-pages.js';
 import { codeOf } from '../../helpers/gateway-client.js';
 import { startTestRelay, type TestRelay } from '../../helpers/relay.js';
 
 const SHOTS = '.tmp/screenshots';
+const ERC20 = [
+  {
+    type: 'function',
+    name: 'transfer',
+    stateMutability: 'nonpayable',
+    inputs: [
+      { name: 'to', type: 'address' },
+      { name: 'amount', type: 'uint256' },
+    ],
+    outputs: [{ type: 'bool' }],
+  },
+  {
+    type: 'function',
+    name: 'balanceOf',
+    stateMutability: 'view',
+    inputs: [{ name: 'owner', type: 'address' }],
+    outputs: [{ type: 'uint256' }],
+  },
+] as const;
 const PIN = '402917';
 const RECIPIENT = getAddress('0x00000000000000000000000000000000000da7a1');
 
@@ -393,6 +413,46 @@ describe('more EVM signing kinds in Chromium', () => {
     expect(parseTransaction(signed)).toMatchObject({ nonce: 7, to: RECIPIENT.toLowerCase() });
     expect(getAddress(await recoverTransactionAddress({ serializedTransaction: signed as any }))).toBe(
       getAddress(evmWallet.address),
+    );
+    await gateway.close();
+    await tab.close();
+  });
+});
+
+describe('a contract call in Chromium', () => {
+  it('executes an ERC-20 transfer(address,uint256) the relay builds and Node 1 checks, confirmed on anvil', async () => {
+    const chain = createPublicClient({ chain: foundry, transport: http(anvil.url) });
+    const funder = createWalletClient({
+      account: privateKeyToAccount(ANVIL_FUNDER_KEY),
+      chain: foundry,
+      transport: http(anvil.url),
+    });
+    const deployed = await chain.waitForTransactionReceipt({
+      hash: await funder.deployContract({ abi: [], bytecode: tinyErc20CreationCode(1_000_000n) }),
+    });
+    const token = deployed.contractAddress as `0x${string}`;
+    await chain.waitForTransactionReceipt({
+      hash: await funder.writeContract({
+        address: token,
+        abi: ERC20,
+        functionName: 'transfer',
+        args: [evmWallet.address as `0x${string}`, 5_000n],
+      }),
+    });
+    const { challengeId, redirectUrl } = await challenge('transactions/contract-execution', {
+      walletId: evmWallet.id,
+      contractAddress: getAddress(token),
+      abiFunctionSignature: 'transfer(address,uint256)',
+      abiParameters: [RECIPIENT, '1234'],
+      feeLevel: 'medium',
+    });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    await approveWithPin(gateway, 'contract-execution-evm');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const { result } = await readChallenge(challengeId);
+    await waitForStatus(relay, result.transactionId, 'confirmed', 30_000);
+    expect(await chain.readContract({ address: token, abi: ERC20, functionName: 'balanceOf', args: [RECIPIENT] })).toBe(
+      1234n,
     );
     await gateway.close();
     await tab.close();
