@@ -22,6 +22,10 @@ export const WalletSchema = z
     publicKey: z.string(),
     derivationPath: z.string(),
     keyFamily: z.enum(['evm', 'bitcoin', 'solana', 'near']),
+    addressType: z
+      .enum(['p2wpkh', 'p2tr'])
+      .nullable()
+      .openapi({ description: 'Bitcoin only: P2WPKH (ECDSA) or P2TR (BIP86 key path, FROST); null on other chains' }),
     accountType: z.literal('eoa'),
     name: z.string().nullable(),
     refId: z.string().nullable(),
