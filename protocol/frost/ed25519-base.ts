@@ -13,6 +13,8 @@
  * noble, this is best effort on top of a data-independent operation sequence.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { concatBytes, utf8ToBytes } from '../bytes.js';
 import {
   addCached,
   type Cached,
@@ -85,4 +87,13 @@ export function baseMultiplySecret(k: bigint, blind: Uint8Array): EdPoint {
   if (n !== 0n) throw new Error('baseMultiplySecret: recoding did not cover the scalar');
   void fake;
   return extToPoint(acc);
+}
+
+/**
+ * A blinding factor for `baseMultiplySecret` from fresh secret input `seed` (e.g. the random bytes a
+ * nonce is derived from): 16 bytes of SHA-512(tag ‖ purpose ‖ seed), as unpredictable as the seed
+ * and independent of anything else derived from it.
+ */
+export function blindFromSeed(purpose: string, seed: Uint8Array): Uint8Array {
+  return sha512(concatBytes(utf8ToBytes(`tandem/frost/v1/ed25519-base-blind/${purpose}`), seed)).subarray(0, 16);
 }

@@ -9,6 +9,7 @@
 import { fromHex, isHex, toHex } from '../bytes.js';
 import { InvalidArgumentError, type PartyRole } from '../errors.js';
 import { taggedHash } from '../transcript.js';
+import { baseMultiplySecret, blindFromSeed } from './ed25519-base.js';
 import { type FrostGroup, type GroupPoint, groupInfo, isFrostGroup } from './suites.js';
 import { decodePoint, decodeScalar } from './wire.js';
 
@@ -83,14 +84,27 @@ function fail(argument: string, expected: string, got?: string): never {
  * one test instead of one per point (see `subgroupImplied`); if that proof does not apply, or any
  * check fails, the complete per-point validation runs and decides (same result, same error).
  */
-export function assertValidKeyShare(share: FrostKeyShare, argument = 'keyShare'): void {
+export function assertValidKeyShare(
+  share: FrostKeyShare,
+  argument = 'keyShare',
+  options: KeyShareCheckOptions = {},
+): void {
   let proven = false;
   try {
-    proven = checkKeyShare(share, argument, false);
+    proven = checkKeyShare(share, argument, false, options);
   } catch {
     proven = false;
   }
-  if (!proven) checkKeyShare(share, argument, true);
+  if (!proven) checkKeyShare(share, argument, true, options);
+}
+
+export interface KeyShareCheckOptions {
+  /**
+   * Fresh secret random bytes (signing passes its nonce randomness). With them, the ed25519 check
+   * s·G = Y_own runs on our blinded constant-time base multiplication (ed25519-base.ts, blind from
+   * this seed); without, on noble's `multiply`, which blinds with its own randomness.
+   */
+  blindSeed?: Uint8Array;
 }
 
 /**
@@ -110,7 +124,12 @@ function subgroupImplied(share: FrostKeyShare, peerShare: GroupPoint): boolean {
 }
 
 /** The complete check; with `eachInSubgroup` false it skips per-point subgroup tests and returns whether they are implied. */
-function checkKeyShare(share: FrostKeyShare, argument: string, eachInSubgroup: boolean): boolean {
+function checkKeyShare(
+  share: FrostKeyShare,
+  argument: string,
+  eachInSubgroup: boolean,
+  options: KeyShareCheckOptions,
+): boolean {
   const opts = { subgroupCheck: eachInSubgroup };
   if (typeof share !== 'object' || share === null) fail(argument, 'a FrostKeyShare object', typeof share);
   if (!isFrostGroup(share.group)) fail(`${argument}.group`, "'ed25519' or 'secp256k1'", String(share.group));
@@ -167,7 +186,11 @@ function checkKeyShare(share: FrostKeyShare, argument: string, eachInSubgroup: b
     : undefined;
   if (secret === undefined) fail(`${argument}.signingShare`, 'a canonical non-zero scalar');
   const own = points.get(ids[share.role]) as GroupPoint;
-  if (!info.base.multiply(secret).equals(own))
+  const secretTimesBase =
+    share.group === 'ed25519' && options.blindSeed
+      ? (baseMultiplySecret(secret, blindFromSeed('signing-share', options.blindSeed)) as unknown as GroupPoint)
+      : info.base.multiply(secret);
+  if (!secretTimesBase.equals(own))
     fail(`${argument}.signingShare`, `the secret matching the ${share.role}'s verifying share`);
   return (
     eachInSubgroup ||

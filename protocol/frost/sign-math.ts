@@ -31,7 +31,7 @@ import { secp256k1, secp256k1_hasher } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE, bytesToNumberLE } from '@noble/curves/utils.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '../bytes.js';
-import { baseMultiplySecret } from './ed25519-base.js';
+import { baseMultiplySecret, blindFromSeed } from './ed25519-base.js';
 import { decodePublic, msmPublic, multiplyPublic } from './ed25519-vartime.js';
 import { type FrostScheme, schemeInfo } from './suites.js';
 
@@ -100,7 +100,6 @@ const ED_RHO = edTag('rho');
 const ED_NONCE = edTag('nonce');
 const ED_MSG = edTag('msg');
 const ED_COM = edTag('com');
-const ED_BLIND = utf8ToBytes('tandem/frost/v1/ed25519-base-blind');
 const EdFn = ed25519.Point.Fn as unknown as ScalarField;
 /** RFC 9591 §6.1: SHA-512 output read little-endian and reduced mod L. */
 const edHashToScalar = (...parts: Uint8Array[]) => EdFn.create(bytesToNumberLE(sha512(concatBytes(...parts))));
@@ -113,9 +112,8 @@ const ED25519_SUITE: Suite<EdPoint> = {
   decode: decodePublic,
   msm: (points, scalars) => mulAddUnsafe(ed25519.Point, points, scalars),
   mulPublic: multiplyPublic,
-  // Blinding factor b for n = k + b·L (ed25519-base.ts): 16 bytes of SHA-512 over a Tandem tag and
-  // the nonce's own fresh input, so it is as unpredictable as the nonce and independent of it.
-  baseSecret: (k, seed) => baseMultiplySecret(k, sha512(concatBytes(ED_BLIND, seed)).subarray(0, 16)),
+  // Blinding factor b for n = k + b·L (ed25519-base.ts) from the nonce's own fresh input.
+  baseSecret: (k, seed) => baseMultiplySecret(k, blindFromSeed('nonce', seed)),
   msmPublic: (points, scalars) => msmPublic(points, scalars),
   H1: (m) => edHashToScalar(ED_RHO, m),
   // RFC 9591 §6.1 H2 has no context string, so the challenge is RFC 8032's.
@@ -222,17 +220,17 @@ export interface NonceCommitment {
 
 /**
  * RFC 9591 §4.1 nonce_generate and §5.1 commit: nonce = H3(random_bytes(32) ‖ SerializeScalar(sk_i)),
- * hiding first, then binding, each from 32 fresh bytes of `random`. The commitments are nonce·G
+ * hiding first, then binding, each from 32 fresh random bytes. The commitments are nonce·G
  * (constant-time and blinded: the nonces are secret; `Suite.baseSecret`).
  */
 export function commitNonces(
   scheme: FrostScheme,
   signingShare: Uint8Array,
-  random: (n: number) => Uint8Array,
+  randomness: readonly [hiding: Uint8Array, binding: Uint8Array],
 ): NonceCommitment {
   const s = suite(scheme);
-  const hidingSeed = concatBytes(random(32), signingShare);
-  const bindingSeed = concatBytes(random(32), signingShare);
+  const hidingSeed = concatBytes(randomness[0], signingShare);
+  const bindingSeed = concatBytes(randomness[1], signingShare);
   const hidingNonce = s.H3(hidingSeed);
   const bindingNonce = s.H3(bindingSeed);
   const out = {

@@ -18,7 +18,7 @@
  * SHA-256 of NEAR's borsh transaction, the 32-byte BIP341 sighash (see payloads.ts).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { equalBytes, fromHex, toHex } from '../bytes.js';
+import { concatBytes, equalBytes, fromHex, toHex } from '../bytes.js';
 import { InvalidArgumentError, type PartyRole, ProtocolAbortError, ProtocolStateError } from '../errors.js';
 import type { Rng } from '../rng.js';
 import { type Envelope, otherParty, type Step } from '../session.js';
@@ -149,7 +149,14 @@ export function startFrostSign(params: FrostSignParams): FrostSignStep {
     throw new InvalidArgumentError('role', "'client' or 'server'", String(params.role));
   if (!isFrostScheme(params.scheme))
     throw new InvalidArgumentError('scheme', "'ed25519', 'secp256k1' or 'bip340'", String(params.scheme));
-  assertValidKeyShare(params.keyShare);
+  if (typeof params.rng !== 'function') throw new InvalidArgumentError('rng', 'an Rng function', typeof params.rng);
+  // RFC 9591 §4.1 nonce_generate's random_bytes(32), hiding then binding, drawn first so the stored
+  // share's check s·G = Y can be blinded from the same fresh input (key-share.ts).
+  // Copies: we wipe them after use, and an Rng may hand out buffers it still references.
+  const randomness = [Uint8Array.from(params.rng(32)), Uint8Array.from(params.rng(32))] as const;
+  const blindSeed = concatBytes(randomness[0], randomness[1]);
+  assertValidKeyShare(params.keyShare, 'keyShare', { blindSeed });
+  blindSeed.fill(0);
   const scheme = schemeInfo(params.scheme);
   if (params.keyShare.group !== scheme.group)
     throw new InvalidArgumentError(
@@ -168,15 +175,16 @@ export function startFrostSign(params: FrostSignParams): FrostSignStep {
     throw new InvalidArgumentError('derivationPath', 'a string of at most 256 characters');
   assertLabel(params.keyId, 'keyId');
   assertLabel(params.ceremonyId, 'ceremonyId');
-  if (typeof params.rng !== 'function') throw new InvalidArgumentError('rng', 'an Rng function', typeof params.rng);
 
   const pkg = publicPackage(params.keyShare);
   const sessionId = frostSignSessionId({ ...params, publicPackage: pkg });
   const identifier = pkg.identifiers[params.role];
   const signingShare = fromHex(params.keyShare.signingShare);
   // RFC 9591 §5.1 commit(): nonce = H3(random_bytes(32) ‖ SerializeScalar(sk_i)).
-  const nonces = commitNonces(params.scheme, signingShare, params.rng);
+  const nonces = commitNonces(params.scheme, signingShare, randomness);
   signingShare.fill(0);
+  randomness[0].fill(0);
+  randomness[1].fill(0);
   const ownCommitments: SignRound1Payload = {
     identifier,
     hiding: toHex(nonces.hiding),

@@ -72,6 +72,15 @@ describe('assertValidKeyShare rejects a damaged stored share', () => {
       'keyShare.signingShare',
     );
   });
+  it("another party's signing share, checked with the blinded base multiplication (blindSeed)", () => {
+    const blindSeed = new Uint8Array(64).fill(7);
+    expect(() => assertValidKeyShare(client, 'keyShare', { blindSeed })).not.toThrow();
+    const signingShare = dealerShares('ed25519', 'key-share-tests').server.signingShare;
+    expectInvalidArgument(
+      () => assertValidKeyShare(mutate({ signingShare }), 'keyShare', { blindSeed }),
+      'keyShare.signingShare',
+    );
+  });
 });
 
 type EdPoint = InstanceType<typeof ed25519.Point>;
