@@ -127,6 +127,14 @@ function requireFamily(api: ApiContext, wallet: Wallet, kind: ChallengeKind): Ch
       `${kind} is not supported on ${wallet.blockchain} (${family}); it works on: ${allowed.join(', ')}`,
     );
   }
+  // Bitcoin message signatures are BIP-137 (ECDSA): a Taproot (FROST) wallet cannot make one.
+  if (kind === 'sign-message' && wallet.addressType === 'p2tr') {
+    throw new ApiError(
+      422,
+      'operation_not_supported',
+      `sign-message is not supported for the Taproot (P2TR) wallet ${wallet.id}: Bitcoin messages are signed BIP-137 style by the P2WPKH wallet`,
+    );
+  }
   return family;
 }
 

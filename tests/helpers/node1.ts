@@ -87,6 +87,8 @@ import { createTestDatabase } from './database.js';
 
 export interface MpcTestRelay extends RunningRelay {
   wsUrl: string;
+  /** The organisation's API key, for tests that also call the REST API. */
+  apiKey: string;
   dataDir: string;
   databaseUrl: string | undefined;
   organisationId: string;
@@ -108,10 +110,11 @@ export async function startMpcTestRelay(options: MpcTestRelayOptions = {}): Prom
   const database = options.dataDir
     ? { url: options.databaseUrl, drop: async () => undefined }
     : await createTestDatabase();
+  const apiKey = `tdm_test_${crypto.randomUUID().replaceAll('-', '')}`;
   const config = loadConfig({
     PORT: '0',
     TANDEM_DATA_DIR: dataDir,
-    TANDEM_API_KEY: `tdm_test_${crypto.randomUUID().replaceAll('-', '')}`,
+    TANDEM_API_KEY: apiKey,
     DATABASE_URL: database.url,
     ...(options.masterKey ? { TANDEM_MASTER_KEY: options.masterKey } : {}),
   });
@@ -130,6 +133,7 @@ export async function startMpcTestRelay(options: MpcTestRelayOptions = {}): Prom
   return {
     ...relay,
     wsUrl: `${relay.url.replace('http://', 'ws://')}/v2/mpc`,
+    apiKey,
     dataDir,
     databaseUrl: database.url,
     organisationId: (org.rows[0] as { id: string }).id,

@@ -19,6 +19,7 @@ import { loadMasterKey } from '../../../../relay/crypto/master-key.js';
 import { ecdsaRootKeyId, taprootRootKeyId } from '../../../../relay/mpc/key-ids.js';
 import { loadKeyShare } from '../../../../relay/mpc/key-shares.js';
 import { insertWallet, listCustomerWallets } from '../../../../relay/wallets/store.js';
+import { createApiCaller } from '../../../helpers/api-caller.js';
 import { type FakeEsplora, startFakeEsplora } from '../../../helpers/chains/fakes.js';
 import {
   connectNode1,
@@ -240,6 +241,18 @@ describe('Taproot transfer over /v2/mpc', () => {
   it('refuses to sign a Taproot transfer through ecdsa-sign', async () => {
     const challengeId = await transferChallenge();
     await expect(client.startSession(challengeId, 'ecdsa-sign')).rejects.toThrow(/bad-params/);
+  });
+
+  it('refuses a sign-message challenge for the P2TR wallet when the business creates it (422)', async () => {
+    const call = createApiCaller(relay.url, relay.apiKey);
+    const created = await call('POST', `/v2/customers/${customerId}/sign/message`, {
+      walletId: taprootWallet.id,
+      message: 'gm',
+      redirectUrl: 'https://shop.example/back',
+      idempotencyKey: crypto.randomUUID(),
+    });
+    expect(created.status, JSON.stringify(created.json)).toBe(422);
+    expect(created.json.message).toMatch(/Taproot \(P2TR\)/);
   });
 
   it('refuses BIP-137 message signing with the P2TR wallet', async () => {
