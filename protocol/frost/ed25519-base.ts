@@ -90,6 +90,27 @@ export function baseMultiplySecret(k: bigint, blind: Uint8Array): EdPoint {
 }
 
 /**
+ * k·G for a PUBLIC 0 ≤ k < 2^381 (the final-signature check), on the same table, in variable time:
+ * zero digits are skipped and the entry is read directly. No blinding (nothing to hide).
+ */
+export function baseMultiplyPublic(k: bigint): EdPoint {
+  if (k < 0n || k >= 1n << BigInt(253 + BLIND_BITS)) throw new RangeError('baseMultiplyPublic: scalar out of range');
+  let n = k;
+  const rows = baseTable();
+  let acc = EXT_IDENTITY;
+  for (let w = 0; w < WINDOWS && n !== 0n; w++) {
+    const v = Number(n & MASK);
+    n >>= BigInt(W);
+    if (v === 0) continue;
+    const negative = v > HALF;
+    if (negative) n += 1n;
+    const entry = (rows[w] as Cached[])[(negative ? (1 << W) - v : v) - 1] as Cached;
+    acc = addCached(acc, negative ? negateCached(entry) : entry);
+  }
+  return extToPoint(acc);
+}
+
+/**
  * A blinding factor for `baseMultiplySecret` from fresh secret input `seed` (e.g. the random bytes a
  * nonce is derived from): 16 bytes of SHA-512(tag ‖ purpose ‖ seed), as unpredictable as the seed
  * and independent of anything else derived from it.

@@ -31,7 +31,7 @@ import { secp256k1, secp256k1_hasher } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE, bytesToNumberLE } from '@noble/curves/utils.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '../bytes.js';
-import { baseMultiplySecret, blindFromSeed } from './ed25519-base.js';
+import { baseMultiplyPublic, baseMultiplySecret, blindFromSeed } from './ed25519-base.js';
 import { decodePublic, msmPublic, multiplyPublic } from './ed25519-vartime.js';
 import { type FrostScheme, schemeInfo } from './suites.js';
 
@@ -398,7 +398,7 @@ export function halfSizeMultiple(c: bigint, n: bigint): [c0: bigint, c1: bigint]
  * and since z·B − R − c·A lies in the prime-order subgroup and c1 is invertible mod L, the left side
  * is O exactly when the signature equation holds. The right side needs only 127-bit multipliers for
  * the two variable points (one shared chain of ~127 doublings instead of ~253) and one base-point
- * multiplication from noble's precomputed table. Public data only: variable time.
+ * multiplication from a precomputed table (ed25519-base.ts). Public data only: variable time.
  */
 function verifyOwnEd25519(groupPublicKey: Uint8Array, signature: Uint8Array, message: Uint8Array): boolean {
   if (groupPublicKey.length !== 32 || signature.length !== 64) return false;
@@ -416,7 +416,7 @@ function verifyOwnEd25519(groupPublicKey: Uint8Array, signature: Uint8Array, mes
   // Strict decoding (not ZIP-215) accepts canonical encodings only, so these bytes are SerializeElement(R), (A).
   const c = edHashToScalar(Rbytes, groupPublicKey, message);
   const [c0, c1] = halfSizeMultiple(c, EdFn.ORDER);
-  const left = ed25519.Point.BASE.multiplyUnsafe(EdFn.create(c1 * z));
+  const left = baseMultiplyPublic(EdFn.create(c1 * z));
   const right = msmPublic([c1 < 0n ? R.negate() : R, A], [c1 < 0n ? -c1 : c1, c0]);
   return left.equals(right);
 }

@@ -1,6 +1,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
-import { baseMultiplySecret } from '../../../../protocol/frost/ed25519-base.js';
+import { baseMultiplyPublic, baseMultiplySecret } from '../../../../protocol/frost/ed25519-base.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
 
 const L = ed25519.Point.Fn.ORDER;
@@ -34,5 +34,21 @@ describe('ed25519 blinded constant-time base multiplication (secret scalars)', (
     expect(() => baseMultiplySecret(0n, rng(16))).toThrow(RangeError);
     expect(() => baseMultiplySecret(L, rng(16))).toThrow(RangeError);
     expect(() => baseMultiplySecret(5n, rng(15))).toThrow(/16 blinding bytes/);
+  });
+});
+
+describe('ed25519 table base multiplication for public scalars', () => {
+  it('equals noble BASE.multiplyUnsafe, including 0, window-boundary scalars and values ≥ L', () => {
+    const cases = [0n, 1n, 31n, 32n, 33n, 63n, 64n, L - 1n, L, 2n * L + 5n, (1n << 300n) + 7n];
+    for (let i = 0; i < 20; i++) cases.push(scalar());
+    for (const k of cases) {
+      const expected = ed25519.Point.BASE.multiplyUnsafe(k % L);
+      expect(baseMultiplyPublic(k).equals(expected)).toBe(true);
+    }
+  });
+
+  it('refuses negative and oversized scalars', () => {
+    expect(() => baseMultiplyPublic(-1n)).toThrow(RangeError);
+    expect(() => baseMultiplyPublic(1n << 381n)).toThrow(RangeError);
   });
 });
