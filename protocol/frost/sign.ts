@@ -6,16 +6,28 @@
  *   start(params)                          → round 1 out: nonce commitments (D_i, E_i)   (§5.1 commit)
  *   receive(await-commitments, peer rnd 1) → round 2 out: signature share z_i            (§5.2 sign)
  *   receive(await-share, peer round 2)     → aggregate (§5.3), verify the final signature under
- *                                            the scheme's own rule → output signature; if it
- *                                            fails, check the peer's share (§5.4) to name the cause
+ *                                            the scheme's own rule (ed25519: strict cofactorless
+ *                                            RFC 8032 equation, `verifyAggregateSignature`) →
+ *                                            output signature; if it fails, check the peer's share
+ *                                            (§5.4) to name the cause
  *
  * Both parties run the same three steps and both end with the signature, so each checks the result
  * (no trusted coordinator). Our own share is correct by construction and the key package was checked
  * at start (Σ λ_i·Y_i = Y), so a final signature that verifies implies the peer's share verifies
  * (z_peer = z − z_own); the §5.4 check therefore runs only to attribute a failure, as noble's own
  * `aggregate` does. Nonces live only in the `await-commitments` state: producing a share burns that
- * state (`takeState`), so one state can never produce a second share. The message is what the chain signs: Solana's serialized message,
- * SHA-256 of NEAR's borsh transaction, the 32-byte BIP341 sighash (see payloads.ts).
+ * state (`takeState`), so one state can never produce a second share. The message is what the
+ * chain signs: Solana's serialized message, SHA-256 of NEAR's borsh transaction, the 32-byte BIP341
+ * sighash (see payloads.ts).
+ *
+ * Where the RFC 9591 checks happen (each once per step; our own points are never re-checked):
+ *   start   the stored package: encodings, shape, Y_i = C_0 + id_i·C_1, s·G = Y_own, and
+ *           prime-order-subgroup membership of every point, proven with one subgroup test of the
+ *           peer's verifying share (key-share.ts);
+ *   round 1 the peer's D and E: canonical, on the curve, not the identity, in the prime-order
+ *           subgroup (§3.1 DeserializeElement; wire.ts, ed25519 by point halving), distinct;
+ *   round 2 the peer's z: canonical scalar, non-zero, below the order; then the final signature.
+ */
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, equalBytes, fromHex, toHex } from '../bytes.js';
