@@ -28,7 +28,6 @@
  *           subgroup (§3.1 DeserializeElement; wire.ts, ed25519 by point halving), distinct;
  *   round 2 the peer's z: canonical scalar, non-zero, below the order; then the final signature.
  */
- */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, equalBytes, fromHex, toHex } from '../bytes.js';
 import { InvalidArgumentError, type PartyRole, ProtocolAbortError, ProtocolStateError } from '../errors.js';
