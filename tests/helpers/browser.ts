@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type WebWorker } from 'puppeteer';
 import { EXTENSION_ID } from '../../extension/identity.js';
 
-export const EXTENSION_DIR = resolve('.output/chrome-mv3');
+/** The built extension; TANDEM_EXTENSION_DIR points at a private copy when several builds share the checkout. */
+export const EXTENSION_DIR = resolve(process.env.TANDEM_EXTENSION_DIR ?? '.output/chrome-mv3');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 
 export interface ExtensionBrowser {

@@ -459,6 +459,45 @@ describe('a contract call in Chromium', () => {
   });
 });
 
+describe('a service-worker stop in the middle of a ceremony', () => {
+  it('ends in a clear failure (never a spinner), the relay fails the challenge and no round state is left', async () => {
+    const { challengeId, redirectUrl } = await challenge('wallet/create', {
+      blockchains: ['BTC-TESTNET'],
+      accountType: 'eoa',
+    });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    await screen(gateway, 'approval');
+    await gateway.click('[data-testid="approve"]');
+    await screen(gateway, 'enter-pin');
+    await typePin(gateway, PIN);
+    // "Create your keys together with the relay" is the current step: the DKGs are running.
+    await gateway.waitForSelector('.progress .step:nth-child(2).current', { timeout: 20_000 });
+    await (await chromium.worker()).close();
+    await gateway.waitForSelector('[data-testid="progress-status"].error', { timeout: 20_000 });
+    expect(await gateway.$eval('[data-testid="progress-status"]', (el) => el.textContent)).toContain(
+      'stopped before it could finish',
+    );
+    await shot(gateway, 'worker-stopped-mid-ceremony');
+    const deadline = Date.now() + 20_000;
+    while ((await readChallenge(challengeId)).status !== 'failed' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect((await readChallenge(challengeId)).status).toBe('failed');
+    // A page message wakes a fresh worker, which fails every recorded ceremony and wipes its state.
+    const popup = await chromium.browser.newPage();
+    await popup.goto(`chrome-extension://${chromium.extensionId}/popup.html`);
+    await popup.waitForSelector('#status.ok, #status[class*="ok"]', { timeout: 10_000 }).catch(() => undefined);
+    const worker = await chromium.worker();
+    const left = await worker.evaluate(
+      async () => (await chrome.storage.session.get('tandem.ceremonies'))['tandem.ceremonies'],
+    );
+    expect(left === undefined || Object.keys(left as object).length === 0).toBe(true);
+    await popup.close();
+    await gateway.close();
+    await tab.close();
+  });
+});
+
 describe('all four chain families in Chromium', () => {
   // A second customer on a second browser profile: the relay binds a device key to one customer.
   let first: { chromium: ExtensionBrowser; customerId: string };
