@@ -8,10 +8,7 @@ import { isUuid } from '../background/ids.js';
 import type { RecoveryMethod } from '../background/messages.js';
 import { BackgroundError, callBackground, watchProgress } from '../ui/background-client.js';
 import { describeFields, isKnownKind, KIND_TITLES } from './describe.js';
-import { exportResultScreen, exportUnavailableScreen, exportWarningScreen } from './export-screens.js';
 import { outcomeText } from './outcome.js';
-import { startResetPin, startUpdatePin } from './pin-change.js';
-import { lockedScreen } from './pin-change-screens.js';
 import { weakPinMessage, wrongPinMessage } from './pin-hints.js';
 import {
   recoveryChoiceScreen,
@@ -38,7 +35,6 @@ const WALLET_STEPS = [
   'Record your wallets',
 ];
 const SIGN_STEPS = ['Check your PIN', 'Sign together with the relay', 'Done'];
-const EXPORT_STEPS = ['Check your PIN', 'Receive the relay’s key parts', 'Rebuild your keys on this device'];
 
 export interface GatewayApp {
   /** Shows the approval named by the current hash. */
@@ -47,8 +43,6 @@ export interface GatewayApp {
 
 export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; closeWindow: () => void }): GatewayApp {
   let generation = 0;
-  /** The business of the challenge on screen, for the locked screen (what to ask whom). */
-  let businessName: string | undefined;
 
   function show(element: HTMLElement): void {
     deps.root.replaceChildren(element);
@@ -117,7 +111,7 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
         return undefined;
       }
       if (code === 'pin-locked') {
-        show(lockedScreen({ ...(businessName ? { businessName } : {}), close: () => void reject(approvalId) }));
+        show(problemScreen('locked', { close: () => void reject(approvalId) }));
         return undefined;
       }
       progress.fail(failureText(error));
@@ -267,16 +261,6 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
   }
 
   function approval(approvalId: string, challenge: GatewayChallenge): void {
-    if (challenge.kind === 'export-private-keys') {
-      show(
-        exportWarningScreen({
-          businessName: challenge.businessName,
-          onCancel: () => void reject(approvalId),
-          onContinue: () => enterPin(approvalId, challenge),
-        }),
-      );
-      return;
-    }
     show(
       approvalScreen({
         title: KIND_TITLES[challenge.kind] ?? 'Approve',
@@ -302,42 +286,17 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
           const answer = await runStep(
             approvalId,
             KIND_TITLES[challenge.kind] ?? 'Approving',
-            challenge.kind === 'wallet-create'
-              ? WALLET_STEPS
-              : challenge.kind === 'export-private-keys'
-                ? EXPORT_STEPS
-                : SIGN_STEPS,
+            challenge.kind === 'wallet-create' ? WALLET_STEPS : SIGN_STEPS,
             () => callBackground({ type: 'approval.approve', approvalId, pin }),
             (message) => enterPin(approvalId, challenge, message),
           );
-          if (answer && challenge.kind === 'export-private-keys') await exported(approvalId);
-          else if (answer) finished(challenge, answer.result);
+          if (answer) finished(challenge, answer.result);
         })(),
     });
     show(unlock.element);
   }
 
-  /** After an approved export: the rebuilt keys, taken once from the background; wiped when the window goes. */
-  async function exported(approvalId: string): Promise<void> {
-    try {
-      const { keys } = await callBackground({ type: 'export.take', approvalId });
-      const result = exportResultScreen({
-        keys,
-        onClose: () => {
-          result.wipe();
-          deps.closeWindow();
-        },
-      });
-      window.addEventListener('pagehide', () => result.wipe(), { once: true });
-      clearTimeout(expiryTimer); // the challenge is done; its expiry must not cover the keys meanwhile
-      show(result.element);
-    } catch (error) {
-      show(exportUnavailableScreen(sentence((error as Error).message), deps.closeWindow));
-    }
-  }
-
   let expiryTimer: ReturnType<typeof setTimeout> | undefined;
-  const pinChangeKit = { show, runStep, reject, closeWindow: deps.closeWindow };
 
   /** Replaces whatever screen is up with the expired screen once the challenge's time is over. */
   function watchExpiry(approvalId: string, expiresAt: string, mine: number): void {
@@ -373,22 +332,15 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
         show(problemScreen('unreachable', { close, retry: () => void route() }, read.detail));
       } else if (read.state !== 'ready') {
         show(problemScreen(read.state, { close }));
-      } else if (read.challenge.kind === 'reset-pin' && Date.parse(read.challenge.expiresAt) > Date.now()) {
-        // A locked wallet is what a reset is for: it must not stop at the locked screen.
-        businessName = read.challenge.businessName;
-        watchExpiry(approvalId, read.challenge.expiresAt, mine);
-        startResetPin(pinChangeKit, approvalId, read.challenge);
       } else if (read.challenge.locked) {
-        show(lockedScreen({ businessName: read.challenge.businessName, close }));
+        show(problemScreen('locked', { close }));
       } else if (!isKnownKind(read.challenge.kind)) {
         show(problemScreen('unsupported', { close }));
       } else if (Date.parse(read.challenge.expiresAt) <= Date.now()) {
         show(problemScreen('expired', { close }));
       } else {
         watchExpiry(approvalId, read.challenge.expiresAt, mine);
-        businessName = read.challenge.businessName;
         if (read.challenge.kind === 'initialize') onboarding(approvalId, read.challenge);
-        else if (read.challenge.kind === 'update-pin') startUpdatePin(pinChangeKit, approvalId, read.challenge);
         else approval(approvalId, read.challenge);
       }
     } catch (error) {
