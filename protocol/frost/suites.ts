@@ -51,6 +51,12 @@ export interface GroupInfo {
    * (cofactor 1: every curve point is in the group).
    */
   inPrimeSubgroup(p: GroupPoint): boolean;
+  /**
+   * `fromBytes` itself accepts only canonical encodings (ed25519: our strict RFC 8032 decoding
+   * rejects y ≥ p and x = 0 with the sign bit, so re-encoding a decoded point gives the input
+   * back), so callers need not re-encode to check.
+   */
+  canonicalDecoding: boolean;
 }
 
 const ED25519_GROUP: GroupInfo = {
@@ -64,6 +70,7 @@ const ED25519_GROUP: GroupInfo = {
   zero: ed25519.Point.ZERO as unknown as GroupPoint,
   Fn: ed25519_FROST.utils.Fn,
   inPrimeSubgroup: (p) => isInPrimeSubgroupEd25519((p as unknown as EdPoint).toAffine().y),
+  canonicalDecoding: true,
 };
 
 const SECP256K1_GROUP: GroupInfo = {
@@ -76,6 +83,7 @@ const SECP256K1_GROUP: GroupInfo = {
   zero: secp256k1.Point.ZERO as unknown as GroupPoint,
   Fn: secp256k1_FROST.utils.Fn,
   inPrimeSubgroup: () => true,
+  canonicalDecoding: false,
 };
 
 export function groupInfo(group: FrostGroup): GroupInfo {

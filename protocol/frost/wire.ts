@@ -113,8 +113,9 @@ export function decodePoint(
     const p = info.fromBytes(bytes);
     p.assertValidity();
     if (p.is0() || (options.subgroupCheck && !info.inPrimeSubgroup(p))) return undefined;
-    // Canonical encoding only: re-encoding must give the same bytes (rejects non-canonical y, x ≥ p).
-    if (!equalBytes(p.toBytes(), bytes)) return undefined;
+    // Canonical encoding only: re-encoding must give the same bytes (rejects non-canonical y, x ≥ p);
+    // implied where the decoder is itself strict (ed25519, GroupInfo.canonicalDecoding).
+    if (!info.canonicalDecoding && !equalBytes(p.toBytes(), bytes)) return undefined;
     return p;
   } catch {
     return undefined;

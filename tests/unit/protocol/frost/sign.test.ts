@@ -173,6 +173,12 @@ describe('FROST signing: round 1 (nonce commitments) rejections name the server'
       expectInvalidMessage(() => deliver(withPayload({ hiding })), 'hiding', 'server');
     });
   }
+  it('hiding commitment with a non-canonical y (y + p for the curve point with y = 3)', () => {
+    const y = 2n ** 255n - 19n + 3n;
+    const bytes = new Uint8Array(32);
+    for (let i = 0, t = y; i < 32; i++, t >>= 8n) bytes[i] = Number(t & 255n);
+    expectInvalidMessage(() => deliver(withPayload({ hiding: toHex(bytes) })), 'hiding', 'server');
+  });
   it('hiding commitment that is not on the curve', () => {
     expectInvalidMessage(() => deliver(withPayload({ hiding: `02${'00'.repeat(30)}80` })), 'hiding', 'server');
   });
