@@ -7,7 +7,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { base58 } from '@scure/base';
+import { p2wpkh, TEST_NETWORK } from '@scure/btc-signer';
 import type { Page } from 'puppeteer';
 import {
   createPublicClient,
@@ -158,6 +161,7 @@ async function returnedTo(tab: Page, challengeId: string): Promise<URLSearchPara
 let evmWallet: { id: string; address: string };
 let solWallet: { id: string; address: string };
 let nearWallet: { id: string; address: string };
+let btcWallet: { id: string; address: string };
 
 describe('onboarding in Chromium', () => {
   it('sets the PIN, sets up a recovery kit, security questions and email, completes, and returns to the business', async () => {
@@ -549,6 +553,28 @@ describe('all four chain families in Chromium', () => {
     await gateway.close();
     await tab.close();
     nearWallet = wallets.find((w) => w.blockchain === 'NEAR-TESTNET');
+    btcWallet = wallets.find((w) => w.blockchain === 'BTC-TESTNET' && w.addressType === 'p2wpkh');
+  });
+
+  it('signs a Bitcoin message (BIP-137) whose recovered key is the P2WPKH address’s', async () => {
+    const message = 'Acme Shop: prove you own this address';
+    const { challengeId, redirectUrl } = await challenge('sign/message', { walletId: btcWallet.id, message });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    await approveWithPin(gateway, 'sign-message-bitcoin');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const { result } = await readChallenge(challengeId);
+    const raw = Buffer.from(result.signature, 'base64');
+    expect(raw[0]).toBeGreaterThanOrEqual(39); // P2WPKH header
+    const text = new TextEncoder().encode(message);
+    const prefix = new TextEncoder().encode('\x18Bitcoin Signed Message:\n');
+    const digest = sha256(sha256(new Uint8Array([...prefix, text.length, ...text])));
+    const publicKey = secp256k1.Signature.fromBytes(raw.subarray(1), 'compact')
+      .addRecoveryBit(((raw[0] as number) - 39) & 3)
+      .recoverPublicKey(digest)
+      .toBytes(true);
+    expect(p2wpkh(publicKey, TEST_NETWORK).address).toBe(btcWallet.address);
+    await gateway.close();
+    await tab.close();
   });
 
   it('signs a NEAR message that verifies under the implicit account key', async () => {
