@@ -11,6 +11,13 @@
  *   server → client  session.ready    the ceremony's id, protocol and server parameters
  *   server → client  session.done     the ceremony finished; public result only
  *   either           session.abort    the ceremony is over without a result
+ *   client → server  account.balances         this device's customer's wallets with their balances
+ *   server → client  account.balances.result  per wallet: balances, or why its chain could not be read
+ *   client → server  account.activity         this customer's recent challenges and transactions
+ *   server → client  account.activity.result  at most 20 entries, newest first
+ *
+ * The two account queries are read-only (the popup's overview); their answers may be larger than other
+ * control messages (MAX_ACCOUNT_RESULT_BYTES) but stay well under a frame.
  *
  * Every parse function checks the exact key set, types and lengths and throws InvalidMessageError
  * naming the field.
@@ -113,7 +120,75 @@ export interface SessionAbortMessage {
   reason: string;
 }
 
+/** Asks for every wallet of the authenticated device's customer with its balances. */
+export interface AccountBalancesRequest {
+  type: 'account.balances';
+  /** Client-chosen id echoed in the result (or an `error` with this requestId). */
+  requestId: string;
+}
+
+/** Asks for the authenticated device's customer's recent activity. */
+export interface AccountActivityRequest {
+  type: 'account.activity';
+  requestId: string;
+}
+
+export interface AssetBalance {
+  symbol: string;
+  /** Base units as a decimal integer string (e.g. wei, lamports); display = amount / 10^decimals. */
+  amount: string;
+  decimals: number;
+  /** The registry token id; absent for the chain's native asset. */
+  tokenId?: string;
+}
+
+interface WalletHeader {
+  walletId: string;
+  blockchain: string;
+  address: string;
+  addressType: 'p2wpkh' | 'p2tr' | null;
+}
+
+/** One wallet's balances (native first, then tokens), or why its chain could not be read. */
+export type WalletBalances = (WalletHeader & { balances: AssetBalance[] }) | (WalletHeader & { error: string });
+
+export interface AccountBalancesResult {
+  type: 'account.balances.result';
+  requestId: string;
+  wallets: WalletBalances[];
+}
+
+export type ActivityStatus = 'pending' | 'verified' | 'failed' | 'expired';
+export type ActivityTransactionStatus = 'pending' | 'signed' | 'broadcast' | 'confirmed' | 'failed';
+
+/** One challenge of the customer, with its transaction when it moved funds. */
+export interface ActivityEntry {
+  challengeId: string;
+  /** Challenge kind, e.g. 'transfer', 'wallet-create', 'sign-message'. */
+  kind: string;
+  status: ActivityStatus;
+  /** ISO 8601 UTC, e.g. 2026-11-21T09:30:00.000Z. */
+  createdAt: string;
+  blockchain: string | null;
+  /** Display units as approved (e.g. "1.5"), for transfers. */
+  amount: string | null;
+  symbol: string | null;
+  recipient: string | null;
+  transactionStatus: ActivityTransactionStatus | null;
+  transactionHash: string | null;
+}
+
+export interface AccountActivityResult {
+  type: 'account.activity.result';
+  requestId: string;
+  entries: ActivityEntry[];
+}
+
 export type ControlMessage =
+  | AccountBalancesRequest
+  | AccountBalancesResult
+  | AccountActivityRequest
+  | AccountActivityResult
   | HelloMessage
   | HandshakeMessage
   | AckMessage
@@ -139,7 +214,34 @@ export const CONTROL_SENDERS: Record<ControlType, readonly PartyRole[]> = {
   'session.ready': ['server'],
   'session.done': ['server'],
   'session.abort': ['client', 'server'],
+  'account.balances': ['client'],
+  'account.balances.result': ['server'],
+  'account.activity': ['client'],
+  'account.activity.result': ['server'],
 };
+
+/** Wallets in one account.balances.result, balances per wallet, entries in one account.activity.result. */
+export const MAX_ACCOUNT_WALLETS = 50;
+export const MAX_WALLET_BALANCES = 12;
+export const MAX_ACTIVITY_ENTRIES = 20;
+/** Largest account.*.result payload (JSON bytes): 50 full wallets fit; still well under MAX_FRAME_BYTES. */
+export const MAX_ACCOUNT_RESULT_BYTES = 192 * 1024;
+
+const CHAIN_ID_RE = /^[A-Z0-9][A-Z0-9-]{0,31}$/;
+const ADDRESS_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+const SYMBOL_RE = /^[\x21-\x7e]{1,16}$/;
+const BASE_UNITS_RE = /^(0|[1-9][0-9]{0,77})$/;
+const DISPLAY_AMOUNT_RE = /^[0-9]{1,40}(\.[0-9]{1,40})?$/;
+const ISO_TIME_RE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?Z$/;
+const TX_HASH_RE = /^[A-Za-z0-9]{1,128}$/;
+const ACTIVITY_STATUSES: readonly ActivityStatus[] = ['pending', 'verified', 'failed', 'expired'];
+const TRANSACTION_STATUSES: readonly ActivityTransactionStatus[] = [
+  'pending',
+  'signed',
+  'broadcast',
+  'confirmed',
+  'failed',
+];
 
 const ID_RE = /^[A-Za-z0-9_.:-]{1,128}$/;
 const CODE_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -151,10 +253,53 @@ class Reader {
   constructor(
     private readonly obj: Fields,
     private readonly from: PartyRole | 'unknown',
+    /** Path of a nested object, e.g. "wallets.3." (ends with a dot). */
+    private readonly prefix = '',
   ) {}
 
   fail(field: string, expected: string, got?: string): never {
-    throw new InvalidMessageError({ from: this.from, field: `payload.${field}`, expected, ...(got ? { got } : {}) });
+    throw new InvalidMessageError({
+      from: this.from,
+      field: `payload.${this.prefix}${field}`,
+      expected,
+      ...(got ? { got } : {}),
+    });
+  }
+
+  /** A string matching `re`; `what` names it in the refusal. */
+  match(key: string, re: RegExp, what: string): string {
+    const v = this.obj[key];
+    if (typeof v !== 'string' || !re.test(v)) {
+      this.fail(key, what, typeof v === 'string' ? `${v.length} chars` : typeof v);
+    }
+    return v as string;
+  }
+
+  /** `match`, or null. */
+  nullable(key: string, re: RegExp, what: string): string | null {
+    return this.obj[key] === null ? null : this.match(key, re, `${what} or null`);
+  }
+
+  oneOf<T extends string>(key: string, values: readonly T[]): T {
+    const v = this.obj[key];
+    if (typeof v !== 'string' || !values.includes(v as T)) {
+      this.fail(key, `one of ${values.join(', ')}`, typeof v === 'string' ? v.slice(0, 32) : typeof v);
+    }
+    return v as T;
+  }
+
+  /** An array of at most `max` objects, each read by `each` with a nested reader. */
+  list<T>(key: string, max: number, each: (item: Reader) => T): T[] {
+    const v = this.obj[key];
+    if (!Array.isArray(v) || v.length > max) {
+      this.fail(key, `an array of at most ${max} items`, Array.isArray(v) ? `${v.length} items` : typeof v);
+    }
+    return (v as unknown[]).map((item, i) => {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        this.fail(`${key}.${i}`, 'an object', typeof item);
+      }
+      return each(new Reader(item as Fields, this.from, `${this.prefix}${key}.${i}.`));
+    });
   }
 
   keys(required: readonly string[], optional: readonly string[] = []): void {
@@ -217,6 +362,10 @@ class Reader {
 
   has(key: string): boolean {
     return key in this.obj;
+  }
+
+  isNull(key: string): boolean {
+    return this.obj[key] === null;
   }
 }
 
@@ -341,7 +490,76 @@ export function parseControlMessage(payload: unknown, from: PartyRole): ControlM
     case 'session.abort':
       r.keys(['type', 'ceremonyId', 'code', 'reason']);
       return { type: t, ceremonyId: r.id('ceremonyId'), code: r.code('code'), reason: r.text('reason') };
+    case 'account.balances':
+    case 'account.activity':
+      r.keys(['type', 'requestId']);
+      return { type: t, requestId: r.id('requestId') };
+    case 'account.balances.result':
+      r.keys(['type', 'requestId', 'wallets']);
+      return { type: t, requestId: r.id('requestId'), wallets: r.list('wallets', MAX_ACCOUNT_WALLETS, readWallet) };
+    case 'account.activity.result':
+      r.keys(['type', 'requestId', 'entries']);
+      return {
+        type: t,
+        requestId: r.id('requestId'),
+        entries: r.list('entries', MAX_ACTIVITY_ENTRIES, readActivityEntry),
+      };
   }
+}
+
+function readWallet(w: Reader): WalletBalances {
+  const failed = w.has('error');
+  w.keys(['walletId', 'blockchain', 'address', 'addressType', failed ? 'error' : 'balances']);
+  const header: WalletHeader = {
+    walletId: w.id('walletId'),
+    blockchain: w.match('blockchain', CHAIN_ID_RE, 'a chain id such as ETH-SEPOLIA'),
+    address: w.match('address', ADDRESS_RE, 'an address of 1 to 128 letters, digits or ._:-'),
+    addressType: w.nullable('addressType', /^(p2wpkh|p2tr)$/, 'p2wpkh or p2tr') as WalletHeader['addressType'],
+  };
+  if (failed) {
+    const error = w.text('error', 200);
+    if (error.length === 0) w.fail('error', 'a non-empty reason');
+    return { ...header, error };
+  }
+  return { ...header, balances: w.list('balances', MAX_WALLET_BALANCES, readBalance) };
+}
+
+function readBalance(b: Reader): AssetBalance {
+  b.keys(['symbol', 'amount', 'decimals'], ['tokenId']);
+  const balance: AssetBalance = {
+    symbol: b.match('symbol', SYMBOL_RE, 'a symbol of 1 to 16 printable characters'),
+    amount: b.match('amount', BASE_UNITS_RE, 'base units as a decimal integer string'),
+    decimals: b.int('decimals', 0, 36),
+  };
+  if (b.has('tokenId')) balance.tokenId = b.id('tokenId');
+  return balance;
+}
+
+function readActivityEntry(e: Reader): ActivityEntry {
+  e.keys([
+    'challengeId',
+    'kind',
+    'status',
+    'createdAt',
+    'blockchain',
+    'amount',
+    'symbol',
+    'recipient',
+    'transactionStatus',
+    'transactionHash',
+  ]);
+  return {
+    challengeId: e.id('challengeId'),
+    kind: e.code('kind'),
+    status: e.oneOf('status', ACTIVITY_STATUSES),
+    createdAt: e.match('createdAt', ISO_TIME_RE, 'an ISO 8601 UTC time'),
+    blockchain: e.nullable('blockchain', CHAIN_ID_RE, 'a chain id'),
+    amount: e.nullable('amount', DISPLAY_AMOUNT_RE, 'a decimal amount'),
+    symbol: e.nullable('symbol', SYMBOL_RE, 'a symbol'),
+    recipient: e.nullable('recipient', ADDRESS_RE, 'an address'),
+    transactionStatus: e.isNull('transactionStatus') ? null : e.oneOf('transactionStatus', TRANSACTION_STATUSES),
+    transactionHash: e.nullable('transactionHash', TX_HASH_RE, 'a transaction hash'),
+  };
 }
 
 /** Wraps a control message in its envelope. */
@@ -382,15 +600,23 @@ export function parseControlEnvelope(envelope: Envelope<unknown>): ControlMessag
     });
   }
   const size = utf8Length(JSON.stringify(envelope.payload));
-  if (size > MAX_CONTROL_PAYLOAD_BYTES) {
+  const limit = isAccountResult(envelope.payload, from) ? MAX_ACCOUNT_RESULT_BYTES : MAX_CONTROL_PAYLOAD_BYTES;
+  if (size > limit) {
     throw new InvalidMessageError({
       from,
       field: 'payload',
-      expected: `a control message of at most ${MAX_CONTROL_PAYLOAD_BYTES} bytes`,
+      expected: `a control message of at most ${limit} bytes`,
       got: `${size} bytes`,
     });
   }
   return parseControlMessage(envelope.payload, from);
+}
+
+/** The relay's account-query answers (only those) may use the larger MAX_ACCOUNT_RESULT_BYTES. */
+function isAccountResult(payload: unknown, from: PartyRole): boolean {
+  if (from !== 'server' || typeof payload !== 'object' || payload === null) return false;
+  const type = (payload as { type?: unknown }).type;
+  return type === 'account.balances.result' || type === 'account.activity.result';
 }
 
 /** True when an (already stage-1 checked) envelope is a control message. */
