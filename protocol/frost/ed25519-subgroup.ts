@@ -27,29 +27,29 @@
  * of P (u_Q = (s_P + √(s_P² − 4)) / 2) and s_Q is built from Q the same way. Three square roots and
  * three Legendre symbols, against ~253 point doublings for L·P.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { add, legendre, mul, P, sqrt, sub } from './ed25519-field.js';
 
 /** Montgomery coefficient of Curve25519 (RFC 7748 §4.1). */
 const A = 486662n;
-const HALF = (P + 1n) / 2n;
-const Fp = ed25519.Point.Fp;
 
 /**
- * From u = u(P) of a halvable-candidate P ∉ {O, (0,0)}: the s = w + 1/w of P's rational halves, or
- * undefined when P is not halvable in E(F_p) (g not a square) — see the module comment, steps 2–3.
+ * From u = U/V = u(P) of a candidate P ∉ {O, (0,0)} (V ≠ 0): S such that S/V is the s = w + 1/w of
+ * P's rational halves, or undefined when P is not halvable in E(F_p) — the module comment, steps
+ * 2–3, with every quantity over the common denominator V (g = G/V², s = S/V,
+ * s² − 4 = (S² − 4V²)/V²), so that no field inversion is needed: squareness is unchanged by V².
  */
-function halvingSum(u: bigint): bigint | undefined {
-  const g = add(mul(u, add(u, A)), 1n);
-  const t = sqrt(g);
-  if (t === undefined) return undefined;
-  const twoU = add(u, u);
-  const twoT = add(t, t);
+function halvingSum(U: bigint, V: bigint): bigint | undefined {
+  const G = add(mul(U, add(U, mul(A, V))), mul(V, V)); // U² + A·U·V + V²
+  const T = sqrt(G);
+  if (T === undefined) return undefined;
+  const twoU = add(U, U);
+  const twoT = add(T, T);
+  const fourV2 = mul(4n, mul(V, V));
   const plus = add(twoU, twoT);
-  if (legendre(sub(mul(plus, plus), 4n)) === 1) return plus;
+  if (legendre(sub(mul(plus, plus), fourV2)) === 1) return plus;
   const minus = sub(twoU, twoT);
   // Fail closed if neither sign works (impossible for a point of the curve, see step 3).
-  return legendre(sub(mul(minus, minus), 4n)) === 1 ? minus : undefined;
+  return legendre(sub(mul(minus, minus), fourV2)) === 1 ? minus : undefined;
 }
 
 /**
@@ -59,14 +59,17 @@ function halvingSum(u: bigint): bigint | undefined {
 export function isInPrimeSubgroupEd25519(y: bigint): boolean {
   if (y === 1n) return true; // the identity (callers reject it separately)
   if (y === P - 1n) return false; // (0, −1): the point of order 2, u = 0
-  // Edwards → Montgomery (RFC 7748 §4.1): u = (1 + y) / (1 − y).
-  const u = mul(add(1n, y), Fp.inv(sub(1n, y)));
-  const s = halvingSum(u); // P ∈ 2E?
-  if (s === undefined) return false;
-  const root = sqrt(sub(mul(s, s), 4n));
+  // Edwards → Montgomery (RFC 7748 §4.1): u = (1 + y) / (1 − y), kept as a fraction U/V.
+  const U = add(1n, y);
+  const V = sub(1n, y);
+  const S = halvingSum(U, V); // P ∈ 2E? s = S/V
+  if (S === undefined) return false;
+  const root = sqrt(sub(mul(S, S), mul(4n, mul(V, V)))); // √(s² − 4)·V
   if (root === undefined) return false;
-  const w = mul(add(s, root), HALF); // u(Q) for a rational half Q of P
-  const sQ = halvingSum(w); // Q ∈ 2E, i.e. P ∈ 4E?
-  if (sQ === undefined) return false;
-  return legendre(add(sQ, 2n)) === 1; // a half of Q in 2E, i.e. P ∈ 8E?
+  // u(Q) = (s + √(s² − 4)) / 2 = (S + root) / (2V) for a rational half Q of P.
+  const V2 = add(V, V);
+  const SQ = halvingSum(add(S, root), V2); // Q ∈ 2E, i.e. P ∈ 4E? s_Q = SQ/V2
+  if (SQ === undefined) return false;
+  // ((s_Q + 2) / p) = (((SQ + 2·V2) / V2) / p) = (((SQ + 2·V2)·V2) / p): a half of Q in 2E, i.e. P ∈ 8E?
+  return legendre(mul(add(SQ, add(V2, V2)), V2)) === 1;
 }
