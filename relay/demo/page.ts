@@ -62,8 +62,8 @@ export function demoPage(): string {
     </div>
     <h3>Wallets</h3>
     <table>
-      <thead><tr><th>Chain</th><th>Address</th><th>Id</th></tr></thead>
-      <tbody id="wallets"><tr><td colspan="3" class="empty">No wallets yet.</td></tr></tbody>
+      <thead><tr><th>Chain</th><th>Type</th><th>Address</th><th>Id</th></tr></thead>
+      <tbody id="wallets"><tr><td colspan="4" class="empty">No wallets yet.</td></tr></tbody>
     </table>
     <h3>Send or sign</h3>
     <div class="row three">

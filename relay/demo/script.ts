@@ -92,14 +92,35 @@ export const DEMO_SCRIPT = `
     const select = $('walletSelect');
     try {
       const data = await api('GET', '/wallets?limit=100&customerId=' + encodeURIComponent(selected));
-      if (data.wallets.length === 0) emptyRow(tbody, 3, 'No wallets yet: set up the PIN, then create wallets.');
+      if (data.wallets.length === 0) emptyRow(tbody, 4, 'No wallets yet: set up the PIN, then create wallets.');
       else tbody.replaceChildren(...data.wallets.map((w) => el('tr', {}, [
-        el('td', { textContent: w.blockchain }), el('td', { className: 'mono', textContent: w.address }), el('td', { className: 'mono', textContent: w.id }),
+        el('td', { textContent: w.blockchain }), el('td', { textContent: addressTypeLabel(w) }),
+        el('td', { className: 'mono', textContent: w.address }), el('td', { className: 'mono', textContent: w.id }),
       ])));
-      select.replaceChildren(...data.wallets.map((w) => el('option', { value: w.id, textContent: w.blockchain + ' · ' + w.address.slice(0, 14) + '…' })));
+      select.replaceChildren(...data.wallets.map((w) => el('option', {
+        value: w.id,
+        textContent: w.blockchain + (w.addressType ? ' ' + addressTypeLabel(w) : '') + ' · ' + w.address.slice(0, 14) + '…',
+      })));
     } catch (e) {
-      emptyRow(tbody, 3, e.message);
+      emptyRow(tbody, 4, e.message);
     }
+  }
+
+  function addressTypeLabel(w) {
+    return w.addressType === 'p2tr' ? 'Taproot (P2TR)' : w.addressType === 'p2wpkh' ? 'SegWit (P2WPKH)' : '';
+  }
+
+  /** One line a person can read (what happened), with the full JSON result one click away. */
+  function resultCell(ch) {
+    if (!ch.result) return el('span', { className: ch.failureReason ? 'bad' : 'empty', textContent: ch.failureReason || '' });
+    const r = ch.result;
+    const summary = r.transactionHash ? 'transaction ' + r.transactionHash
+      : Array.isArray(r.wallets) ? r.wallets.length + ' wallet(s) created'
+      : r.signature ? 'signature ' + String(r.signature).slice(0, 24) + '…'
+      : ch.kind === 'initialize' ? 'PIN and recovery set up'
+      : 'done';
+    const details = el('details', {}, [el('summary', { textContent: summary }), el('pre', { className: 'mono', textContent: JSON.stringify(r, null, 2) })]);
+    return details;
   }
 
   async function refreshChallenges() {
@@ -112,11 +133,10 @@ export const DEMO_SCRIPT = `
         const open = ch.status === 'pending'
           ? el('a', { href: ch.redirectUrl, textContent: 'open in Gateway' })
           : el('span', { className: 'empty', textContent: '' });
-        const result = ch.result ? JSON.stringify(ch.result) : (ch.failureReason || '');
         return el('tr', {}, [
           el('td', { textContent: ch.kind }), el('td', {}, [pill(ch.status, cls)]),
           el('td', { textContent: new Date(ch.expiresAt).toLocaleTimeString() }),
-          el('td', { className: 'mono', textContent: result }), el('td', {}, [open]),
+          el('td', {}, [resultCell(ch)]), el('td', {}, [open]),
         ]);
       }));
     } catch (e) {

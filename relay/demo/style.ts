@@ -37,4 +37,6 @@ export const DEMO_STYLE = `
   .choices input { width:auto; }
   .banner { padding:12px 16px; border-radius:8px; background:#e3f4e8; color:var(--ok); border:1px solid #bfe5c9; }
   .banner.bad { background:#fdecea; border-color:#f5c2bd; }
+  details summary { cursor:pointer; font-size:13px; word-break:break-all; }
+  details pre { white-space:pre-wrap; margin:6px 0 0; max-height:240px; overflow:auto; }
 `;
