@@ -6,6 +6,7 @@
  */
 import type { Ecdsa2pKeyShare } from '../../protocol/ecdsa2p/index.js';
 import type { Ed25519AccountShare, FrostKeyShare, SealedMnemonic } from '../../protocol/frost/index.js';
+import type { WrapHeader } from '../../protocol/pin/wrap.js';
 
 export const BUNDLE_VERSION = 1;
 
@@ -17,7 +18,23 @@ export interface Node1Bundle {
   ed25519: null | { exportKeyPart: string; accounts: Ed25519AccountShare[]; sealedMnemonic: SealedMnemonic };
   /** The Taproot (BIP340/FROST secp256k1) internal root, once a Bitcoin wallet exists. */
   taproot?: { keyShare: FrostKeyShare; chainCode: string };
+  /**
+   * The root keys of the recovery copies (kit, questions, email), so a flow that holds the unlocked
+   * bundle re-wraps every copy when the shares change (flows/recovery-copies.ts).
+   */
+  recovery?: RecoveryKeys;
 }
+
+export type RecoveryCopyMethod = 'kit' | 'questions' | 'email';
+
+/** One recovery copy's wrapping: its header (method, KDF) and root key; the kit adds its public key. */
+export interface RecoveryKeyEntry {
+  header: WrapHeader;
+  rootKeyHex: string;
+  kitPublicKey?: string;
+}
+
+export type RecoveryKeys = Partial<Record<RecoveryCopyMethod, RecoveryKeyEntry>>;
 
 export class BundleError extends Error {
   override readonly name = 'BundleError';
@@ -64,9 +81,26 @@ export function parseBundle(value: unknown): Node1Bundle {
       throw new BundleError('taproot: expected { keyShare, chainCode }');
     }
   }
-  const extra = Object.keys(b).filter((k) => !['v', 'ecdsa', 'ed25519', 'taproot'].includes(k));
+  if (b.recovery !== undefined) parseRecoveryKeys(b.recovery);
+  const extra = Object.keys(b).filter((k) => !['v', 'ecdsa', 'ed25519', 'taproot', 'recovery'].includes(k));
   if (extra.length > 0) throw new BundleError(`unknown field ${JSON.stringify(extra[0])}`);
   return value as Node1Bundle;
+}
+
+function parseRecoveryKeys(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new BundleError('recovery: not an object');
+  for (const [method, entry] of Object.entries(value)) {
+    if (method !== 'kit' && method !== 'questions' && method !== 'email')
+      throw new BundleError(`recovery: unknown method ${JSON.stringify(method)}`);
+    const e = entry as Partial<RecoveryKeyEntry> | null;
+    if (typeof e !== 'object' || e === null || typeof e.header !== 'object' || e.header?.method !== method)
+      throw new BundleError(`recovery.${method}: expected a header for method ${method}`);
+    if (typeof e.rootKeyHex !== 'string' || !/^[0-9a-f]{64}$/.test(e.rootKeyHex))
+      throw new BundleError(`recovery.${method}.rootKeyHex: expected 32-byte hex`);
+    if ((method === 'kit') !== (typeof e.kitPublicKey === 'string' && /^[0-9a-f]{64}$/.test(e.kitPublicKey)))
+      throw new BundleError(`recovery.${method}.kitPublicKey: expected 32-byte hex with the kit, and only with it`);
+  }
 }
 
 /** The bundle's client share for an ed25519 account with this derivation path. */

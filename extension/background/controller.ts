@@ -8,6 +8,7 @@ import { CeremonyFailedError } from './ceremony-runner.js';
 import type { ChallengeReader } from './challenge-reader.js';
 import { FlowNotAvailableError, FlowStateError, type OnboardingHandlers } from './flows/host.js';
 import { OnboardingStateError } from './flows/initialize.js';
+import type { PinChangeHandlers } from './flows/pin-change-host.js';
 import { CeremonyRefusedError } from './flows/session.js';
 import { SigningRefusedError } from './flows/signing-requests.js';
 import type { GatewayEvent } from './gateway-channel.js';
@@ -49,6 +50,8 @@ export interface BackgroundControllerDependencies {
   onboarding: OnboardingHandlers;
   /** Sends a flow's progress to the Gateway window showing that approval (gateway-channel.ts). */
   publish: (approvalId: string, event: GatewayEvent) => void;
+  /** The steps of update-pin and reset-pin (flows/pin-change-host.ts); absent where they are not wired. */
+  pinChange?: PinChangeHandlers;
 }
 
 /** A flow the Gateway asked for exists as a screen but not yet as a ceremony. */
@@ -68,6 +71,11 @@ export function createBackgroundController(deps: BackgroundControllerDependencie
     const found = await deps.queue.get(approvalId);
     if (!found) throw new UnknownApprovalError(approvalId);
     return found;
+  }
+
+  function pinChange(): PinChangeHandlers {
+    if (!deps.pinChange) throw new NotAvailableError('PIN changes are not available in this version');
+    return deps.pinChange;
   }
 
   const handlers: { [T in MessageType]: Handler<T> } = {
@@ -131,6 +139,29 @@ export function createBackgroundController(deps: BackgroundControllerDependencie
     'onboarding.complete': async (request) => {
       const pending = await approval(request.approvalId);
       const result = await deps.onboarding.complete(pending);
+      await deps.queue.settle(pending.id, { status: 'approved', result }, { keepWindowOpen: true });
+      return { result };
+    },
+    'pin-change.current': async (request) => {
+      const pending = await approval(request.approvalId);
+      await pinChange().verifyCurrentPin(pending, request.pin, (event) => deps.publish(pending.id, event));
+      return {};
+    },
+    'pin-change.options': async (request) => pinChange().recoveryOptions(await approval(request.approvalId)),
+    'pin-change.answers': async (request) => {
+      await pinChange().proveAnswers(await approval(request.approvalId), request.answers);
+      return {};
+    },
+    'pin-change.email': async (request) => pinChange().sendEmailCode(await approval(request.approvalId)),
+    'pin-change.email.code': async (request) =>
+      pinChange().verifyEmailCode(await approval(request.approvalId), request.code),
+    'pin-change.kit': async (request) => {
+      await pinChange().proveKit(await approval(request.approvalId), request.code);
+      return {};
+    },
+    'pin-change.new': async (request) => {
+      const pending = await approval(request.approvalId);
+      const result = await pinChange().setNewPin(pending, request.pin, (event) => deps.publish(pending.id, event));
       await deps.queue.settle(pending.id, { status: 'approved', result }, { keepWindowOpen: true });
       return { result };
     },

@@ -69,6 +69,40 @@ export const MESSAGE_SCHEMAS = {
     relayUrl: z.string().max(2048).optional(),
     autoLockMinutes: z.number().optional(),
   }),
+  /** update-pin, step 1: the current PIN. */
+  'pin-change.current': z.strictObject({
+    type: z.literal('pin-change.current'),
+    approvalId: uuid,
+    pin: z.string().regex(/^[0-9]{6}$/, 'expected 6 digits'),
+  }),
+  /** reset-pin: which recovery methods exist (and the security questions' prompts). */
+  'pin-change.options': z.strictObject({ type: z.literal('pin-change.options'), approvalId: uuid }),
+  'pin-change.answers': z.strictObject({
+    type: z.literal('pin-change.answers'),
+    approvalId: uuid,
+    answers: z.array(z.string().min(1).max(200)).length(3),
+  }),
+  'pin-change.email': z.strictObject({ type: z.literal('pin-change.email'), approvalId: uuid }),
+  /** The emailed code; without it, asks again once the relay's time lock is over. */
+  'pin-change.email.code': z.strictObject({
+    type: z.literal('pin-change.email.code'),
+    approvalId: uuid,
+    code: z
+      .string()
+      .regex(/^[0-9]{6}$/, 'expected the 6-digit code')
+      .optional(),
+  }),
+  'pin-change.kit': z.strictObject({
+    type: z.literal('pin-change.kit'),
+    approvalId: uuid,
+    code: z.string().min(1).max(100),
+  }),
+  /** update-pin and reset-pin, last step: the new PIN, already confirmed in the Gateway. */
+  'pin-change.new': z.strictObject({
+    type: z.literal('pin-change.new'),
+    approvalId: uuid,
+    pin: z.string().regex(/^[0-9]{6}$/, 'expected 6 digits'),
+  }),
   'lock.status': z.strictObject({ type: z.literal('lock.status') }),
   'lock.lock': z.strictObject({ type: z.literal('lock.lock') }),
   'accounts.list': z.strictObject({ type: z.literal('accounts.list') }),
@@ -99,6 +133,13 @@ export const MESSAGE_SENDERS: Record<MessageType, SenderContext> = {
   'onboarding.complete': 'extension-page',
   'settings.get': 'extension-page',
   'settings.update': 'extension-page',
+  'pin-change.current': 'extension-page',
+  'pin-change.options': 'extension-page',
+  'pin-change.answers': 'extension-page',
+  'pin-change.email': 'extension-page',
+  'pin-change.email.code': 'extension-page',
+  'pin-change.kit': 'extension-page',
+  'pin-change.new': 'extension-page',
   'lock.status': 'extension-page',
   'lock.lock': 'extension-page',
   'accounts.list': 'extension-page',
@@ -130,6 +171,13 @@ export interface ResponseData {
   'onboarding.complete': { result: Record<string, unknown> };
   'settings.get': { settings: Settings };
   'settings.update': { settings: Settings };
+  'pin-change.current': Record<string, never>;
+  'pin-change.options': { methods: RecoveryMethod[]; questions: string[] | null };
+  'pin-change.answers': Record<string, never>;
+  'pin-change.email': { sentTo: string; releaseDelayMs: number };
+  'pin-change.email.code': { released: boolean; releaseAt?: string };
+  'pin-change.kit': Record<string, never>;
+  'pin-change.new': { result: Record<string, unknown> };
   'lock.status': { lock: LockStatus };
   'lock.lock': { lock: LockStatus };
   'accounts.list': { accounts: AccountView[] };

@@ -10,6 +10,7 @@
  * Not wired to `approval.approve` yet: DESIGN.md §5 makes recovery setup part of `initialize`, and the
  * challenge must not be reported done before it. The Gateway calls this first, then the recovery steps.
  */
+import type { GuardedKeyOutput } from '../../protocol/pin/guarded.js';
 import { wrapBundle } from '../../protocol/pin/wrap.js';
 import type { Rng } from '../../protocol/rng.js';
 import type { GatewayEvent } from './gateway-channel.js';
@@ -36,6 +37,11 @@ export interface SetPinParameters {
   /** The Node 1 bundle to protect (JSON-safe); at first onboarding it holds no shares yet. */
   bundle: unknown;
   report?: (event: GatewayEvent) => void;
+  /**
+   * Receives a copy of K (the caller wipes it): onboarding re-wraps the bundle once more at completion,
+   * when it also carries the recovery copies' keys (flows/recovery-copies.ts).
+   */
+  keepKey?: (key: GuardedKeyOutput) => void;
 }
 
 /** Step indexes reported to the Gateway's progress indicator. */
@@ -72,6 +78,7 @@ export async function setPinAtOnboarding(
       wrapped,
       updatedAt: deps.clock(),
     });
+    params.keepKey?.({ rootKey: rootKey.slice(), kdf });
   } finally {
     rootKey.fill(0);
   }

@@ -13,6 +13,7 @@ import { createHttpChallengeReader } from '../background/challenge-reader.js';
 import { createBackgroundController } from '../background/controller.js';
 import { createDeviceKey, createIndexedDbKeyStore } from '../background/device-key.js';
 import { createFlowHost } from '../background/flows/host.js';
+import { createPinChangeHost } from '../background/flows/pin-change-host.js';
 import { createGatewayChannel } from '../background/gateway-channel.js';
 import { createChromeBadge, createChromeGatewayWindows } from '../background/gateway-window.js';
 import { createLockState } from '../background/lock.js';
@@ -56,7 +57,7 @@ export default defineBackground(() => {
   const challenges = createHttpChallengeReader({ fetch: (...args) => fetch(...args) });
   const accounts = createAccountStore({ storage: browser.storage.local });
   const wallets = createWalletStore({ local: browser.storage.local });
-  const flows = createFlowHost({
+  const flowDependencies: Parameters<typeof createFlowHost>[0] = {
     challenges,
     newId: () => crypto.randomUUID(),
     context: (relayOrigin) => ({
@@ -74,8 +75,11 @@ export default defineBackground(() => {
       rng: secureRng,
       clock: Date.now,
     }),
-  });
+  };
+  const flows = createFlowHost(flowDependencies);
+  const pinChange = createPinChangeHost(flowDependencies);
   queue.onSettled((approval) => flows.forget(approval.id));
+  queue.onSettled((approval) => pinChange.forget(approval.id));
   const controller = createBackgroundController({
     extensionId: browser.runtime.id,
     version: browser.runtime.getManifest().version,
@@ -89,6 +93,7 @@ export default defineBackground(() => {
     // Flows (PIN guard, wrapped bundle, MPC ceremonies) live in background/flows/.
     approve: flows.approve,
     onboarding: flows.onboarding,
+    pinChange,
   });
 
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {

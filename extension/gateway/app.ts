@@ -9,6 +9,8 @@ import type { RecoveryMethod } from '../background/messages.js';
 import { BackgroundError, callBackground, watchProgress } from '../ui/background-client.js';
 import { describeFields, isKnownKind, KIND_TITLES } from './describe.js';
 import { outcomeText } from './outcome.js';
+import { startResetPin, startUpdatePin } from './pin-change.js';
+import { lockedScreen } from './pin-change-screens.js';
 import { weakPinMessage, wrongPinMessage } from './pin-hints.js';
 import {
   recoveryChoiceScreen,
@@ -43,6 +45,8 @@ export interface GatewayApp {
 
 export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; closeWindow: () => void }): GatewayApp {
   let generation = 0;
+  /** The business of the challenge on screen, for the locked screen (what to ask whom). */
+  let businessName: string | undefined;
 
   function show(element: HTMLElement): void {
     deps.root.replaceChildren(element);
@@ -111,7 +115,7 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
         return undefined;
       }
       if (code === 'pin-locked') {
-        show(problemScreen('locked', { close: () => void reject(approvalId) }));
+        show(lockedScreen({ ...(businessName ? { businessName } : {}), close: () => void reject(approvalId) }));
         return undefined;
       }
       progress.fail(failureText(error));
@@ -297,6 +301,7 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
   }
 
   let expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  const pinChangeKit = { show, runStep, reject, closeWindow: deps.closeWindow };
 
   /** Replaces whatever screen is up with the expired screen once the challenge's time is over. */
   function watchExpiry(approvalId: string, expiresAt: string, mine: number): void {
@@ -332,15 +337,22 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
         show(problemScreen('unreachable', { close, retry: () => void route() }, read.detail));
       } else if (read.state !== 'ready') {
         show(problemScreen(read.state, { close }));
+      } else if (read.challenge.kind === 'reset-pin' && Date.parse(read.challenge.expiresAt) > Date.now()) {
+        // A locked wallet is what a reset is for: it must not stop at the locked screen.
+        businessName = read.challenge.businessName;
+        watchExpiry(approvalId, read.challenge.expiresAt, mine);
+        startResetPin(pinChangeKit, approvalId, read.challenge);
       } else if (read.challenge.locked) {
-        show(problemScreen('locked', { close }));
+        show(lockedScreen({ businessName: read.challenge.businessName, close }));
       } else if (!isKnownKind(read.challenge.kind)) {
         show(problemScreen('unsupported', { close }));
       } else if (Date.parse(read.challenge.expiresAt) <= Date.now()) {
         show(problemScreen('expired', { close }));
       } else {
         watchExpiry(approvalId, read.challenge.expiresAt, mine);
+        businessName = read.challenge.businessName;
         if (read.challenge.kind === 'initialize') onboarding(approvalId, read.challenge);
+        else if (read.challenge.kind === 'update-pin') startUpdatePin(pinChangeKit, approvalId, read.challenge);
         else approval(approvalId, read.challenge);
       }
     } catch (error) {

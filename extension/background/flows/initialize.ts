@@ -11,6 +11,7 @@
  */
 import { fromHex, toHex } from '../../../protocol/bytes.js';
 import { deriveEmailRecoveryKey, emailRecoveryHeader } from '../../../protocol/pin/email-recovery.js';
+import type { GuardedKeyOutput } from '../../../protocol/pin/guarded.js';
 import {
   deriveRecoveryKitAuthKey,
   deriveRecoveryKitKey,
@@ -22,6 +23,8 @@ import { emptyBundle, type Node1Bundle, parseBundle } from '../bundle.js';
 import type { RecoveryMethod } from '../messages.js';
 import { setPinAtOnboarding } from '../onboarding.js';
 import type { FlowContext, FlowRequest } from './context.js';
+import { recordRecoveryKey, recoveryKeyEntry, rewrapRecoveryCopies } from './recovery-copies.js';
+import { rewrapBundle } from './unlock.js';
 
 /** A recovery step needs the bundle the PIN step left unlocked. */
 export class OnboardingStateError extends Error {
@@ -48,7 +51,16 @@ export interface OnboardingFlow {
 
 export function createOnboardingFlow(): OnboardingFlow {
   // Worker memory only: a kit waiting for "I saved it" and the methods set up so far, per approval.
-  const pendingKits = new Map<string, { wrapped: WrappedSecret; kitPublicKey: string }>();
+  const pendingKits = new Map<
+    string,
+    { wrapped: WrappedSecret; kitPublicKey: string; entry: ReturnType<typeof recoveryKeyEntry> }
+  >();
+  // K of the PIN chosen in this approval, until completion re-wraps the bundle with every recovery key.
+  const pinKeys = new Map<string, GuardedKeyOutput>();
+  const dropKey = (approvalId: string) => {
+    pinKeys.get(approvalId)?.rootKey.fill(0);
+    pinKeys.delete(approvalId);
+  };
   const done = new Map<string, Set<RecoveryMethod>>();
 
   async function unlockedBundle(ctx: FlowContext, request: FlowRequest): Promise<Node1Bundle> {
@@ -74,6 +86,10 @@ export function createOnboardingFlow(): OnboardingFlow {
         pin,
         bundle: emptyBundle(),
         report: request.report,
+        keepKey: (key) => {
+          dropKey(request.approvalId);
+          pinKeys.set(request.approvalId, key);
+        },
       });
     },
 
@@ -86,7 +102,12 @@ export function createOnboardingFlow(): OnboardingFlow {
       try {
         const wrapped = await wrapBundle(bundle, key, header, ctx.rng);
         const { publicKey } = deriveRecoveryKitAuthKey(code, request.customerId, saltHex);
-        pendingKits.set(request.approvalId, { wrapped, kitPublicKey: toHex(publicKey) });
+        const kitPublicKey = toHex(publicKey);
+        pendingKits.set(request.approvalId, {
+          wrapped,
+          kitPublicKey,
+          entry: recoveryKeyEntry(header, key, kitPublicKey),
+        });
       } finally {
         key.fill(0);
       }
@@ -98,6 +119,7 @@ export function createOnboardingFlow(): OnboardingFlow {
       if (!pending) throw new OnboardingStateError('no recovery kit is waiting: make a new one');
       await ctx.pinGuard.storeCopy(request.challengeId, pending.wrapped, pending.kitPublicKey);
       pendingKits.delete(request.approvalId);
+      await recordRecoveryKey(ctx, request.customerId, await unlockedBundle(ctx, request), 'kit', pending.entry);
       return record(request.approvalId, 'kit');
     },
 
@@ -105,13 +127,10 @@ export function createOnboardingFlow(): OnboardingFlow {
       const bundle = await unlockedBundle(ctx, request);
       const key = await ctx.pinGuard.enrolAnswers(request.challengeId, request.customerId, questions, answers);
       try {
-        const wrapped = await wrapBundle(
-          bundle,
-          key.rootKey,
-          { method: 'questions', customerId: request.customerId, kdf: key.kdf },
-          ctx.rng,
-        );
+        const header = { method: 'questions' as const, customerId: request.customerId, kdf: key.kdf };
+        const wrapped = await wrapBundle(bundle, key.rootKey, header, ctx.rng);
         await ctx.pinGuard.storeCopy(request.challengeId, wrapped);
+        await recordRecoveryKey(ctx, request.customerId, bundle, 'questions', recoveryKeyEntry(header, key.rootKey));
       } finally {
         key.rootKey.fill(0);
       }
@@ -130,6 +149,7 @@ export function createOnboardingFlow(): OnboardingFlow {
       const key = deriveEmailRecoveryKey(keyPart, request.customerId, (header.kdf as { saltHex: string }).saltHex);
       try {
         await ctx.pinGuard.storeCopy(request.challengeId, await wrapBundle(bundle, key, header, ctx.rng));
+        await recordRecoveryKey(ctx, request.customerId, bundle, 'email', recoveryKeyEntry(header, key));
       } finally {
         key.fill(0);
         keyPart.fill(0);
@@ -138,12 +158,24 @@ export function createOnboardingFlow(): OnboardingFlow {
     },
 
     async complete(ctx, request) {
-      return ctx.pinGuard.complete(request.challengeId);
+      const key = pinKeys.get(request.approvalId);
+      if (key) {
+        // Seal the bundle with every recovery key in it: the PIN copy, and each recovery copy (a copy
+        // made before the next method was set up lacks that method's key).
+        const bundle = await unlockedBundle(ctx, request);
+        const ids = { challengeId: request.challengeId, customerId: request.customerId };
+        await rewrapBundle(ctx, { ...ids, bundle, key });
+        await rewrapRecoveryCopies(ctx, request.challengeId, bundle);
+      }
+      const result = await ctx.pinGuard.complete(request.challengeId);
+      dropKey(request.approvalId);
+      return result;
     },
 
     forget(approvalId) {
       pendingKits.delete(approvalId);
       done.delete(approvalId);
+      dropKey(approvalId);
     },
   };
 }

@@ -25,6 +25,7 @@ import { runCeremony } from '../ceremony-runner.js';
 import type { AccountView } from '../messages.js';
 import type { RelayConnection } from '../relay-client.js';
 import type { FlowContext, FlowRequest } from './context.js';
+import { rewrapRecoveryCopies } from './recovery-copies.js';
 import { sessionDone, startSession } from './session.js';
 import { rewrapBundle, unlockBundle } from './unlock.js';
 import {
@@ -183,6 +184,8 @@ export async function createWallets(
     request.report({ type: 'progress', step: 2 });
     if (outputs.length > 0 || params.ed25519 || taprootRun) {
       await rewrapBundle(ctx, { challengeId: request.challengeId, customerId: request.customerId, bundle: next, key });
+      // The recovery copies must hold the new shares too, or a PIN reset would recover none of them.
+      await rewrapRecoveryCopies(ctx, request.challengeId, next);
     }
     finals.flush();
     const result = await done;
