@@ -61,7 +61,9 @@ export function evaluateCommitments(group: FrostGroup, commitments: GroupPoint[]
   let acc = zero;
   let power = Fn.ONE;
   for (const c of commitments) {
-    acc = acc.add(Fn.is0(power) ? zero : c.multiplyUnsafe(power));
+    // Identifiers are small (client 1, server 2): skip the general multiplication for 1 and 2.
+    const term = Fn.is0(power) ? zero : power === 1n ? c : power === 2n ? c.add(c) : c.multiplyUnsafe(power);
+    acc = acc.add(term);
     power = Fn.mul(power, id);
   }
   return acc;
