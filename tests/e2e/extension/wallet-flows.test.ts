@@ -32,6 +32,7 @@ import { ACCOUNTS_KEY } from '../../../extension/background/accounts.js';
 import { WALLETS_KEY } from '../../../extension/background/wallet-store.js';
 import { type ExtensionBrowser, launchWithExtension } from '../../helpers/browser.js';
 import { ANVIL_FUNDER_KEY, type Anvil, startAnvil } from '../../helpers/chains/anvil.js';
+import { type LiteSvmRpc, startLiteSvmRpc } from '../../helpers/chains/litesvm-rpc.js';
 import { tinyErc20CreationCode } from '../../helpers/chains/tiny-erc20.js';
 import { waitForStatus } from '../../helpers/chains/wallets.js';
 import { gatewayWindow, setRelayUrl } from '../../helpers/extension-pages.js';
@@ -62,6 +63,7 @@ const PIN = '402917';
 const RECIPIENT = getAddress('0x00000000000000000000000000000000000da7a1');
 
 let anvil: Anvil;
+let solana: LiteSvmRpc;
 let relay: TestRelay;
 let chromium: ExtensionBrowser;
 let customerId: string;
@@ -72,6 +74,8 @@ beforeAll(async () => {
   anvil = await startAnvil();
   process.env.TANDEM_RPC_EVM_LOCAL = anvil.url;
   process.env.TANDEM_CHAIN_POLL_MS = '100';
+  solana = await startLiteSvmRpc();
+  process.env.TANDEM_RPC_SOL_LOCAL = solana.url;
   relay = await startTestRelay();
   chromium = await launchWithExtension();
   await setRelayUrl(await chromium.worker(), new URL(relay.url).origin);
@@ -82,7 +86,9 @@ afterAll(async () => {
   await chromium?.close();
   await relay?.stop();
   await anvil?.stop();
+  await solana?.stop();
   delete process.env.TANDEM_RPC_EVM_LOCAL;
+  delete process.env.TANDEM_RPC_SOL_LOCAL;
   delete process.env.TANDEM_CHAIN_POLL_MS;
   if (Object.keys(timings).length > 0) console.log('timings (ms):', JSON.stringify(timings));
 });
@@ -161,6 +167,7 @@ async function returnedTo(tab: Page, challengeId: string): Promise<URLSearchPara
 let evmWallet: { id: string; address: string };
 let solWallet: { id: string; address: string };
 let nearWallet: { id: string; address: string };
+let solLocalWallet: { id: string; address: string };
 let btcWallet: { id: string; address: string };
 
 describe('onboarding in Chromium', () => {
@@ -538,7 +545,7 @@ describe('all four chain families in Chromium', () => {
     await onboarding.tab.close();
 
     const { challengeId, redirectUrl } = await challenge('wallet/create', {
-      blockchains: ['EVM-LOCAL', 'BTC-TESTNET', 'SOL-DEVNET', 'NEAR-TESTNET'],
+      blockchains: ['EVM-LOCAL', 'BTC-TESTNET', 'SOL-LOCAL', 'NEAR-TESTNET'],
       accountType: 'eoa',
     });
     const { tab, gateway } = await openGateway(redirectUrl);
@@ -546,13 +553,14 @@ describe('all four chain families in Chromium', () => {
     expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
     const wallets = (await relay.call('GET', `/v2/wallets?customerId=${customerId}`)).json.data.wallets as any[];
     expect(wallets.map((w) => w.blockchain).sort()).toEqual(
-      ['BTC-TESTNET', 'BTC-TESTNET', 'EVM-LOCAL', 'NEAR-TESTNET', 'SOL-DEVNET'].sort(),
+      ['BTC-TESTNET', 'BTC-TESTNET', 'EVM-LOCAL', 'NEAR-TESTNET', 'SOL-LOCAL'].sort(),
     );
     const shown = await gateway.$eval('[data-testid="approval-fields"]', (el) => el.textContent ?? '');
     for (const w of wallets) expect(shown).toContain(w.address);
     await gateway.close();
     await tab.close();
     nearWallet = wallets.find((w) => w.blockchain === 'NEAR-TESTNET');
+    solLocalWallet = wallets.find((w) => w.blockchain === 'SOL-LOCAL');
     btcWallet = wallets.find((w) => w.blockchain === 'BTC-TESTNET' && w.addressType === 'p2wpkh');
   });
 
@@ -573,6 +581,26 @@ describe('all four chain families in Chromium', () => {
       .recoverPublicKey(digest)
       .toBytes(true);
     expect(p2wpkh(publicKey, TEST_NETWORK).address).toBe(btcWallet.address);
+    await gateway.close();
+    await tab.close();
+  });
+
+  it('sends a Solana transfer the relay builds, Node 1 checks and co-signs with FROST, executed by litesvm', async () => {
+    solana.airdrop(solLocalWallet.address, 2_000_000_000n);
+    const recipient = base58.encode(ed25519.getPublicKey(ed25519.utils.randomSecretKey()));
+    const { challengeId, redirectUrl } = await challenge('transactions/transfer', {
+      walletId: solLocalWallet.id,
+      destinationAddress: recipient,
+      amounts: ['0.25'],
+      feeLevel: 'medium',
+    });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    timings.transferSolana = await approveWithPin(gateway, 'transfer-solana');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const { result } = await readChallenge(challengeId);
+    await waitForStatus(relay, result.transactionId, 'confirmed', 30_000);
+    expect(solana.calls).toContain('sendTransaction');
+    expect(solana.svm.getBalance(recipient as Parameters<typeof solana.svm.getBalance>[0])).toBe(250_000_000n);
     await gateway.close();
     await tab.close();
   });
