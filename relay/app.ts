@@ -119,7 +119,7 @@ export function createApp(deps: AppDependencies) {
   v2.route('/', challengeRoutes(api));
   v2.route('/', walletRoutes(api));
   v2.route('/', apiKeyRoutes(api));
-  v2.route('/', webhookRoutes(api));
+  v2.route('/', webhookRoutes(api, undefined, settings.webhooks));
   v2.route('/', auditLogRoutes(api));
   if (deps.gateway) {
     // Outside BUSINESS_API_PATHS: the Gateway has no API key (the challenge id is the capability).

@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { classifyAddress, isLocalhostName, literalAddress } from './webhooks/destination.js';
 
 export interface RelayConfig {
   host: string;
@@ -31,6 +32,11 @@ export interface RelayConfig {
   /** PIN_GUARD_URL / PIN_GUARD_TOKEN: a PIN guard in its own process (npm run pin-guard); in-process when absent. */
   pinGuardUrl?: string | undefined;
   pinGuardToken?: string | undefined;
+  /**
+   * TANDEM_WEBHOOK_ALLOW_PRIVATE (true/false): webhooks may target private, loopback and reserved addresses.
+   * Unset: allowed only when the relay listens on loopback (a developer's `npm start`); see webhookPrivateDestinationsAllowed.
+   */
+  webhookAllowPrivate?: boolean | undefined;
   /** Called with each mail the development mailbox receives (npm start prints them). */
   onDevMail?: ((mail: import('./mail/dev-mailbox.js').ReceivedMail) => void) | undefined;
 }
@@ -69,7 +75,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     recoveryEmailDelayMs: parseDuration(env.RECOVERY_EMAIL_DELAY, 'RECOVERY_EMAIL_DELAY'),
     pinGuardUrl: env.PIN_GUARD_URL || undefined,
     pinGuardToken: env.PIN_GUARD_TOKEN || undefined,
+    webhookAllowPrivate: parseBoolean(env.TANDEM_WEBHOOK_ALLOW_PRIVATE, 'TANDEM_WEBHOOK_ALLOW_PRIVATE'),
   };
+}
+
+/**
+ * Whether webhooks may go to private destinations: TANDEM_WEBHOOK_ALLOW_PRIVATE when set, otherwise only
+ * when the relay itself listens on a loopback address (a development machine; a deployed relay listens on
+ * a public or 0.0.0.0 address and refuses them).
+ */
+export function webhookPrivateDestinationsAllowed(config: Pick<RelayConfig, 'host' | 'webhookAllowPrivate'>): boolean {
+  if (config.webhookAllowPrivate !== undefined) return config.webhookAllowPrivate;
+  if (isLocalhostName(config.host)) return true;
+  const address = literalAddress(config.host);
+  if (address === undefined) return false;
+  const c = classifyAddress(address);
+  return !c.public && c.kind === 'loopback';
+}
+
+/** "true"/"1"/"yes" or "false"/"0"/"no" (any case); undefined when unset. */
+function parseBoolean(value: string | undefined, name: string): boolean | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
 }
 
 /** The origin of TANDEM_PUBLIC_URL (scheme://host[:port]), or undefined when unset. */

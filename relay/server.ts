@@ -8,7 +8,7 @@ import { loadApiSettings, mergeApiSettings } from './api/settings.js';
 import { createApp } from './app.js';
 import { challengeSigning } from './chains/challenge-signing.js';
 import { type ChainService, createChainService, loadChainRegistry, startTransactionTracker } from './chains/index.js';
-import type { RelayConfig } from './config.js';
+import { type RelayConfig, webhookPrivateDestinationsAllowed } from './config.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import type { Database } from './db/database.js';
 import { applyMigrations } from './db/migrate.js';
@@ -50,7 +50,10 @@ export async function startRelay(
     await applyMigrations(db, RELAY_MIGRATIONS);
     await assertMasterKeyOpensStoredShares(db, { current: masterKey, retired: [] });
     const demo = await ensureDemoOrganisation(db, config.demoApiKey);
-    const apiSettings = mergeApiSettings(loadApiSettings(process.env), config.api);
+    const apiSettings = mergeApiSettings(loadApiSettings(process.env), {
+      ...config.api,
+      webhooks: { allowPrivateDestinations: webhookPrivateDestinationsAllowed(config), ...config.api?.webhooks },
+    });
     const chains = createChainService({ db, registry: loadChainRegistry(process.env), log });
     // Without SMTP_URL, mail goes through the same SMTP path to a local mailbox (development and tests).
     const mailbox = config.smtpUrl ? undefined : await startDevMailbox({ onMail: config.onDevMail });

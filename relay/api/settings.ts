@@ -21,6 +21,8 @@ export interface ApiSettings {
     baseDelayMs: number;
     maxDelayMs: number;
     pollIntervalMs: number;
+    /** Deliver to (and register literal) private addresses; startRelay sets it from TANDEM_WEBHOOK_ALLOW_PRIVATE. */
+    allowPrivateDestinations: boolean;
   };
   challenges: {
     sweepIntervalMs: number;
@@ -42,6 +44,7 @@ export const DEFAULT_API_SETTINGS: ApiSettings = {
     baseDelayMs: 30_000,
     maxDelayMs: 6 * 60 * 60_000,
     pollIntervalMs: 1000,
+    allowPrivateDestinations: false,
   },
   challenges: { sweepIntervalMs: 30_000, resultRetentionMs: 24 * 60 * 60_000, abandonAfterMs: 5 * 60_000 },
   auditRetentionDays: 365,

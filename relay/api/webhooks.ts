@@ -1,6 +1,9 @@
 /**
  * `/v2/webhooks`: register endpoints (the signing secret is returned once, at creation or rotation),
  * list, read, change (url, events, description, enabled, rotateSecret), delete, and see recent deliveries.
+ *
+ * URLs are checked here as far as the text allows (scheme, credentials, literal addresses, localhost
+ * names); hostnames are resolved and checked at each delivery (webhooks/delivery.ts), where DNS answers.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { audit } from '../audit/log.js';
@@ -10,6 +13,7 @@ import type { AuthEnv } from '../http/auth.js';
 import { respond } from '../http/envelope.js';
 import { PaginationInfo, PaginationQuery } from '../http/pagination.js';
 import { validationHook } from '../http/validation.js';
+import { type DestinationPolicy, isLocalhostName, literalAddress, refusalFor } from '../webhooks/destination.js';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -23,17 +27,34 @@ import { IdempotencyKeyField } from './challenge-schemas.js';
 import { type ApiContext, apiActor } from './context.js';
 import { ErrorEnvelope, envelopeOf } from './schemas.js';
 
-const WebhookUrl = z
-  .string()
-  .max(2048, 'must be at most 2048 characters')
-  .superRefine((value, ctx) => {
-    const problem = checkReturnUrl(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    else if (/^https?:\/\/169\.254\./.test(value)) {
-      ctx.addIssue({ code: 'custom', message: 'must not target a link-local (cloud metadata) address' });
+/** Why `value` cannot be a webhook URL under `policy`, or undefined. */
+export function checkWebhookUrl(value: string, policy: DestinationPolicy): string | undefined {
+  const problem = checkReturnUrl(value);
+  if (problem) return problem;
+  const { hostname } = new URL(value); // already normalised: 0x7f.1, 2130706433 and 0177.0.0.1 read 127.0.0.1
+  const address = literalAddress(hostname);
+  if (address !== undefined) {
+    const refused = refusalFor(address, policy);
+    if (refused?.kind === 'link-local')
+      return `must not target a link-local (cloud metadata) address (${refused.range})`;
+    if (refused) {
+      return `must not target a ${refused.kind} address (${refused.range}): this relay delivers webhooks to public addresses only (TANDEM_WEBHOOK_ALLOW_PRIVATE)`;
     }
-  })
-  .openapi({ example: 'https://shop.example/webhooks/tandem' });
+  } else if (!policy.allowPrivate && isLocalhostName(hostname)) {
+    return 'must not target localhost: this relay delivers webhooks to public addresses only (TANDEM_WEBHOOK_ALLOW_PRIVATE)';
+  }
+  return undefined;
+}
+
+const webhookUrl = (policy: DestinationPolicy) =>
+  z
+    .string()
+    .max(2048, 'must be at most 2048 characters')
+    .superRefine((value, ctx) => {
+      const problem = checkWebhookUrl(value, policy);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .openapi({ example: 'https://shop.example/webhooks/tandem' });
 
 const Events = z
   .array(z.enum([...WEBHOOK_EVENTS, ALL_EVENTS]))
@@ -62,27 +83,29 @@ const WithSecret = WebhookSchema.extend({
   secret: z.string().openapi({ description: 'HMAC-SHA256 key; shown only in this response.' }),
 });
 
-const CreateBody = z
-  .object({
-    url: WebhookUrl,
-    events: Events,
-    description: Description.optional(),
-    enabled: z.boolean().default(true),
-    idempotencyKey: IdempotencyKeyField,
-  })
-  .strict()
-  .openapi('CreateWebhookRequest');
+const createBody = (url: ReturnType<typeof webhookUrl>) =>
+  z
+    .object({
+      url,
+      events: Events,
+      description: Description.optional(),
+      enabled: z.boolean().default(true),
+      idempotencyKey: IdempotencyKeyField,
+    })
+    .strict()
+    .openapi('CreateWebhookRequest');
 
-const PatchBody = z
-  .object({
-    url: WebhookUrl.optional(),
-    events: Events.optional(),
-    description: Description.nullable().optional(),
-    enabled: z.boolean().optional(),
-    rotateSecret: z.boolean().optional().openapi({ description: 'Issue a new secret (returned once).' }),
-  })
-  .strict()
-  .openapi('UpdateWebhookRequest');
+const patchBody = (url: ReturnType<typeof webhookUrl>) =>
+  z
+    .object({
+      url: url.optional(),
+      events: Events.optional(),
+      description: Description.nullable().optional(),
+      enabled: z.boolean().optional(),
+      rotateSecret: z.boolean().optional().openapi({ description: 'Issue a new secret (returned once).' }),
+    })
+    .strict()
+    .openapi('UpdateWebhookRequest');
 
 const DeliverySchema = z.object({
   id: z.string(),
@@ -106,9 +129,16 @@ const errors = {
   429: { description: 'Rate limited', content: json(ErrorEnvelope) },
 };
 
-export function webhookRoutes(api: ApiContext, onChange: () => void = () => undefined) {
+export function webhookRoutes(
+  api: ApiContext,
+  onChange: () => void = () => undefined,
+  destinations: { allowPrivateDestinations: boolean } = { allowPrivateDestinations: false },
+) {
   const app = new OpenAPIHono<AuthEnv>({ defaultHook: validationHook });
   const { db } = api;
+  const url = webhookUrl({ allowPrivate: destinations.allowPrivateDestinations });
+  const CreateBody = createBody(url);
+  const PatchBody = patchBody(url);
 
   app.openapi(
     createRoute({

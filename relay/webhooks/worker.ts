@@ -5,8 +5,21 @@
  * exponential backoff and jitter, or `dead` after `maxAttempts`. Because the schedule lives in the
  * table, retries survive restarts; a relay that dies mid-send leaves the lease to expire and the row is
  * sent again (at-least-once: receivers deduplicate on X-Webhook-Id or the body's idempotencyKey).
+ *
+ * Each attempt goes through the destination guard (delivery.ts): the host is resolved once, every address
+ * must be public unless private destinations are allowed, and the connection is pinned to the checked
+ * addresses. A refused destination is a failed attempt like any other (retried on the same schedule:
+ * DNS may change back), with the reason on the row and one audit entry per endpoint and refusal kind.
  */
-import type { Database } from '../db/database.js';
+import { audit } from '../audit/log.js';
+import type { Database, Queryable } from '../db/database.js';
+import {
+  DestinationRefusedError,
+  postPinned,
+  type ResolveHost,
+  resolveDestination,
+  systemResolver,
+} from './delivery.js';
 import { signWebhook } from './signature.js';
 
 export interface WebhookWorkerOptions {
@@ -23,12 +36,20 @@ export interface WebhookWorkerOptions {
   /** Default 6 h. */
   maxDelayMs?: number;
   log?: (line: string) => void;
-  fetch?: typeof fetch;
+  /**
+   * Deliver to private, loopback, shared and reserved addresses (never link-local). Default false; the relay
+   * passes TANDEM_WEBHOOK_ALLOW_PRIVATE (config.ts), which defaults to true only when it listens on loopback.
+   */
+  allowPrivateDestinations?: boolean;
+  /** Resolves a webhook host to all its addresses; the system resolver by default. */
+  lookup?: ResolveHost;
   random?: () => number;
 }
 
 interface ClaimedRow {
   id: string;
+  organisation_id: string;
+  endpoint_id: string;
   event: string;
   body: string;
   attempts: number;
@@ -60,7 +81,8 @@ export function startWebhookWorker(db: Database, options: WebhookWorkerOptions =
   const baseDelayMs = options.baseDelayMs ?? 30_000;
   const maxDelayMs = options.maxDelayMs ?? 6 * 60 * 60_000;
   const log = options.log ?? (() => undefined);
-  const send = options.fetch ?? fetch;
+  const policy = { allowPrivate: options.allowPrivateDestinations ?? false };
+  const resolveHost = options.lookup ?? systemResolver;
   const random = options.random ?? Math.random;
   const leaseMs = timeoutMs + 30_000;
 
@@ -76,7 +98,7 @@ export function startWebhookWorker(db: Database, options: WebhookWorkerOptions =
         WHERE o.id IN (SELECT id FROM webhook_outbox WHERE status = 'pending' AND next_attempt_at <= now()
                        ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
           AND e.id = o.endpoint_id
-        RETURNING o.id, o.event, o.body, o.attempts, e.url, e.secret, e.enabled, (e.deleted_at IS NOT NULL) AS deleted`,
+        RETURNING o.id, o.organisation_id, o.endpoint_id, o.event, o.body, o.attempts, e.url, e.secret, e.enabled, (e.deleted_at IS NOT NULL) AS deleted`,
       [batchSize, leaseMs / 1000],
     );
     return r.rows;
@@ -96,10 +118,13 @@ export function startWebhookWorker(db: Database, options: WebhookWorkerOptions =
     const timeout = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
     let statusCode: number | null = null;
     let error: string | null = null;
+    let refused: DestinationRefusedError | undefined;
     try {
-      const res = await send(row.url, {
-        method: 'POST',
-        redirect: 'manual',
+      const url = new URL(row.url);
+      const addresses = await resolveDestination(url, policy, resolveHost, controller.signal);
+      statusCode = await postPinned({
+        url,
+        addresses,
         signal: controller.signal,
         headers: {
           'Content-Type': 'application/json',
@@ -111,13 +136,20 @@ export function startWebhookWorker(db: Database, options: WebhookWorkerOptions =
         },
         body: row.body,
       });
-      statusCode = res.status;
-      await res.body?.cancel().catch(() => undefined); // the receiver's body is not needed
-      if (res.status < 200 || res.status >= 300) error = `receiver answered HTTP ${res.status}`;
+      if (statusCode >= 300 && statusCode < 400) {
+        error = `receiver answered HTTP ${statusCode} (redirects are not followed)`;
+      } else if (statusCode < 200 || statusCode >= 300) {
+        error = `receiver answered HTTP ${statusCode}`;
+      }
     } catch (e) {
-      error = controller.signal.aborted
-        ? String((controller.signal.reason as Error | undefined)?.message ?? 'aborted')
-        : `request failed: ${(e as Error).message}`.slice(0, 300);
+      if (e instanceof DestinationRefusedError) {
+        refused = e;
+        error = `destination refused: ${e.message}`;
+      } else {
+        error = controller.signal.aborted
+          ? String((controller.signal.reason as Error | undefined)?.message ?? 'aborted')
+          : `request failed: ${(e as Error).message}`.slice(0, 300);
+      }
     } finally {
       clearTimeout(timeout);
       inFlight.delete(controller);
@@ -130,20 +162,49 @@ export function startWebhookWorker(db: Database, options: WebhookWorkerOptions =
       );
       return;
     }
-    if (row.attempts >= maxAttempts) {
-      await db.query(
-        `UPDATE webhook_outbox SET status = 'dead', last_status_code = $2, last_error = $3 WHERE id = $1`,
-        [row.id, statusCode, `${error} (gave up after ${row.attempts} attempts)`],
+    const failure = error;
+    await db.transaction(async (tx) => {
+      if (refused) await auditRefusal(tx, row, refused);
+      if (row.attempts >= maxAttempts) {
+        await tx.query(
+          `UPDATE webhook_outbox SET status = 'dead', last_status_code = $2, last_error = $3 WHERE id = $1`,
+          [row.id, statusCode, `${failure} (gave up after ${row.attempts} attempts)`],
+        );
+        log(`webhook ${row.id} (${row.event}) is dead after ${row.attempts} attempts: ${failure}`);
+        return;
+      }
+      const delay = retryDelayMs(row.attempts, baseDelayMs, maxDelayMs, random);
+      await tx.query(
+        `UPDATE webhook_outbox SET next_attempt_at = now() + make_interval(secs => $2), last_status_code = $3, last_error = $4
+          WHERE id = $1`,
+        [row.id, delay / 1000, statusCode, failure],
       );
-      log(`webhook ${row.id} (${row.event}) is dead after ${row.attempts} attempts: ${error}`);
-      return;
-    }
-    const delay = retryDelayMs(row.attempts, baseDelayMs, maxDelayMs, random);
-    await db.query(
-      `UPDATE webhook_outbox SET next_attempt_at = now() + make_interval(secs => $2), last_status_code = $3, last_error = $4
-        WHERE id = $1`,
-      [row.id, delay / 1000, statusCode, error],
+    });
+  }
+
+  /**
+   * One audit entry per endpoint and refusal kind since the endpoint last changed, not one per attempt:
+   * retries of a refused endpoint would otherwise fill the log. (Two relay instances refusing at the same
+   * moment may both write one.)
+   */
+  async function auditRefusal(tx: Queryable, row: ClaimedRow, refused: DestinationRefusedError): Promise<void> {
+    const target = `webhook:${row.endpoint_id}`;
+    const seen = await tx.query(
+      `SELECT 1 FROM audit_log
+        WHERE organisation_id = $1 AND action = 'webhook.delivery_refused' AND target = $2 AND details->>'kind' = $3
+          AND created_at >= (SELECT updated_at FROM webhook_endpoints WHERE id = $4)
+        LIMIT 1`,
+      [row.organisation_id, target, refused.kind, row.endpoint_id],
     );
+    if (seen.rows.length > 0) return;
+    await audit(tx, {
+      organisationId: row.organisation_id,
+      actor: 'system',
+      action: 'webhook.delivery_refused',
+      target,
+      details: { kind: refused.kind, reason: refused.message },
+    });
+    log(`webhook endpoint ${row.endpoint_id}: destination refused: ${refused.message}`);
   }
 
   async function runOnce(): Promise<number> {

@@ -238,9 +238,10 @@ describe('webhook delivery', () => {
         hook.id,
       ])
     ).rows[0]?.organisation_id as string;
+    // The receiver is on 127.0.0.1: extra workers must opt into private destinations as the relay's own does.
     const extra = [
-      startWebhookWorker(relay.db, { pollIntervalMs: 25, batchSize: 3 }),
-      startWebhookWorker(relay.db, { pollIntervalMs: 25, batchSize: 3 }),
+      startWebhookWorker(relay.db, { pollIntervalMs: 25, batchSize: 3, allowPrivateDestinations: true }),
+      startWebhookWorker(relay.db, { pollIntervalMs: 25, batchSize: 3, allowPrivateDestinations: true }),
     ];
     try {
       for (let i = 0; i < 30; i++) {
