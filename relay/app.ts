@@ -20,6 +20,7 @@ import type { Database } from './db/database.js';
 import { demoPage } from './demo/page.js';
 import { gatewayRoutes } from './gateway/page.js';
 import { extensionCors } from './gateway-api/cors.js';
+import { deviceAdmissionRoutes } from './gateway-api/device-admission-routes.js';
 import { pinGuardRoutes } from './gateway-api/pin-guard-routes.js';
 import { gatewayApiRoutes } from './gateway-api/routes.js';
 import { ApiError } from './http/api-error.js';
@@ -126,6 +127,7 @@ export function createApp(deps: AppDependencies) {
     v2.use('/gateway/*', extensionCors);
     v2.route('/', gatewayApiRoutes({ db: deps.db, ...deps.gateway }));
     v2.route('/', pinGuardRoutes({ db: deps.db, pinGuard: deps.gateway.pinGuard }));
+    v2.route('/', deviceAdmissionRoutes({ db: deps.db, pinGuard: deps.gateway.pinGuard, publicUrl: deps.publicUrl }));
   }
   v2.doc('/openapi.json', {
     openapi: '3.0.3',

@@ -6,6 +6,7 @@ import { type Approval, type ApprovalQueue, UnknownApprovalError, userRejected }
 import { BundleError } from './bundle.js';
 import { CeremonyFailedError } from './ceremony-runner.js';
 import type { ChallengeReader } from './challenge-reader.js';
+import type { ExportedKeys } from './flows/export-keys.js';
 import { FlowNotAvailableError, FlowStateError, type OnboardingHandlers } from './flows/host.js';
 import { OnboardingStateError } from './flows/initialize.js';
 import type { PinChangeHandlers } from './flows/pin-change-host.js';
@@ -52,6 +53,8 @@ export interface BackgroundControllerDependencies {
   publish: (approvalId: string, event: GatewayEvent) => void;
   /** The steps of update-pin and reset-pin (flows/pin-change-host.ts); absent where they are not wired. */
   pinChange?: PinChangeHandlers;
+  /** The keys an approved export rebuilt, once (flows/export.ts); absent where export is not wired. */
+  takeExport?: (approvalId: string) => ExportedKeys | undefined;
 }
 
 /** A flow the Gateway asked for exists as a screen but not yet as a ceremony. */
@@ -189,6 +192,16 @@ export function createBackgroundController(deps: BackgroundControllerDependencie
       return { lock: await deps.lock.status() };
     },
     'accounts.list': async () => ({ accounts: await deps.accounts() }),
+    'export.take': async (request) => {
+      const keys = deps.takeExport?.(request.approvalId);
+      if (!keys) {
+        throw new MessageRefusedError(
+          'not-available',
+          'the exported keys are no longer here (they are handed over once and kept for a minute at most); start a new export from the site',
+        );
+      }
+      return { keys };
+    },
   };
 
   return {

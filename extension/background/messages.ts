@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { Approval } from './approvals.js';
 import type { ChallengeReadResult } from './challenge-reader.js';
+import type { ExportedKeys } from './flows/export-keys.js';
 import { isUuid } from './ids.js';
 import type { LockStatus } from './lock.js';
 import type { Settings } from './settings.js';
@@ -106,6 +107,8 @@ export const MESSAGE_SCHEMAS = {
   'lock.status': z.strictObject({ type: z.literal('lock.status') }),
   'lock.lock': z.strictObject({ type: z.literal('lock.lock') }),
   'accounts.list': z.strictObject({ type: z.literal('accounts.list') }),
+  /** After an approved export: the rebuilt keys, handed to the Gateway window once (flows/export.ts). */
+  'export.take': z.strictObject({ type: z.literal('export.take'), approvalId: uuid }),
 } as const;
 
 export type MessageType = keyof typeof MESSAGE_SCHEMAS;
@@ -143,6 +146,7 @@ export const MESSAGE_SENDERS: Record<MessageType, SenderContext> = {
   'lock.status': 'extension-page',
   'lock.lock': 'extension-page',
   'accounts.list': 'extension-page',
+  'export.take': 'extension-page',
 };
 
 /** One account row for the popup (filled by wallet creation in a later step). */
@@ -181,6 +185,7 @@ export interface ResponseData {
   'lock.status': { lock: LockStatus };
   'lock.lock': { lock: LockStatus };
   'accounts.list': { accounts: AccountView[] };
+  'export.take': { keys: ExportedKeys };
 }
 
 /** Why a message was refused before any handler ran, or what the handler reported. */

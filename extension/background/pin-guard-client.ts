@@ -59,12 +59,47 @@ export interface PinGuardClient {
   /** Stores a copy; the kit copy goes with the kit's public key (for kit-proved resets). */
   storeCopy(challengeId: string, wrapped: WrappedSecret, kitPublicKey?: string): Promise<void>;
   fetchCopy(challengeId: string, method: WrapMethod): Promise<WrappedSecret>;
+  /**
+   * The counted evaluation and K for the PIN copy `wrapped`, without the verify step: the proof goes
+   * where the caller sends it (the export ceremony, device admission), or to `verifyPin`.
+   */
+  evaluatePin(
+    challengeId: string,
+    customerId: string,
+    pin: string,
+    wrapped: WrappedSecret,
+  ): Promise<{ key: GuardedKeyOutput; proof: PinProof }>;
+  /** Sends a proof from `evaluatePin` to the guard (a wrong PIN throws `wrong-pin` with the tries left). */
+  verifyPin(challengeId: string, proof: PinProof): Promise<void>;
+  /** Admits this device for the challenge's customer (relay route …/devices); returns the customer's wallets. */
+  admitDevice(challengeId: string, request: DeviceAdmissionRequest): Promise<AdmittedWallet[]>;
   /** Email recovery setup, step 1: the relay mails a 6-digit code to `email`. */
   sendEmailCode(challengeId: string, email: string): Promise<void>;
   /** Step 2: a correct code returns the relay-held key part for the email copy (hex). */
   confirmEmailCode(challengeId: string, code: string): Promise<string>;
   /** Asks the relay to complete an initialize/recovery/update-pin/reset-pin challenge; returns its result. */
   complete(challengeId: string): Promise<Record<string, unknown>>;
+}
+
+/** The guard's single-use verify request: proves K was derived from the right PIN. */
+export interface PinProof {
+  nonce: string;
+  proof: string;
+}
+
+export interface DeviceAdmissionRequest {
+  deviceId: string;
+  publicKey: string;
+  signature: string;
+  pin: PinProof;
+}
+
+/** A customer wallet as the relay lists it to an admitted device (public data). */
+export interface AdmittedWallet {
+  blockchain: string;
+  address: string;
+  keyFamily: string;
+  addressType: string | null;
 }
 
 export interface PinGuardClientDependencies {
@@ -230,6 +265,54 @@ export function createPinGuardClient(deps: PinGuardClientDependencies): PinGuard
     async complete(challengeId) {
       const answer = await call('POST', `${challengeId}/complete`, {});
       return (answer.body.data ?? {}) as Record<string, unknown>;
+    },
+
+    async evaluatePin(challengeId, customerId, pin, wrapped) {
+      if (wrapped.kdf.kind !== 'argon2id+poprf' || wrapped.method !== 'pin') {
+        throw new PinGuardError('refused', 'this wrapped copy is not a PIN copy');
+      }
+      const start = startGuardedUnlock({
+        customerId,
+        purpose: 'pin',
+        secret: pinSecret(pin, { enrolling: false }),
+        kdf: wrapped.kdf,
+        rng: deps.rng,
+        ...bounds,
+      });
+      const stretching = stretchGuardedSecret(start.state, deps.argon2Bounds);
+      const request = start.outgoing[0];
+      const evaluated = await call('POST', `${challengeId}/pin-guard/pin/evaluate`, {
+        epoch: request?.epoch,
+        blinded: request?.blinded,
+      }).catch(async (error) => {
+        await stretching.catch(() => undefined);
+        throw error;
+      });
+      const done = await receiveGuardEvaluation(start.state, evaluated.body.data?.evaluation, {
+        stretched: await stretching,
+        ...bounds,
+      });
+      const proof = done.outgoing[0] as PinProof;
+      if (!done.output) throw new PinGuardError('refused', 'the unlock produced no key');
+      return { key: done.output, proof: { nonce: proof.nonce, proof: proof.proof } };
+    },
+
+    async verifyPin(challengeId, proof) {
+      await call('POST', `${challengeId}/pin-guard/pin/verify`, { nonce: proof.nonce, proof: proof.proof });
+    },
+
+    async admitDevice(challengeId, request) {
+      const answer = await call('POST', `${challengeId}/devices`, request);
+      const wallets = answer.body.data?.wallets;
+      if (!Array.isArray(wallets)) throw new PinGuardError('refused', 'the relay listed no wallets for this device');
+      return wallets.filter(
+        (w): w is AdmittedWallet =>
+          typeof w === 'object' &&
+          w !== null &&
+          typeof w.blockchain === 'string' &&
+          typeof w.address === 'string' &&
+          typeof w.keyFamily === 'string',
+      );
     },
 
     async fetchCopy(challengeId, method) {

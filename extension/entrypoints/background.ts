@@ -74,6 +74,7 @@ export default defineBackground(() => {
       ceremonies,
       rng: secureRng,
       clock: Date.now,
+      deviceKey,
     }),
   };
   const flows = createFlowHost(flowDependencies);
@@ -94,6 +95,7 @@ export default defineBackground(() => {
     approve: flows.approve,
     onboarding: flows.onboarding,
     pinChange,
+    takeExport: flows.takeExport,
   });
 
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {

@@ -8,6 +8,7 @@ import { isUuid } from '../background/ids.js';
 import type { RecoveryMethod } from '../background/messages.js';
 import { BackgroundError, callBackground, watchProgress } from '../ui/background-client.js';
 import { describeFields, isKnownKind, KIND_TITLES } from './describe.js';
+import { exportResultScreen, exportUnavailableScreen, exportWarningScreen } from './export-screens.js';
 import { outcomeText } from './outcome.js';
 import { startResetPin, startUpdatePin } from './pin-change.js';
 import { lockedScreen } from './pin-change-screens.js';
@@ -37,6 +38,7 @@ const WALLET_STEPS = [
   'Record your wallets',
 ];
 const SIGN_STEPS = ['Check your PIN', 'Sign together with the relay', 'Done'];
+const EXPORT_STEPS = ['Check your PIN', 'Receive the relay’s key parts', 'Rebuild your keys on this device'];
 
 export interface GatewayApp {
   /** Shows the approval named by the current hash. */
@@ -265,6 +267,16 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
   }
 
   function approval(approvalId: string, challenge: GatewayChallenge): void {
+    if (challenge.kind === 'export-private-keys') {
+      show(
+        exportWarningScreen({
+          businessName: challenge.businessName,
+          onCancel: () => void reject(approvalId),
+          onContinue: () => enterPin(approvalId, challenge),
+        }),
+      );
+      return;
+    }
     show(
       approvalScreen({
         title: KIND_TITLES[challenge.kind] ?? 'Approve',
@@ -290,14 +302,38 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
           const answer = await runStep(
             approvalId,
             KIND_TITLES[challenge.kind] ?? 'Approving',
-            challenge.kind === 'wallet-create' ? WALLET_STEPS : SIGN_STEPS,
+            challenge.kind === 'wallet-create'
+              ? WALLET_STEPS
+              : challenge.kind === 'export-private-keys'
+                ? EXPORT_STEPS
+                : SIGN_STEPS,
             () => callBackground({ type: 'approval.approve', approvalId, pin }),
             (message) => enterPin(approvalId, challenge, message),
           );
-          if (answer) finished(challenge, answer.result);
+          if (answer && challenge.kind === 'export-private-keys') await exported(approvalId);
+          else if (answer) finished(challenge, answer.result);
         })(),
     });
     show(unlock.element);
+  }
+
+  /** After an approved export: the rebuilt keys, taken once from the background; wiped when the window goes. */
+  async function exported(approvalId: string): Promise<void> {
+    try {
+      const { keys } = await callBackground({ type: 'export.take', approvalId });
+      const result = exportResultScreen({
+        keys,
+        onClose: () => {
+          result.wipe();
+          deps.closeWindow();
+        },
+      });
+      window.addEventListener('pagehide', () => result.wipe(), { once: true });
+      clearTimeout(expiryTimer); // the challenge is done; its expiry must not cover the keys meanwhile
+      show(result.element);
+    } catch (error) {
+      show(exportUnavailableScreen(sentence((error as Error).message), deps.closeWindow));
+    }
   }
 
   let expiryTimer: ReturnType<typeof setTimeout> | undefined;

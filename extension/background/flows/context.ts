@@ -5,6 +5,7 @@
 import type { Rng } from '../../../protocol/rng.js';
 import type { AccountStore } from '../accounts.js';
 import type { CeremonyStore } from '../ceremonies.js';
+import type { DeviceKey } from '../device-key.js';
 import type { GatewayEvent } from '../gateway-channel.js';
 import type { LockState } from '../lock.js';
 import type { PinGuardClient } from '../pin-guard-client.js';
@@ -23,6 +24,8 @@ export interface FlowContext {
   ceremonies: CeremonyStore;
   rng: Rng;
   clock: Clock;
+  /** This profile's device key: signs the admission of a new device (flows/restore.ts). */
+  deviceKey?: DeviceKey;
 }
 
 /** One approval being carried out: which challenge, whose, and where progress goes. */

@@ -8,6 +8,8 @@ import type { ChallengeReader, GatewayChallenge } from '../challenge-reader.js';
 import type { GatewayEvent } from '../gateway-channel.js';
 import type { RecoveryMethod } from '../messages.js';
 import type { FlowContext, FlowRequest } from './context.js';
+import { createExportFlow } from './export.js';
+import type { ExportedKeys } from './export-keys.js';
 import { createOnboardingFlow } from './initialize.js';
 import { signChallenge } from './sign.js';
 import { SIGNING_KINDS } from './signing-requests.js';
@@ -38,6 +40,8 @@ export interface OnboardingHandlers {
 export interface FlowHost {
   approve(approval: Approval, pin: string, report: Report): Promise<Record<string, unknown>>;
   onboarding: OnboardingHandlers;
+  /** The keys an approved export rebuilt, handed to its Gateway window once (flows/export.ts). */
+  takeExport(approvalId: string): ExportedKeys | undefined;
   /** Forgets an approval's in-memory flow state (call when it settles). */
   forget(approvalId: string): void;
 }
@@ -48,6 +52,7 @@ export function createFlowHost(deps: {
   newId: () => string;
 }): FlowHost {
   const onboardingFlow = createOnboardingFlow();
+  const exportFlow = createExportFlow();
 
   async function open(approval: Approval, report: Report = () => undefined, kinds?: readonly string[]) {
     const { request } = approval;
@@ -78,6 +83,7 @@ export function createFlowHost(deps: {
       const { ctx, flowRequest, challenge } = await open(approval, report);
       if (challenge.kind === 'wallet-create') return createWallets(ctx, flowRequest, pin, deps.newId);
       if (SIGNING_KINDS.has(challenge.kind)) return signChallenge(ctx, flowRequest, pin, challenge, deps.newId);
+      if (challenge.kind === 'export-private-keys') return exportFlow.run(ctx, flowRequest, pin, deps.newId);
       throw new FlowNotAvailableError(
         `this version of Tandem cannot carry out a ${challenge.kind} request yet; nothing was changed`,
       );
@@ -112,6 +118,8 @@ export function createFlowHost(deps: {
         return onboardingFlow.complete(ctx, flowRequest);
       },
     },
+    takeExport: (approvalId) => exportFlow.take(approvalId),
+    // A settled export's keys stay for the window to take (EXPORT_HANDOVER_MS), then go.
     forget: (approvalId) => onboardingFlow.forget(approvalId),
   };
 }

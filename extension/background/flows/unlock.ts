@@ -7,6 +7,7 @@ import type { GuardedKeyOutput } from '../../../protocol/pin/guarded.js';
 import { unwrapBundleJson, type WrappedSecret, wrapBundle } from '../../../protocol/pin/wrap.js';
 import { type Node1Bundle, parseBundle } from '../bundle.js';
 import type { FlowContext } from './context.js';
+import { restoreOnThisDevice } from './restore.js';
 
 export interface UnlockedBundle {
   bundle: Node1Bundle;
@@ -20,6 +21,8 @@ export async function unlockBundle(
   params: { challengeId: string; customerId: string; pin: string },
 ): Promise<UnlockedBundle> {
   const local = await ctx.wallets.get(ctx.relayOrigin, params.customerId);
+  // A new browser profile: the relay's copy, and this device admitted with the PIN (restore.ts).
+  if (!local && ctx.deviceKey) return restoreOnThisDevice(ctx, params);
   const wrapped = local?.wrapped ?? (await ctx.pinGuard.fetchCopy(params.challengeId, 'pin'));
   const key = await ctx.pinGuard.unlockPin(params.challengeId, params.customerId, params.pin, wrapped);
   let bundle: Node1Bundle;

@@ -17,6 +17,7 @@ import type { Ecdsa2pKeyShare } from '../../../protocol/ecdsa2p/index.js';
 import type { FrostKeyShare } from '../../../protocol/frost/index.js';
 import { WIRE_VERSION } from '../../../protocol/session.js';
 import { recordGuardLock } from '../../recovery/guard-lock.js';
+import { listCustomerWallets } from '../../wallets/store.js';
 import { CeremonyRefusedError } from '../errors.js';
 import { exportKeyPartId, taprootRootKeyId } from '../key-ids.js';
 import { listKeyShares, loadKeyShare } from '../key-shares.js';
@@ -57,12 +58,21 @@ async function startExport(ctx: CeremonyContext): Promise<CeremonyRun> {
     taproot: unknown[];
     exportKeyPart: string | null;
     sealedMnemonic: unknown;
+    /** Public: which addresses exist, at which paths, so the Gateway can name every CSV row. */
+    wallets: unknown[];
   } = {
     ecdsa: [],
     ed25519: [],
     taproot: [],
     exportKeyPart: null,
     sealedMnemonic: null,
+    wallets: (await listCustomerWallets(ctx.db, customerId)).map((w) => ({
+      blockchain: w.blockchain,
+      address: w.address,
+      derivationPath: w.derivationPath,
+      keyFamily: w.keyFamily,
+      addressType: w.addressType,
+    })),
   };
   for (const k of await listKeyShares(ctx.db, customerId)) {
     if (k.purpose === 'ecdsa2p-share') {
