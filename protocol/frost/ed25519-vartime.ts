@@ -139,6 +139,34 @@ export function decodePublic(bytes: Uint8Array): EdPoint {
   return ed25519.Point.fromAffine({ x, y });
 }
 
+/**
+ * RFC 8032 encodings of several points with one field inversion (Montgomery's trick: invert the
+ * product of the Z coordinates, then peel off each 1/Z with two products). Same bytes as
+ * `toBytes()`, which spends one inversion (~25 µs) per point.
+ */
+export function encodeMany(points: readonly EdPoint[]): Uint8Array[] {
+  const prefix: bigint[] = [];
+  let product = 1n;
+  for (const p of points) {
+    product = red(product * p.Z);
+    prefix.push(product);
+  }
+  let inverse = points.length === 0 ? 1n : ed25519.Point.Fp.inv(product);
+  const out: Uint8Array[] = new Array(points.length);
+  for (let i = points.length - 1; i >= 0; i--) {
+    const p = points[i] as EdPoint;
+    const iz = i === 0 ? inverse : red(inverse * (prefix[i - 1] as bigint));
+    inverse = red(inverse * p.Z);
+    const x = red(p.X * iz);
+    let y = red(p.Y * iz);
+    const bytes = new Uint8Array(32);
+    for (let j = 0; j < 32; j++, y >>= 8n) bytes[j] = Number(y & 255n);
+    if ((x & 1n) === 1n) bytes[31] = (bytes[31] as number) | 0x80;
+    out[i] = bytes;
+  }
+  return out;
+}
+
 export function extFromPoint(p: EdPoint): Ext {
   return { X: p.X, Y: p.Y, Z: p.Z, T: p.T };
 }

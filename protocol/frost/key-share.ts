@@ -170,14 +170,16 @@ function checkKeyShare(
     if (!(id in share.verifyingShares)) fail(`${argument}.verifyingShares`, `an entry for identifier ${id}`);
   }
   const points = new Map<string, GroupPoint>();
-  for (const id of vsKeys) {
+  for (const id of vsKeys)
+    points.set(id, evaluateCommitments(share.group, commitments, identifierScalar(share.group, id)));
+  const encodings = info.encodeMany([...points.values()]);
+  for (const [i, id] of vsKeys.entries()) {
     const hex = share.verifyingShares[id] as string;
-    const expected = evaluateCommitments(share.group, commitments, identifierScalar(share.group, id));
-    points.set(id, expected);
+    const expected = points.get(id) as GroupPoint;
     // Fast path: the stored share is the canonical encoding of the expected non-identity point, so
     // decoding it would give exactly `expected` (on the curve, and in the subgroup whenever the
     // commitments are). Otherwise decode it to report the precise failure.
-    if (!expected.is0() && hex === toHex(expected.toBytes())) continue;
+    if (!expected.is0() && hex === toHex(encodings[i] as Uint8Array)) continue;
     const p = isHex(hex, info.pointBytes) ? decodePoint(share.group, fromHex(hex), opts) : undefined;
     if (!p) fail(`${argument}.verifyingShares[${id}]`, `a valid ${share.group} point`);
     if (!p.equals(expected))

@@ -32,7 +32,7 @@ import { bytesToNumberBE, bytesToNumberLE } from '@noble/curves/utils.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '../bytes.js';
 import { baseMultiplyPublic, baseMultiplySecret, blindFromSeed } from './ed25519-base.js';
-import { decodePublic, msmPublic, multiplyPublic } from './ed25519-vartime.js';
+import { decodePublic, encodeMany, msmPublic, multiplyPublic } from './ed25519-vartime.js';
 import { type FrostScheme, schemeInfo } from './suites.js';
 
 /** The point surface this module needs (both noble Point classes have it). */
@@ -74,6 +74,8 @@ interface Suite<P extends CurvePoint<P>> {
    * derived from (ed25519 derives its blinding factor from it; noble blinds secp256k1 by itself).
    */
   baseSecret(k: bigint, seed: Uint8Array): P;
+  /** SerializeElement of several points (ed25519: one shared field inversion). */
+  encodeMany(points: P[]): Uint8Array[];
   /** Σ k_i·p_i in one variable-time Straus chain, where cheaper than (d + ρ·e)·G for our own share. */
   msmPublic?: (points: P[], scalars: bigint[]) => P;
   H1(m: Uint8Array): bigint;
@@ -114,6 +116,7 @@ const ED25519_SUITE: Suite<EdPoint> = {
   mulPublic: multiplyPublic,
   // Blinding factor b for n = k + b·L (ed25519-base.ts) from the nonce's own fresh input.
   baseSecret: (k, seed) => baseMultiplySecret(k, blindFromSeed('nonce', seed)),
+  encodeMany,
   msmPublic: (points, scalars) => msmPublic(points, scalars),
   H1: (m) => edHashToScalar(ED_RHO, m),
   // RFC 9591 §6.1 H2 has no context string, so the challenge is RFC 8032's.
@@ -151,6 +154,7 @@ function k1Suite(scheme: 'secp256k1' | 'bip340'): Suite<K1Point> {
     msm: (points, scalars) => mulAddUnsafe(secp256k1.Point, points, scalars),
     mulPublic: (p, k) => p.multiplyUnsafe(k),
     baseSecret: (k) => secp256k1.Point.BASE.multiply(k),
+    encodeMany: (points) => points.map((p) => p.toBytes()),
     H1: (m) => k1HashToScalar(tags.rho, m),
     H2: scheme === 'bip340' ? bip340Challenge : (R, Y, m) => k1HashToScalar(tags.chal, concatBytes(R, Y, m)),
     H3: (m) => k1HashToScalar(tags.nonce, m),
@@ -233,12 +237,11 @@ export function commitNonces(
   const bindingSeed = concatBytes(randomness[1], signingShare);
   const hidingNonce = s.H3(hidingSeed);
   const bindingNonce = s.H3(bindingSeed);
-  const out = {
-    hidingNonce,
-    bindingNonce,
-    hiding: s.baseSecret(hidingNonce, hidingSeed).toBytes(),
-    binding: s.baseSecret(bindingNonce, bindingSeed).toBytes(),
-  };
+  const [hiding, binding] = s.encodeMany([
+    s.baseSecret(hidingNonce, hidingSeed),
+    s.baseSecret(bindingNonce, bindingSeed),
+  ]);
+  const out = { hidingNonce, bindingNonce, hiding: hiding as Uint8Array, binding: binding as Uint8Array };
   hidingSeed.fill(0);
   bindingSeed.fill(0);
   return out;

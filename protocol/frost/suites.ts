@@ -11,7 +11,7 @@
 import { ed25519, ed25519_FROST } from '@noble/curves/ed25519.js';
 import { schnorr, schnorr_FROST, secp256k1, secp256k1_FROST } from '@noble/curves/secp256k1.js';
 import { isInPrimeSubgroupEd25519 } from './ed25519-subgroup.js';
-import { decodePublic } from './ed25519-vartime.js';
+import { decodePublic, encodeMany } from './ed25519-vartime.js';
 
 export type FrostGroup = 'ed25519' | 'secp256k1';
 export type FrostScheme = 'ed25519' | 'secp256k1' | 'bip340';
@@ -57,6 +57,8 @@ export interface GroupInfo {
    * back), so callers need not re-encode to check.
    */
   canonicalDecoding: boolean;
+  /** `toBytes()` of several points (ed25519: with one shared field inversion). */
+  encodeMany(points: GroupPoint[]): Uint8Array[];
 }
 
 const ED25519_GROUP: GroupInfo = {
@@ -71,6 +73,7 @@ const ED25519_GROUP: GroupInfo = {
   Fn: ed25519_FROST.utils.Fn,
   inPrimeSubgroup: (p) => isInPrimeSubgroupEd25519((p as unknown as EdPoint).toAffine().y),
   canonicalDecoding: true,
+  encodeMany: (points) => encodeMany(points as unknown as EdPoint[]),
 };
 
 const SECP256K1_GROUP: GroupInfo = {
@@ -84,6 +87,7 @@ const SECP256K1_GROUP: GroupInfo = {
   Fn: secp256k1_FROST.utils.Fn,
   inPrimeSubgroup: () => true,
   canonicalDecoding: false,
+  encodeMany: (points) => points.map((p) => p.toBytes()),
 };
 
 export function groupInfo(group: FrostGroup): GroupInfo {

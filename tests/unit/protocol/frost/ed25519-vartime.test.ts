@@ -2,7 +2,13 @@ import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../../../../protocol/bytes.js';
-import { decodePublic, msmPublic, multiplyPublic, wnaf } from '../../../../protocol/frost/ed25519-vartime.js';
+import {
+  decodePublic,
+  encodeMany,
+  msmPublic,
+  multiplyPublic,
+  wnaf,
+} from '../../../../protocol/frost/ed25519-vartime.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
 
 const Point = ed25519.Point;
@@ -143,5 +149,22 @@ describe('decodePublic (strict RFC 8032 decoding)', () => {
       found++;
     }
     expect(() => decodePublic(new Uint8Array(31))).toThrow(/32 bytes/);
+  });
+});
+
+describe('encodeMany (one shared inversion)', () => {
+  it('gives the same bytes as toBytes for projective points, the identity and torsion points', () => {
+    const points = [
+      Point.BASE.multiply(scalar() || 1n).double(), // Z ≠ 1
+      Point.ZERO,
+      T8,
+      msmPublic([Point.BASE, T8], [scalar(), 3n]),
+      Point.BASE,
+    ];
+    const got = encodeMany(points);
+    points.forEach((p, i) =>
+      expect(Buffer.from(got[i] as Uint8Array).toString('hex')).toBe(Buffer.from(p.toBytes()).toString('hex')),
+    );
+    expect(encodeMany([])).toEqual([]);
   });
 });
