@@ -54,7 +54,12 @@ const webhookUrl = (policy: DestinationPolicy) =>
       const problem = checkWebhookUrl(value, policy);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
-    .openapi({ example: 'https://shop.example/webhooks/tandem' });
+    .openapi({
+      example: 'https://shop.example/webhooks/tandem',
+      description:
+        'https (http only on loopback). Delivered to public addresses only unless the relay allows private ones ' +
+        '(TANDEM_WEBHOOK_ALLOW_PRIVATE); literal private addresses and localhost are refused here, hostnames at each delivery.',
+    });
 
 const Events = z
   .array(z.enum([...WEBHOOK_EVENTS, ALL_EVENTS]))
