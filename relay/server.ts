@@ -91,6 +91,7 @@ export async function startRelay(
       log,
       pinGuard,
       chainSigning: (challenge, wallet) => challengeSigning(chains, challenge, wallet),
+      chains,
     });
     const tracker = startTransactionTracker({
       db,

@@ -158,7 +158,8 @@ export interface AccountBalancesResult {
   wallets: WalletBalances[];
 }
 
-export type ActivityStatus = 'pending' | 'verified' | 'failed' | 'expired';
+/** The challenge's status: `in_progress` while its ceremony runs; a pending one past its deadline reads `expired`. */
+export type ActivityStatus = 'pending' | 'in_progress' | 'verified' | 'failed' | 'expired';
 export type ActivityTransactionStatus = 'pending' | 'signed' | 'broadcast' | 'confirmed' | 'failed';
 
 /** One challenge of the customer, with its transaction when it moved funds. */
@@ -234,7 +235,7 @@ const BASE_UNITS_RE = /^(0|[1-9][0-9]{0,77})$/;
 const DISPLAY_AMOUNT_RE = /^[0-9]{1,40}(\.[0-9]{1,40})?$/;
 const ISO_TIME_RE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?Z$/;
 const TX_HASH_RE = /^[A-Za-z0-9]{1,128}$/;
-const ACTIVITY_STATUSES: readonly ActivityStatus[] = ['pending', 'verified', 'failed', 'expired'];
+const ACTIVITY_STATUSES: readonly ActivityStatus[] = ['pending', 'in_progress', 'verified', 'failed', 'expired'];
 const TRANSACTION_STATUSES: readonly ActivityTransactionStatus[] = [
   'pending',
   'signed',

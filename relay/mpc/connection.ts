@@ -33,6 +33,7 @@ import {
   MPC_PROTOCOL_VERSION,
 } from '../../protocol/wire/limits.js';
 import { audit } from '../audit/log.js';
+import type { ChainService } from '../chains/service.js';
 import {
   type Challenge,
   ChallengeUnavailableError,
@@ -43,6 +44,7 @@ import {
 import type { MasterKeyRing } from '../crypto/master-key.js';
 import type { Database, Queryable } from '../db/database.js';
 import type { PinGuard } from '../pin-guard/types.js';
+import { type AccountQuery, sharedAccountQueries } from './account-queries.js';
 import {
   type CeremonyDone,
   type CeremonyRegistry,
@@ -75,6 +77,10 @@ export interface MpcLimits {
   maxConnections: number;
   /** Connections from one IP address that have not finished the handshake yet. */
   maxPendingHandshakesPerIp: number;
+  /** account.balances + account.activity per device in a sliding minute (account-queries.ts). */
+  accountQueriesPerMinute: number;
+  /** How long a wallet's balances are served from the relay's memory. */
+  balanceCacheMs: number;
 }
 
 export const DEFAULT_MPC_LIMITS: MpcLimits = {
@@ -85,6 +91,8 @@ export const DEFAULT_MPC_LIMITS: MpcLimits = {
   maxSessions: 8,
   maxConnections: 10_000,
   maxPendingHandshakesPerIp: 16,
+  accountQueriesPerMinute: 20,
+  balanceCacheMs: 15_000,
 };
 
 export interface MpcDependencies {
@@ -101,6 +109,8 @@ export interface MpcDependencies {
   pinGuard?: PinGuard | undefined;
   /** The chain layer's signing resolver (every kind on every configured chain); see signing-requests.ts. */
   chainSigning?: ChainSigningResolver | undefined;
+  /** The chain layer, for the popup's account.balances (account-queries.ts); absent: balances unavailable. */
+  chains?: ChainService | undefined;
 }
 
 /** What the transport gives the connection. */
@@ -141,6 +151,13 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
   const origin = deps.origin ?? transport.requestOrigin;
   const knownProtocols = registryProtocols(deps.ceremonies);
   const ip = transport.remoteAddress;
+  const accountQueries = sharedAccountQueries(deps, {
+    db: deps.db,
+    chains: deps.chains,
+    limits: { requestsPerMinute: limits.accountQueriesPerMinute, balanceCacheMs: limits.balanceCacheMs },
+    now,
+    log,
+  });
 
   let state: MpcConnection['state'] = 'await-handshake';
   let device: AuthenticatedDevice | undefined;
@@ -301,6 +318,14 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
         }
         await startCeremony(message);
         return;
+      case 'account.balances':
+      case 'account.activity':
+        if (state !== 'authenticated') {
+          fatal('handshake-required', 'account queries are answered only after the handshake', CLOSE.policy);
+          return;
+        }
+        answerAccountQuery(message);
+        return;
       case 'session.abort': {
         const c = ceremonies.get(message.ceremonyId);
         const text = `the client aborted: ${message.reason}`;
@@ -318,6 +343,24 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
         // hello, ack, session.ready/done are server → client only; parseControlMessage already refused them.
         fatal('invalid-frame', `unexpected ${message.type}`, CLOSE.policy);
     }
+  }
+
+  /**
+   * Answered beside the frame queue, not in it: a balance read may wait seconds for a chain node, and a
+   * ceremony's rounds on this connection must not wait behind it.
+   */
+  function answerAccountQuery(message: AccountQuery) {
+    const dev = device as AuthenticatedDevice;
+    accountQueries.answer(dev, message).then(sendControl, (error) => {
+      log(`mpc: ${message.type} failed: ${(error as Error)?.stack ?? String(error)}`);
+      sendControl({
+        type: 'error',
+        code: 'internal-error',
+        message: 'internal error',
+        requestId: message.requestId,
+        fatal: false,
+      });
+    });
   }
 
   function refuseStart(message: SessionStartMessage, code: CeremonyRefusalCode, text: string) {
