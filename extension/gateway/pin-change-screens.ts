@@ -127,13 +127,17 @@ export function recoveryMethodsScreen(options: {
 
 export function resetQuestionsScreen(options: {
   questions: readonly string[];
+  /** What the user typed last time (kept after wrong answers, so one typo does not mean typing all three again). */
+  answers?: readonly string[];
   error?: string;
   onSubmit: (answers: string[]) => void;
   onBack: () => void;
 }): HTMLElement {
-  const inputs = options.questions.map((_, i) =>
-    h('input', { type: 'text', autocomplete: 'off', maxlength: 200, 'data-testid': `reset-answer-${i}` }),
-  );
+  const inputs = options.questions.map((_, i) => {
+    const input = h('input', { type: 'text', autocomplete: 'off', maxlength: 200, 'data-testid': `reset-answer-${i}` });
+    input.value = options.answers?.[i] ?? '';
+    return input;
+  });
   const error = errorLine('reset-answers-error', options.error);
   for (const input of inputs) input.addEventListener('input', () => (error.textContent = ''));
   const submit = () => {

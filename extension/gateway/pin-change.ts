@@ -212,10 +212,11 @@ export function startResetPin(kit: GatewayToolkit, approvalId: string, challenge
     );
   }
 
-  function questions(prompts: string[], error?: string): void {
+  function questions(prompts: string[], error?: string, typed?: string[]): void {
     kit.show(
       resetQuestionsScreen({
         questions: prompts,
+        ...(typed ? { answers: typed } : {}),
         ...(error ? { error } : {}),
         onBack: () => void choose(),
         onSubmit: (answers) =>
@@ -223,7 +224,7 @@ export function startResetPin(kit: GatewayToolkit, approvalId: string, challenge
             kit,
             'Checking your answers…',
             () => callBackground({ type: 'pin-change.answers', approvalId, answers }),
-            (message) => questions(prompts, message),
+            (message) => questions(prompts, message, answers),
           ).then((ok) => ok && newPin()),
       }),
     );

@@ -97,6 +97,7 @@ export function createRecoveryProofClient(deps: {
     if (response.status === 200) return { status: 200, body: parsed };
     const code = parsed.error?.code ?? '';
     const message = parsed.message ?? `the relay answered HTTP ${response.status}`;
+    if (code === 'wrong_questions') throw new PinGuardError('wrong-code', wrongAnswersMessage(message));
     // A locked questions counter is not the PIN lock: the user can still use another method.
     if (response.status === 423 || CORRECTABLE.test(code)) {
       throw new PinGuardError('wrong-code', message);
@@ -249,6 +250,13 @@ export function createRecoveryProofClient(deps: {
       }
     },
   };
+}
+
+/** The relay's "wrong answers: N attempts left before the wallet locks", said of the method that locks. */
+export function wrongAnswersMessage(relayMessage: string): string {
+  const left = /(\d+) attempts? left/.exec(relayMessage)?.[1];
+  if (left === undefined) return 'those answers are not right';
+  return `those answers are not right: ${left} ${left === '1' ? 'try' : 'tries'} left before recovery by security questions locks`;
 }
 
 /** The "why" of a refused kit code, without the field name. */
