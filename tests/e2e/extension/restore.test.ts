@@ -7,6 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { verifyMessage } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS_KEY } from '../../../extension/background/accounts.js';
 import { WALLETS_KEY } from '../../../extension/background/wallet-store.js';
@@ -122,6 +123,31 @@ describe('restore on a new browser profile', () => {
     await popup.close();
   });
 
+  it('creates another EVM wallet on the restored profile; the re-wrapped copy signs for it', async () => {
+    const before = (await customerWallets(business)).map((w) => w.address);
+    const created = await challenge(business, 'wallet/create', { blockchains: ['EVM-LOCAL'], accountType: 'eoa' });
+    const flow = await openGateway(restored, created.redirectUrl);
+    await approveWithPin(flow.gateway, 'restore-wallet-create', PIN);
+    expect((await returnedTo(flow.tab, created.challengeId)).get('status')).toBe('verified');
+    await flow.gateway.close();
+    await flow.tab.close();
+    const added = (await customerWallets(business)).find((w) => !before.includes(w.address));
+    expect(added?.derivationPath).toBe('m/0/1');
+    expect(JSON.stringify(await storedOnDevice(ACCOUNTS_KEY))).toContain(added.address);
+
+    const message = 'From the second EVM wallet';
+    const { challengeId, redirectUrl } = await challenge(business, 'sign/message', { walletId: added.id, message });
+    const { tab, gateway } = await openGateway(restored, redirectUrl);
+    await approveWithPin(gateway, 'restore-sign-new-wallet', PIN);
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const { result } = await readChallenge(business, challengeId);
+    expect(await verifyMessage({ address: added.address, message, signature: result.signature as `0x${string}` })).toBe(
+      true,
+    );
+    await gateway.close();
+    await tab.close();
+  });
+
   it('signs again on the restored profile from its own copy (no second admission)', async () => {
     const sol = (await customerWallets(business)).find((w) => w.blockchain === 'SOL-DEVNET');
     const message = 'Solana, again';
@@ -136,5 +162,35 @@ describe('restore on a new browser profile', () => {
     expect(audit.rows[0]?.n).toBe(1);
     await gateway.close();
     await tab.close();
+  });
+
+  it('a third profile whose first request is an export restores itself, then exports keys that match', async () => {
+    const third = await launchWithExtension();
+    try {
+      await setRelayUrl(await third.worker(), new URL(relay.url).origin);
+      const { challengeId, redirectUrl } = await challenge(business, 'export-private-keys');
+      const { tab, gateway } = await openGateway(third, redirectUrl);
+      await screen(gateway, 'export-warning');
+      await gateway.click('[data-testid="export-understood"]');
+      await gateway.click('[data-testid="approve"]');
+      await screen(gateway, 'enter-pin');
+      await typePin(gateway, PIN);
+      await screen(gateway, 'export-result', 60_000);
+      await shot(gateway, 'restore-then-export');
+      expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+      const csv = await gateway.$eval('[data-testid="export-file"]', async (a) =>
+        (await fetch((a as HTMLAnchorElement).href)).text(),
+      );
+      for (const w of await customerWallets(business)) expect(csv).toContain(w.address);
+      const evmRow = csv.split('\r\n').find((line) => line.includes(',EVM-LOCAL,m/0/0,')) as string;
+      const evm = (await customerWallets(business)).find(
+        (w) => w.derivationPath === 'm/0/0' && w.blockchain === 'EVM-LOCAL',
+      );
+      expect(privateKeyToAccount(evmRow.split(',')[1] as `0x${string}`).address).toBe(evm.address);
+      await gateway.close();
+      await tab.close();
+    } finally {
+      await third.close();
+    }
   });
 });
