@@ -47,9 +47,9 @@ function halvingSum(U: bigint, V: bigint): bigint | undefined {
   const fourV2 = mul(4n, mul(V, V));
   const plus = add(twoU, twoT);
   if (legendre(sub(mul(plus, plus), fourV2)) === 1) return plus;
-  const minus = sub(twoU, twoT);
-  // Fail closed if neither sign works (impossible for a point of the curve, see step 3).
-  return legendre(sub(mul(minus, minus), fourV2)) === 1 ? minus : undefined;
+  // Exactly one sign works (step 3: the product of the two candidates' s² − 4 is 16·u²·(A² − 4),
+  // a non-square), so the other sign needs no second Legendre symbol.
+  return sub(twoU, twoT);
 }
 
 /**

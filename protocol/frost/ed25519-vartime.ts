@@ -1,7 +1,8 @@
 /**
- * Variable-time edwards25519 scalar multiplication for PUBLIC points and PUBLIC scalars only (the
- * peer's binding commitment times its binding factor, and the final-signature check). Secrets never
- * come here: they stay on noble's constant-time `multiply`.
+ * Variable-time edwards25519 arithmetic for PUBLIC points and PUBLIC scalars only: strict decoding,
+ * batch encoding, and k·P / Σ k_i·P_i (both signers' binding commitments times their binding
+ * factors, and the final-signature check). Secrets never come here: they go through the blinded
+ * constant-time base multiplication of ed25519-base.ts, which reuses the point formulas below.
  *
  * Why not noble's `multiplyUnsafe`/`mulAddUnsafe`: every field product there is a bigint division
  * (`%`) and every point operation builds a range-checked frozen Point. Here products are reduced by
