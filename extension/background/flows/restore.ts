@@ -13,6 +13,7 @@
 import { toHex } from '../../../protocol/bytes.js';
 import { unwrapBundleJson } from '../../../protocol/pin/wrap.js';
 import { handshakeTranscript } from '../../../protocol/wire/handshake.js';
+import { parseAccount } from '../accounts.js';
 import { type Node1Bundle, parseBundle } from '../bundle.js';
 import type { AdmittedWallet, PinProof } from '../pin-guard-client.js';
 import type { FlowContext } from './context.js';
@@ -71,7 +72,9 @@ export async function restoreOnThisDevice(
       wrapped,
       updatedAt: ctx.clock(),
     });
-    await ctx.accounts.add(accountsFromResult({ wallets }));
+    // Only addresses the popup can show: one odd row must not stop a restore that already succeeded.
+    const accounts = accountsFromResult({ wallets }).filter((a) => parseAccount(a) !== undefined);
+    await ctx.accounts.add(accounts);
   } catch (error) {
     key.rootKey.fill(0);
     throw error;
