@@ -292,7 +292,10 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
     const unlock = pinScreen({
       testId: 'enter-pin',
       title: 'Enter your PIN',
-      intro: 'Your PIN unlocks your key share on this device for this approval.',
+      intro:
+        challenge.kind === 'export-private-keys'
+          ? 'Your PIN unlocks your key share on this device and lets the relay release its part, so your keys can be rebuilt in this window.'
+          : 'Your PIN unlocks your key share on this device for this approval.',
       label: 'PIN',
       cancelLabel: 'Back',
       ...(error ? { error } : {}),
