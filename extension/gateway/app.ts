@@ -103,7 +103,11 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
   ): Promise<T | undefined> {
     const { element, progress, showClose } = progressScreen(title, steps, () => void reject(approvalId));
     show(element);
-    const stopWatching = watchProgress(approvalId, (event) => progress.setStep(event.step));
+    const stopWatching = watchProgress(approvalId, (event) => {
+      progress.setStep(event.step);
+      // MPC rounds arrive quickly; the count shows the ceremony is moving rather than stuck.
+      progress.note(event.round === undefined ? '' : `Message ${event.round} exchanged with the relay`);
+    });
     try {
       const result = await call();
       stopWatching();

@@ -8,6 +8,8 @@ export interface Progress {
   element: HTMLElement;
   /** Marks steps before `index` as done and `index` as the current one. */
   setStep(index: number): void;
+  /** A short live detail under the steps (e.g. the MPC round), replaced by `done`/`fail`. */
+  note(text: string): void;
   done(message: string): void;
   fail(message: string): void;
 }
@@ -38,6 +40,10 @@ export function createProgress(steps: readonly string[]): Progress {
   return {
     element,
     setStep,
+    note(text) {
+      status.textContent = text;
+      status.className = 'status muted';
+    },
     done(message) {
       setStep(steps.length);
       status.textContent = message;

@@ -144,6 +144,15 @@ async function approveWithPin(gateway: Page, name: string, pin = PIN): Promise<n
   await typePin(gateway, pin);
   await screen(gateway, 'progress');
   await shot(gateway, `${name}-progress`);
+  // The live round count, when the ceremony is still running by then (screenshots are slow).
+  const rounds = await gateway
+    .waitForFunction(
+      () => document.querySelector('[data-testid="progress-status"]')?.textContent?.includes('exchanged'),
+      { timeout: 2_000 },
+    )
+    .then(() => true)
+    .catch(() => false);
+  if (rounds) await shot(gateway, `${name}-rounds`);
   try {
     await screen(gateway, 'done', 90_000);
   } catch (error) {
