@@ -145,12 +145,13 @@ try {
 
   console.log('5. Export');
   gateway = await startAction(demo, 'export-private-keys');
-  await waitForScreen(gateway, 'approval');
+  await waitForScreen(gateway, 'export-warning');
+  await gateway.click('[data-testid="export-understood"]');
   await shot(gateway, 'export-warning');
   await gateway.click('[data-testid="approve"]');
   await waitForScreen(gateway, 'enter-pin');
   await typePin(gateway, PIN);
-  await gateway.waitForSelector('[data-screen^="export"]', { timeout: 90_000 });
+  await waitForScreen(gateway, 'export-result', 90_000);
   await shot(gateway, 'export-keys');
   await gateway.close();
 
