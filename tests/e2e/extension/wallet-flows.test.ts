@@ -10,7 +10,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { base58 } from '@scure/base';
-import { p2wpkh, TEST_NETWORK } from '@scure/btc-signer';
+import { Address, OutScript, p2wpkh, TEST_NETWORK } from '@scure/btc-signer';
 import type { Page } from 'puppeteer';
 import {
   createPublicClient,
@@ -32,6 +32,7 @@ import { ACCOUNTS_KEY } from '../../../extension/background/accounts.js';
 import { WALLETS_KEY } from '../../../extension/background/wallet-store.js';
 import { type ExtensionBrowser, launchWithExtension } from '../../helpers/browser.js';
 import { ANVIL_FUNDER_KEY, type Anvil, startAnvil } from '../../helpers/chains/anvil.js';
+import { type FakeEsplora, startFakeEsplora } from '../../helpers/chains/fakes.js';
 import { type LiteSvmRpc, startLiteSvmRpc } from '../../helpers/chains/litesvm-rpc.js';
 import { tinyErc20CreationCode } from '../../helpers/chains/tiny-erc20.js';
 import { waitForStatus } from '../../helpers/chains/wallets.js';
@@ -64,6 +65,8 @@ const RECIPIENT = getAddress('0x00000000000000000000000000000000000da7a1');
 
 let anvil: Anvil;
 let solana: LiteSvmRpc;
+let esplora: FakeEsplora;
+const REGTEST = { ...TEST_NETWORK, bech32: 'bcrt' };
 let relay: TestRelay;
 let chromium: ExtensionBrowser;
 let customerId: string;
@@ -76,6 +79,8 @@ beforeAll(async () => {
   process.env.TANDEM_CHAIN_POLL_MS = '100';
   solana = await startLiteSvmRpc();
   process.env.TANDEM_RPC_SOL_LOCAL = solana.url;
+  esplora = await startFakeEsplora();
+  process.env.TANDEM_RPC_BTC_REGTEST = esplora.url;
   relay = await startTestRelay();
   chromium = await launchWithExtension();
   await setRelayUrl(await chromium.worker(), new URL(relay.url).origin);
@@ -87,6 +92,8 @@ afterAll(async () => {
   await relay?.stop();
   await anvil?.stop();
   await solana?.stop();
+  await esplora?.stop();
+  delete process.env.TANDEM_RPC_BTC_REGTEST;
   delete process.env.TANDEM_RPC_EVM_LOCAL;
   delete process.env.TANDEM_RPC_SOL_LOCAL;
   delete process.env.TANDEM_CHAIN_POLL_MS;
@@ -554,7 +561,7 @@ describe('all four chain families in Chromium', () => {
     await onboarding.tab.close();
 
     const { challengeId, redirectUrl } = await challenge('wallet/create', {
-      blockchains: ['EVM-LOCAL', 'BTC-TESTNET', 'SOL-LOCAL', 'NEAR-TESTNET'],
+      blockchains: ['EVM-LOCAL', 'BTC-REGTEST', 'SOL-LOCAL', 'NEAR-TESTNET'],
       accountType: 'eoa',
     });
     const { tab, gateway } = await openGateway(redirectUrl);
@@ -562,7 +569,7 @@ describe('all four chain families in Chromium', () => {
     expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
     const wallets = (await relay.call('GET', `/v2/wallets?customerId=${customerId}`)).json.data.wallets as any[];
     expect(wallets.map((w) => w.blockchain).sort()).toEqual(
-      ['BTC-TESTNET', 'BTC-TESTNET', 'EVM-LOCAL', 'NEAR-TESTNET', 'SOL-LOCAL'].sort(),
+      ['BTC-REGTEST', 'BTC-REGTEST', 'EVM-LOCAL', 'NEAR-TESTNET', 'SOL-LOCAL'].sort(),
     );
     const shown = await gateway.$eval('[data-testid="approval-fields"]', (el) => el.textContent ?? '');
     for (const w of wallets) expect(shown).toContain(w.address);
@@ -570,7 +577,7 @@ describe('all four chain families in Chromium', () => {
     await tab.close();
     nearWallet = wallets.find((w) => w.blockchain === 'NEAR-TESTNET');
     solLocalWallet = wallets.find((w) => w.blockchain === 'SOL-LOCAL');
-    btcWallet = wallets.find((w) => w.blockchain === 'BTC-TESTNET' && w.addressType === 'p2wpkh');
+    btcWallet = wallets.find((w) => w.blockchain === 'BTC-REGTEST' && w.addressType === 'p2wpkh');
   });
 
   it('signs a Bitcoin message (BIP-137) whose recovered key is the P2WPKH address’s', async () => {
@@ -589,7 +596,32 @@ describe('all four chain families in Chromium', () => {
       .addRecoveryBit(((raw[0] as number) - 39) & 3)
       .recoverPublicKey(digest)
       .toBytes(true);
-    expect(p2wpkh(publicKey, TEST_NETWORK).address).toBe(btcWallet.address);
+    expect(p2wpkh(publicKey, REGTEST).address).toBe(btcWallet.address);
+    await gateway.close();
+    await tab.close();
+  });
+
+  it('sends a Bitcoin P2WPKH transfer with two inputs (one ECDSA session each), accepted by Esplora', async () => {
+    const script = OutScript.encode(Address(REGTEST).decode(btcWallet.address));
+    esplora.utxos.set(btcWallet.address, [
+      { txid: 'c1'.repeat(32), vout: 0, value: 150_000, script },
+      { txid: 'c2'.repeat(32), vout: 1, value: 80_000, script },
+    ]);
+    const recipient = p2wpkh(secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true), REGTEST)
+      .address as string;
+    const { challengeId, redirectUrl } = await challenge('transactions/transfer', {
+      walletId: btcWallet.id,
+      destinationAddress: recipient,
+      amounts: ['0.002'],
+      feeLevel: 'medium',
+    });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    timings.transferBitcoinTwoInputs = await approveWithPin(gateway, 'transfer-bitcoin');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const { result } = await readChallenge(challengeId);
+    expect(esplora.accepted.has(result.transactionHash)).toBe(true);
+    esplora.mine();
+    await waitForStatus(relay, result.transactionId, 'confirmed', 30_000);
     await gateway.close();
     await tab.close();
   });
