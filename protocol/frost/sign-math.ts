@@ -70,14 +70,13 @@ interface Suite<P extends CurvePoint<P>> {
   /** k·p for a public point and a public scalar (variable time). */
   mulPublic(p: P, k: bigint): P;
   /**
-   * k·G for a secret nonce k, constant-time and blinded; `seed` is the fresh secret input k was
-   * derived from (ed25519 derives its blinding factor from it; noble blinds secp256k1 by itself).
+   * k·G for a single-use secret k (a nonce, or d + ρ·e), constant-time and blinded; `seed` is fresh
+   * secret input k was derived from (ed25519 derives its blinding factor from it, ed25519-base.ts;
+   * noble blinds secp256k1 by itself).
    */
   baseSecret(k: bigint, seed: Uint8Array): P;
   /** SerializeElement of several points (ed25519: one shared field inversion). */
   encodeMany(points: P[]): Uint8Array[];
-  /** Σ k_i·p_i in one variable-time Straus chain, where cheaper than (d + ρ·e)·G for our own share. */
-  msmPublic?: (points: P[], scalars: bigint[]) => P;
   H1(m: Uint8Array): bigint;
   /** Challenge from the encodings SerializeElement(R), SerializeElement(Y) (no re-encoding of points). */
   H2(R: Uint8Array, Y: Uint8Array, m: Uint8Array): bigint;
@@ -102,6 +101,8 @@ const ED_RHO = edTag('rho');
 const ED_NONCE = edTag('nonce');
 const ED_MSG = edTag('msg');
 const ED_COM = edTag('com');
+/** Separates the blind of (d + ρ·e)·G from the nonce commitments' blinds (ed25519-base.ts). */
+const COMMITMENT_SHARE_BLIND = utf8ToBytes('commitment-share');
 const EdFn = ed25519.Point.Fn as unknown as ScalarField;
 /** RFC 9591 §6.1: SHA-512 output read little-endian and reduced mod L. */
 const edHashToScalar = (...parts: Uint8Array[]) => EdFn.create(bytesToNumberLE(sha512(concatBytes(...parts))));
@@ -117,7 +118,6 @@ const ED25519_SUITE: Suite<EdPoint> = {
   // Blinding factor b for n = k + b·L (ed25519-base.ts) from the nonce's own fresh input.
   baseSecret: (k, seed) => baseMultiplySecret(k, blindFromSeed('nonce', seed)),
   encodeMany,
-  msmPublic: (points, scalars) => msmPublic(points, scalars),
   H1: (m) => edHashToScalar(ED_RHO, m),
   // RFC 9591 §6.1 H2 has no context string, so the challenge is RFC 8032's.
   H2: (R, Y, m) => edHashToScalar(R, Y, m),
@@ -185,11 +185,9 @@ export interface DecodedCommitments {
 }
 
 /**
- * Our own commitments with their nonces (secp256k1 and bip340): our commitment share D + ρ·E is then
- * computed as (d + ρ·e)·G with constant-time multiplication, which there is cheaper than decoding D
- * and E and noble's two-point MSM. On ed25519 (`ownCommitments`) our D and E are decoded instead and
- * both signers' ρ_i·E_i share one variable-time Straus chain: all public, cheaper than the
- * constant-time multiplication, and no secret is multiplied.
+ * Our own commitments when we hold their nonces: our commitment share D + ρ·E is then computed as
+ * (d + ρ·e)·G with the blinded constant-time base multiplication (`Suite.baseSecret`), which is
+ * cheaper than decoding D and E and multiplying E by ρ (measured on both curves).
  */
 export interface OwnCommitments {
   identifier: Uint8Array;
@@ -201,18 +199,6 @@ export interface OwnCommitments {
 
 function isOwn(c: DecodedCommitments | OwnCommitments): c is OwnCommitments {
   return 'hidingNonce' in c;
-}
-
-/** Our commitments in the form `signingContext` computes our share from fastest (see OwnCommitments). */
-export function ownCommitments(
-  scheme: FrostScheme,
-  commitments: { identifier: Uint8Array; hiding: Uint8Array; binding: Uint8Array },
-  hidingNonce: bigint,
-  bindingNonce: bigint,
-): DecodedCommitments | OwnCommitments {
-  const s = suite(scheme);
-  if (s.msmPublic === undefined) return { ...commitments, hidingNonce, bindingNonce };
-  return { ...commitments, hidingPoint: s.decode(commitments.hiding), bindingPoint: s.decode(commitments.binding) };
 }
 
 export interface NonceCommitment {
@@ -294,18 +280,16 @@ export function signingContext(
   const rhoPrefix = concatBytes(groupKeyBytes, s.H4(message), s.H5(encoded));
   const bindingFactors = ids.map((id) => s.H1(concatBytes(rhoPrefix, Fn.toBytes(id)))) as [bigint, bigint];
   // R = Σ D_i + ρ_i·E_i. Public points times public ρ_i: variable time; our own share from the
-  // secret nonces: (d + ρ·e)·G in constant time.
+  // secret nonces: (d + ρ·e)·G, blinded constant time, the blind derived from the (single-use)
+  // nonces themselves under its own label.
   const share = (c: DecodedCommitments | OwnCommitments, rho: bigint): AnyPoint =>
     isOwn(c)
-      ? s.base.multiply(Fn.add(c.hidingNonce, Fn.mul(c.bindingNonce, rho)))
+      ? s.baseSecret(
+          Fn.add(c.hidingNonce, Fn.mul(c.bindingNonce, rho)),
+          concatBytes(COMMITMENT_SHARE_BLIND, Fn.toBytes(c.hidingNonce), Fn.toBytes(c.bindingNonce)),
+        )
       : c.hidingPoint.add(s.mulPublic(c.bindingPoint, rho));
-  const [first, second] = signers;
-  const groupCommitment =
-    s.msmPublic && !isOwn(first) && !isOwn(second)
-      ? first.hidingPoint
-          .add(second.hidingPoint)
-          .add(s.msmPublic([first.bindingPoint, second.bindingPoint], bindingFactors))
-      : share(first, bindingFactors[0]).add(share(second, bindingFactors[1]));
+  const groupCommitment = share(signers[0], bindingFactors[0]).add(share(signers[1], bindingFactors[1]));
   if (groupCommitment.equals(s.zero)) throw new Error('group commitment is the identity');
   const groupCommitmentBytes = groupCommitment.toBytes();
   const negatedNonces = s.evenY && groupCommitmentBytes[0] === 0x03;

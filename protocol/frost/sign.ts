@@ -47,7 +47,6 @@ import {
   type DecodedCommitments,
   decodeStoredPoint,
   type OwnCommitments,
-  ownCommitments,
   type SigningContext,
   scalarFromBytes,
   scalarToBytes,
@@ -303,16 +302,13 @@ export function receiveFrostSign(state: FrostSignState, message: unknown): Frost
       hidingPoint: hiding.point,
       bindingPoint: binding.point,
     };
-    const own = ownCommitments(
-      s.scheme,
-      {
-        identifier: fromHex(s.ownCommitments.identifier),
-        hiding: fromHex(s.ownCommitments.hiding),
-        binding: fromHex(s.ownCommitments.binding),
-      },
+    const own: OwnCommitments = {
+      identifier: fromHex(s.ownCommitments.identifier),
+      hiding: fromHex(s.ownCommitments.hiding),
+      binding: fromHex(s.ownCommitments.binding),
       hidingNonce,
       bindingNonce,
-    );
+    };
     const context = sessionContext(s.scheme, s.publicPackage, own, peerDecoded, msg, peer);
     // RFC 9591 §5.2 sign().
     const share = signatureShare(context, 0, signingShare, hidingNonce, bindingNonce);
