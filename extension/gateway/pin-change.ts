@@ -182,7 +182,8 @@ async function prove(
 export function startResetPin(kit: GatewayToolkit, approvalId: string, challenge: GatewayChallenge): void {
   const newPin = () =>
     chooseNewPin(kit, approvalId, challenge, {
-      intro: 'It is you. Now choose the PIN you will use from now on. Your key shares are refreshed with it.',
+      intro:
+        'Recovery confirmed. Now choose the PIN you will use from now on. Your wallets and addresses stay the same.',
     });
   let options: { methods: RecoveryMethod[]; questions: string[] | null } | undefined;
 

@@ -22,9 +22,16 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-export async function launchWithExtension(options: { userDataDir?: string } = {}): Promise<ExtensionBrowser> {
-  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
-    throw new Error(`no built extension in ${EXTENSION_DIR}: run "npx wxt build" first (npm test does)`);
+/**
+ * `extensionDir`: a private copy of `.output/chrome-mv3` (see tests/e2e/extension/pin-change.test.ts), so a `wxt build` run by
+ * someone else meanwhile cannot swap the files under a running test.
+ */
+export async function launchWithExtension(
+  options: { userDataDir?: string; extensionDir?: string } = {},
+): Promise<ExtensionBrowser> {
+  const extensionDir = options.extensionDir ?? EXTENSION_DIR;
+  if (!existsSync(join(extensionDir, 'manifest.json'))) {
+    throw new Error(`no built extension in ${extensionDir}: run "npx wxt build" first (npm test does)`);
   }
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'tandem-chromium-'));
   const browser = await puppeteer.launch({
@@ -44,8 +51,8 @@ export async function launchWithExtension(options: { userDataDir?: string } = {}
       '--disable-domain-reliability',
       '--disable-features=MediaRouter,OptimizationHints,Translate,AutofillServerCommunication,NetworkTimeServiceQuerying',
       '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost',
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
     ],
   });
   const findWorker = async () => {

@@ -107,9 +107,10 @@ export function createPinChangeHost(deps: {
     },
     async setNewPin(approval, pin, report) {
       const { ctx, request, kind } = await open(approval, [...update, ...reset], report);
+      const stored = await proofsFor(ctx).storedCopies(request.challengeId);
       return kind === 'update-pin'
-        ? updatePin.setNewPin(ctx, request, pin, deps.newId)
-        : resetPin.setNewPin(ctx, request, pin, deps.newId);
+        ? updatePin.setNewPin(ctx, request, pin, deps.newId, stored)
+        : resetPin.setNewPin(ctx, request, pin, deps.newId, stored);
     },
     forget(approvalId) {
       updatePin.forget(approvalId);

@@ -49,6 +49,8 @@ export type EmailVerification =
   | { status: 'time-locked'; releaseAt: string };
 
 export interface RecoveryProofClient {
+  /** The recovery copies the relay holds (any challenge kind). */
+  storedCopies(challengeId: string): Promise<RecoveryCopyMethod[]>;
   options(challengeId: string): Promise<RecoveryOptions>;
   proveAnswers(challengeId: string, customerId: string, answers: string[]): Promise<RecoveredBundle>;
   sendEmailCode(challengeId: string): Promise<{ sentTo: string; releaseDelayMs: number }>;
@@ -133,11 +135,17 @@ export function createRecoveryProofClient(deps: {
     return { method, bundle: withRecoveryKey(bundle, method, entry) };
   }
 
+  async function storedCopies(challengeId: string): Promise<RecoveryCopyMethod[]> {
+    const answer = await call('GET', challengeId, '');
+    const stored = Array.isArray(answer.body.data?.storedCopies) ? (answer.body.data.storedCopies as unknown[]) : [];
+    return RECOVERY_COPY_METHODS.filter((m) => stored.includes(m));
+  }
+
   return {
+    storedCopies,
+
     async options(challengeId) {
-      const answer = await call('GET', challengeId, '');
-      const stored = Array.isArray(answer.body.data?.storedCopies) ? (answer.body.data.storedCopies as unknown[]) : [];
-      const methods = RECOVERY_COPY_METHODS.filter((m) => stored.includes(m));
+      const methods = await storedCopies(challengeId);
       let questions: string[] | null = null;
       if (methods.includes('questions')) {
         const copy = await fetchCopy(challengeId, 'questions');

@@ -7,7 +7,7 @@
  *      Afterwards the old PIN opens nothing and every bundle wrapped before no longer signs.
  * The recovered bundle waits in worker memory only, for this approval, between steps 2 and 3.
  */
-import type { Node1Bundle } from '../bundle.js';
+import type { Node1Bundle, RecoveryCopyMethod } from '../bundle.js';
 import type { FlowContext, FlowRequest } from './context.js';
 import { FlowStateError } from './host.js';
 import type { EmailVerification, RecoveryOptions, RecoveryProofClient } from './recovery-proof.js';
@@ -20,7 +20,13 @@ export interface ResetPinFlow {
   /** `released: false` while the relay's time lock runs (ask again after `releaseAt`). */
   verifyEmailCode(request: FlowRequest, code?: string): Promise<{ released: boolean; releaseAt?: string }>;
   proveKit(request: FlowRequest, code: string): Promise<void>;
-  setNewPin(ctx: FlowContext, request: FlowRequest, pin: string, newId: () => string): Promise<Record<string, unknown>>;
+  setNewPin(
+    ctx: FlowContext,
+    request: FlowRequest,
+    pin: string,
+    newId: () => string,
+    storedCopies: readonly RecoveryCopyMethod[],
+  ): Promise<Record<string, unknown>>;
   forget(approvalId: string): void;
 }
 
@@ -51,12 +57,12 @@ export function createResetPinFlow(proofs: (request: FlowRequest) => RecoveryPro
       keep(request, r.bundle);
     },
 
-    async setNewPin(ctx, request, pin, newId) {
+    async setNewPin(ctx, request, pin, newId, storedCopies) {
       const held = recovered.get(request.approvalId);
       if (!held || held.customerId !== request.customerId) {
         throw new FlowStateError('prove a recovery method first (the wallet service restarted meanwhile)');
       }
-      const result = await finishPinChange(ctx, request, held.bundle, pin, newId);
+      const result = await finishPinChange(ctx, request, held.bundle, pin, newId, storedCopies);
       recovered.delete(request.approvalId);
       return result;
     },

@@ -8,9 +8,10 @@
  *      under the key the bundle carries for it (recovery-copies.ts);
  *   4. ask the relay to complete: it checks the enrolment, the refresh and that no copy kept old shares.
  */
-import type { Node1Bundle } from '../bundle.js';
+import type { Node1Bundle, RecoveryCopyMethod } from '../bundle.js';
 import type { FlowContext, FlowRequest } from './context.js';
-import { rewrapRecoveryCopies } from './recovery-copies.js';
+import { FlowStateError } from './host.js';
+import { rewrappableMethods, rewrapRecoveryCopies } from './recovery-copies.js';
 import { holdsShares, refreshShares } from './share-refresh.js';
 import { rewrapBundle } from './unlock.js';
 
@@ -22,13 +23,31 @@ export const NEW_PIN_STEPS = [
   'Confirm with the relay',
 ] as const;
 
+/**
+ * Refuses before anything changes when the relay holds a recovery copy this bundle cannot re-wrap (a
+ * wallet set up before the bundle carried the keys): after the refresh that copy would hold shares
+ * that no longer sign, and the relay would not complete.
+ */
+export function assertEveryCopyRenewable(bundle: Node1Bundle, storedCopies: readonly RecoveryCopyMethod[]): void {
+  if (!holdsShares(bundle)) return;
+  const renewable = rewrappableMethods(bundle);
+  const stale = storedCopies.filter((m) => !renewable.includes(m));
+  if (stale.length > 0) {
+    throw new FlowStateError(
+      `your ${stale.join(' and ')} recovery cannot be renewed from this device, so changing the PIN would break it. Nothing was changed; ask for a recovery setup first`,
+    );
+  }
+}
+
 export async function finishPinChange(
   ctx: FlowContext,
   request: FlowRequest,
   bundle: Node1Bundle,
   newPin: string,
   newId: () => string,
+  storedCopies: readonly RecoveryCopyMethod[],
 ): Promise<Record<string, unknown>> {
+  assertEveryCopyRenewable(bundle, storedCopies);
   request.report({ type: 'progress', step: 0 });
   const key = await ctx.pinGuard.enrolPin(request.challengeId, request.customerId, newPin);
   try {

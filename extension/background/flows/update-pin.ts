@@ -5,7 +5,7 @@
  *   2. `setNewPin`: new PIN → share refresh → every copy re-wrapped → completion (update-pin-finish.ts).
  * Between the two steps the unlocked bundle waits in worker memory only, for this approval.
  */
-import type { Node1Bundle } from '../bundle.js';
+import type { Node1Bundle, RecoveryCopyMethod } from '../bundle.js';
 import type { FlowContext, FlowRequest } from './context.js';
 import { FlowStateError } from './host.js';
 import { unlockBundle } from './unlock.js';
@@ -13,7 +13,13 @@ import { finishPinChange } from './update-pin-finish.js';
 
 export interface UpdatePinFlow {
   verifyCurrentPin(ctx: FlowContext, request: FlowRequest, pin: string): Promise<void>;
-  setNewPin(ctx: FlowContext, request: FlowRequest, pin: string, newId: () => string): Promise<Record<string, unknown>>;
+  setNewPin(
+    ctx: FlowContext,
+    request: FlowRequest,
+    pin: string,
+    newId: () => string,
+    storedCopies: readonly RecoveryCopyMethod[],
+  ): Promise<Record<string, unknown>>;
   forget(approvalId: string): void;
 }
 
@@ -26,12 +32,12 @@ export function createUpdatePinFlow(): UpdatePinFlow {
       key.rootKey.fill(0);
       unlocked.set(request.approvalId, { customerId: request.customerId, bundle });
     },
-    async setNewPin(ctx, request, pin, newId) {
+    async setNewPin(ctx, request, pin, newId, storedCopies) {
       const held = unlocked.get(request.approvalId);
       if (!held || held.customerId !== request.customerId) {
         throw new FlowStateError('enter your current PIN first (the wallet service restarted meanwhile)');
       }
-      const result = await finishPinChange(ctx, request, held.bundle, pin, newId);
+      const result = await finishPinChange(ctx, request, held.bundle, pin, newId, storedCopies);
       unlocked.delete(request.approvalId);
       return result;
     },

@@ -6,14 +6,16 @@
  * After each change a personal_sign with the new PIN verifies with viem, the previous PIN is refused,
  * and the previously wrapped copies no longer open. Screenshots go to .tmp/screenshots/ (git-ignored).
  */
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'puppeteer';
 import { verifyMessage } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WALLETS_KEY } from '../../../extension/background/wallet-store.js';
 import { deriveRecoveryKitKey } from '../../../protocol/pin/recovery-kit.js';
 import { parseWrappedSecret, unwrapBundleJson, type WrappedSecret } from '../../../protocol/pin/wrap.js';
-import { type ExtensionBrowser, launchWithExtension } from '../../helpers/browser.js';
+import { EXTENSION_DIR, type ExtensionBrowser, launchWithExtension } from '../../helpers/browser.js';
 import { gatewayWindow, setRelayUrl } from '../../helpers/extension-pages.js';
 import { codeOf, createGatewayClient } from '../../helpers/gateway-client.js';
 import { startTestRelay, type TestRelay } from '../../helpers/relay.js';
@@ -28,6 +30,7 @@ const ANSWERS = ['Rex', 'Elm Street', 'Ms Ng'];
 
 let relay: TestRelay;
 let chromium: ExtensionBrowser;
+let extensionDir: string | undefined;
 let customerId: string;
 let kitCode: string;
 let email: string;
@@ -38,7 +41,10 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   relay = await startTestRelay();
   gateway = createGatewayClient(relay.url);
-  chromium = await launchWithExtension();
+  // A private copy of the build: the checkout is shared, and a rebuild meanwhile would swap the files.
+  extensionDir = mkdtempSync(join(tmpdir(), 'tandem-ext-'));
+  cpSync(EXTENSION_DIR, extensionDir, { recursive: true });
+  chromium = await launchWithExtension({ extensionDir });
   const worker = await chromium.worker();
   if (process.env.TANDEM_E2E_DEBUG) worker.on('console', (m) => console.log('worker:', m.text()));
   await setRelayUrl(worker, new URL(relay.url).origin);
@@ -48,6 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await chromium?.close();
   await relay?.stop();
+  if (extensionDir) rmSync(extensionDir, { recursive: true, force: true });
 });
 
 async function challenge(path: string, body: Record<string, unknown> = {}) {
