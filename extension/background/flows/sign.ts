@@ -10,7 +10,7 @@ import { fromHex, toHex } from '../../../protocol/bytes.js';
 import { bitcoinAddressFromPublicKey } from '../../../protocol/chains/bitcoin/address.js';
 import { evmAddressFromPublicKey } from '../../../protocol/chains/evm/address.js';
 import type { SigningRequest } from '../../../protocol/chains/types.js';
-import { deriveNonHardened } from '../../../protocol/ecdsa2p/derivation.js';
+import { deriveNonHardened, parseDerivationPath } from '../../../protocol/ecdsa2p/derivation.js';
 import { Point } from '../../../protocol/ecdsa2p/group.js';
 import {
   type Ecdsa2pKeyShare,
@@ -21,6 +21,8 @@ import {
   startSignClient,
 } from '../../../protocol/ecdsa2p/index.js';
 import {
+  deriveTaprootKeyShare,
+  type FrostKeyShare,
   type FrostSignOutput,
   type FrostSignState,
   receiveFrostSign,
@@ -84,7 +86,16 @@ export async function signChallenge(
   const connection = await ctx.connect({ mode: 'authenticate', customerId: request.customerId });
   try {
     let result: Record<string, unknown>;
-    if (family === 'evm' || family === 'bitcoin') {
+    if (family === 'bitcoin' && isTaprootAddress(fromAddress)) {
+      if (!bundle.taproot) throw new SigningRefusedError('this device holds no Taproot key for this wallet');
+      result = await signTaproot(ctx, request, connection, {
+        root: bundle.taproot,
+        blockchain,
+        fromAddress,
+        challenge,
+        newId,
+      });
+    } else if (family === 'evm' || family === 'bitcoin') {
       const share = bundle.ecdsa[family];
       if (!share) throw new SigningRefusedError(`this device holds no ${family} key for this wallet`);
       result = await signEcdsa(ctx, request, connection, { share, blockchain, fromAddress, challenge, newId });
@@ -227,5 +238,93 @@ async function signEcdsa(
       }),
     );
   }
+  return done;
+}
+
+/** Witness v1 (bech32m) Bitcoin address: `<hrp>1p…`. */
+export function isTaprootAddress(address: string): boolean {
+  return /^(bc|tb|bcrt)1p[02-9ac-hj-np-z]{58}$/.test(address);
+}
+
+/**
+ * A Taproot (BIP86 key path) wallet: one FROST/BIP340 session per input under the customer's Taproot
+ * root share → BIP32 child along the wallet path → TapTweak (protocol/frost/tweak.ts), all in parallel.
+ * Only relay-built transactions are signed (BIP-137 messages are P2WPKH-only at the relay).
+ */
+async function signTaproot(
+  ctx: FlowContext,
+  request: FlowRequest,
+  connection: RelayConnection,
+  p: {
+    root: { keyShare: FrostKeyShare; chainCode: string };
+    blockchain: string;
+    fromAddress: string;
+    challenge: GatewayChallenge;
+    newId: () => string;
+  },
+): Promise<Record<string, unknown>> {
+  if (!RELAY_BUILT_KINDS.has(p.challenge.kind)) {
+    throw new SigningRefusedError('a Taproot wallet signs transactions the relay builds, not messages');
+  }
+  const ready = await startSession(connection, {
+    challengeId: request.challengeId,
+    ceremony: 'frost-sign',
+    newId: p.newId,
+  });
+  const done = sessionDone(connection, ready.ceremonyId);
+  done.catch(() => undefined);
+  const path = ready.params.derivationPath;
+  if (typeof path !== 'string') throw new SigningRefusedError('the relay named no derivation path');
+  const derived = deriveTaprootKeyShare(p.root.keyShare, p.root.chainCode, parseDerivationPath(path));
+  // The path comes from the relay; it is used only if it leads, under OUR root, to the approved address.
+  const address = bitcoinAddressFromPublicKey(
+    fromHex(derived.internalPublicKey),
+    'p2tr',
+    bitcoinNetworkOf(p.blockchain),
+  );
+  if (address !== p.fromAddress)
+    throw new SigningRefusedError(`the relay's key path does not lead to ${p.fromAddress}`);
+  const wallet: SigningWallet = { family: 'bitcoin', address: p.fromAddress, derivationPath: path, account: 0 };
+  const requests = relayBuiltSigningRequests(
+    p.challenge.kind,
+    p.challenge.payload as Record<string, unknown>,
+    wallet,
+    ready.params.signable as Record<string, unknown>,
+  );
+  const announced = (Array.isArray(ready.params.sessions) ? ready.params.sessions : []) as {
+    ceremonyId: string;
+    message?: string;
+  }[];
+  if (announced.length !== requests.length)
+    throw new SigningRefusedError('the relay announced another number of inputs');
+  await Promise.all(
+    requests.map((r, i) => {
+      const session = announced[i] as (typeof announced)[number];
+      if (r.scheme !== 'bip340') throw new SigningRefusedError('expected BIP340 signatures for a Taproot wallet');
+      if (session.message !== undefined && session.message !== toHex(r.digest)) {
+        throw new SigningRefusedError('the relay would sign another sighash than the approved transaction’s');
+      }
+      const first = startFrostSign({
+        role: 'client',
+        scheme: 'bip340',
+        keyShare: derived.keyShare,
+        message: r.digest,
+        keyId: ready.params.keyId as string,
+        ceremonyId: session.ceremonyId,
+        derivationPath: path,
+        rng: ctx.rng,
+      });
+      return runCeremony<FrostSignState, FrostSignOutput>({
+        connection,
+        store: ctx.ceremonies,
+        ceremonyId: ready.ceremonyId,
+        recordId: `${ready.ceremonyId}:${i}`,
+        approvalId: request.approvalId,
+        sessionId: sessionOf(first),
+        driver: { protocol: 'frost/sign', receive: (s, e) => receiveFrostSign(s, e) },
+        first,
+      });
+    }),
+  );
   return done;
 }

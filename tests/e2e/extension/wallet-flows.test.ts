@@ -185,6 +185,7 @@ let solWallet: { id: string; address: string };
 let nearWallet: { id: string; address: string };
 let solLocalWallet: { id: string; address: string };
 let btcWallet: { id: string; address: string };
+let taprootWallet: { id: string; address: string };
 
 describe('onboarding in Chromium', () => {
   it('sets the PIN, sets up a recovery kit, security questions and email, completes, and returns to the business', async () => {
@@ -578,6 +579,7 @@ describe('all four chain families in Chromium', () => {
     nearWallet = wallets.find((w) => w.blockchain === 'NEAR-TESTNET');
     solLocalWallet = wallets.find((w) => w.blockchain === 'SOL-LOCAL');
     btcWallet = wallets.find((w) => w.blockchain === 'BTC-REGTEST' && w.addressType === 'p2wpkh');
+    taprootWallet = wallets.find((w) => w.blockchain === 'BTC-REGTEST' && w.addressType === 'p2tr');
   });
 
   it('signs a Bitcoin message (BIP-137) whose recovered key is the P2WPKH address’s', async () => {
@@ -622,6 +624,26 @@ describe('all four chain families in Chromium', () => {
     expect(esplora.accepted.has(result.transactionHash)).toBe(true);
     esplora.mine();
     await waitForStatus(relay, result.transactionId, 'confirmed', 30_000);
+    await gateway.close();
+    await tab.close();
+  });
+
+  it('sends a Bitcoin Taproot (BIP86) transfer signed with FROST/BIP340 under the tweaked key, accepted by Esplora', async () => {
+    const script = OutScript.encode(Address(REGTEST).decode(taprootWallet.address));
+    esplora.utxos.set(taprootWallet.address, [{ txid: 'd1'.repeat(32), vout: 0, value: 90_000, script }]);
+    const recipient = p2wpkh(secp256k1.getPublicKey(secp256k1.utils.randomSecretKey(), true), REGTEST)
+      .address as string;
+    const { challengeId, redirectUrl } = await challenge('transactions/transfer', {
+      walletId: taprootWallet.id,
+      destinationAddress: recipient,
+      amounts: ['0.0005'],
+      feeLevel: 'low',
+    });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    timings.transferTaproot = await approveWithPin(gateway, 'transfer-taproot');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const { result } = await readChallenge(challengeId);
+    expect(esplora.accepted.has(result.transactionHash)).toBe(true);
     await gateway.close();
     await tab.close();
   });
