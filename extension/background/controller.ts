@@ -2,6 +2,7 @@
  * The background's message handling: sender checks, parsing (messages.ts) and one handler per
  * message type. The entrypoint only wires Chrome's listeners to `handle`.
  */
+import { type AccountOverview, OverviewUnavailableError } from './account-overview.js';
 import { type Approval, type ApprovalQueue, UnknownApprovalError, userRejected } from './approvals.js';
 import { BundleError } from './bundle.js';
 import { CeremonyFailedError } from './ceremony-runner.js';
@@ -41,6 +42,8 @@ export interface BackgroundControllerDependencies {
   lock: LockState;
   challenges: ChallengeReader;
   accounts: () => Promise<AccountView[]>;
+  /** Balances and recent activity from the relay (account-overview.ts); absent where it is not wired. */
+  accountOverview?: Pick<AccountOverview, 'balances' | 'activity'>;
   /**
    * Carries out an approved request (PIN guard, unwrap, MPC ceremony…) and returns its public result;
    * the approval is then settled as approved. Throws NotAvailableError for kinds not built yet, or
@@ -79,6 +82,11 @@ export function createBackgroundController(deps: BackgroundControllerDependencie
   function pinChange(): PinChangeHandlers {
     if (!deps.pinChange) throw new NotAvailableError('PIN changes are not available in this version');
     return deps.pinChange;
+  }
+
+  function accountOverview(): Pick<AccountOverview, 'balances' | 'activity'> {
+    if (!deps.accountOverview) throw new NotAvailableError('balances and activity are not available in this version');
+    return deps.accountOverview;
   }
 
   const handlers: { [T in MessageType]: Handler<T> } = {
@@ -192,6 +200,8 @@ export function createBackgroundController(deps: BackgroundControllerDependencie
       return { lock: await deps.lock.status() };
     },
     'accounts.list': async () => ({ accounts: await deps.accounts() }),
+    'account.balances': async () => ({ overview: await accountOverview().balances() }),
+    'account.activity': async () => ({ overview: await accountOverview().activity() }),
     'export.take': async (request) => {
       const keys = deps.takeExport?.(request.approvalId);
       if (!keys) {
@@ -257,6 +267,9 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     error instanceof RelayConnectionError
   ) {
     console.warn('relay flow failed', error);
+    return { ok: false, error: { code: 'relay-failed', message: error.message } };
+  }
+  if (error instanceof OverviewUnavailableError) {
     return { ok: false, error: { code: 'relay-failed', message: error.message } };
   }
   if (error instanceof NotAvailableError || error instanceof FlowNotAvailableError) {

@@ -9,6 +9,7 @@
  *   a challenge, and the relay origin is taken from `sender`, never from the message.
  */
 import { z } from 'zod';
+import type { ActivityOverview, BalancesOverview } from './account-overview.js';
 import type { Approval } from './approvals.js';
 import type { ChallengeReadResult } from './challenge-reader.js';
 import type { ExportedKeys } from './flows/export-keys.js';
@@ -107,6 +108,10 @@ export const MESSAGE_SCHEMAS = {
   'lock.status': z.strictObject({ type: z.literal('lock.status') }),
   'lock.lock': z.strictObject({ type: z.literal('lock.lock') }),
   'accounts.list': z.strictObject({ type: z.literal('accounts.list') }),
+  /** The popup: this customer's wallets with balances, asked of the relay as this device. */
+  'account.balances': z.strictObject({ type: z.literal('account.balances') }),
+  /** The popup: this customer's recent challenges and transactions. */
+  'account.activity': z.strictObject({ type: z.literal('account.activity') }),
   /** After an approved export: the rebuilt keys, handed to the Gateway window once (flows/export.ts). */
   'export.take': z.strictObject({ type: z.literal('export.take'), approvalId: uuid }),
 } as const;
@@ -146,6 +151,8 @@ export const MESSAGE_SENDERS: Record<MessageType, SenderContext> = {
   'lock.status': 'extension-page',
   'lock.lock': 'extension-page',
   'accounts.list': 'extension-page',
+  'account.balances': 'extension-page',
+  'account.activity': 'extension-page',
   'export.take': 'extension-page',
 };
 
@@ -185,6 +192,8 @@ export interface ResponseData {
   'lock.status': { lock: LockStatus };
   'lock.lock': { lock: LockStatus };
   'accounts.list': { accounts: AccountView[] };
+  'account.balances': { overview: BalancesOverview };
+  'account.activity': { overview: ActivityOverview };
   'export.take': { keys: ExportedKeys };
 }
 

@@ -17,6 +17,10 @@
 import { toHex } from '../../protocol/bytes.js';
 import type { Envelope } from '../../protocol/session.js';
 import {
+  type AccountActivityRequest,
+  type AccountActivityResult,
+  type AccountBalancesRequest,
+  type AccountBalancesResult,
   type ControlMessage,
   controlEnvelope,
   encodeFrame,
@@ -326,4 +330,61 @@ export async function connectRelayWithRetry(
       await sleep(delay);
     }
   }
+}
+
+/** A read-only question to the relay on an open connection (the popup's account.balances / account.activity). */
+export type RelayQuery = AccountBalancesRequest | AccountActivityRequest;
+export type RelayQueryAnswer<Q extends RelayQuery> = Q extends AccountBalancesRequest
+  ? AccountBalancesResult
+  : AccountActivityResult;
+
+/** The relay answered a query with a non-fatal `error` (e.g. 'rate-limited'). */
+export class RelayQueryError extends Error {
+  override readonly name = 'RelayQueryError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const QUERY_ANSWERS: Record<RelayQuery['type'], string> = {
+  'account.balances': 'account.balances.result',
+  'account.activity': 'account.activity.result',
+};
+
+/**
+ * Sends `query` and resolves with the answer carrying its requestId (already validated by
+ * parseControlEnvelope in connectRelay). Rejects with RelayQueryError when the relay refuses it, and
+ * with RelayConnectionError when the connection ends or no answer comes within `timeoutMs`.
+ */
+export function queryRelay<Q extends RelayQuery>(
+  connection: RelayConnection,
+  query: Q,
+  timeoutMs = 20_000,
+): Promise<RelayQueryAnswer<Q>> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      unsubscribe();
+      outcome();
+    };
+    const timer = setTimeout(
+      () => finish(() => reject(new RelayConnectionError('timeout', `the relay did not answer ${query.type}`, true))),
+      timeoutMs,
+    );
+    const unsubscribe = connection.onEnvelope((envelope) => {
+      if (!isControlEnvelope(envelope)) return;
+      const message = envelope.payload as ControlMessage;
+      if (!('requestId' in message) || message.requestId !== query.requestId) return;
+      if (message.type === 'error') finish(() => reject(new RelayQueryError(message.code, message.message)));
+      else if (message.type === QUERY_ANSWERS[query.type]) finish(() => resolve(message as RelayQueryAnswer<Q>));
+    });
+    connection.onClose((error) => finish(() => reject(error)));
+    connection.sendControl(query);
+  });
 }

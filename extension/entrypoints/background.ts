@@ -5,6 +5,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { secureRng } from '../../protocol/rng.js';
+import { createAccountOverview } from '../background/account-overview.js';
 import { createAccountStore } from '../background/accounts.js';
 import { createApprovalQueue } from '../background/approvals.js';
 import { recordBoot } from '../background/boot-log.js';
@@ -78,6 +79,18 @@ export default defineBackground(() => {
     }),
   };
   const flows = createFlowHost(flowDependencies);
+  // The popup's balances and activity, asked of the configured relay as this device (no API key).
+  const accountOverview = createAccountOverview({
+    settings,
+    wallets,
+    newId: () => crypto.randomUUID(),
+    connect: (relayOrigin, identity) =>
+      connectRelayWithRetry(
+        { relayOrigin, openSocket: (url) => new WebSocket(url) as unknown as SocketLike, deviceKey },
+        identity,
+        { backoffMs: [500] },
+      ),
+  });
   const pinChange = createPinChangeHost(flowDependencies);
   queue.onSettled((approval) => flows.forget(approval.id));
   queue.onSettled((approval) => pinChange.forget(approval.id));
@@ -90,6 +103,7 @@ export default defineBackground(() => {
     lock,
     challenges,
     accounts: accounts.list,
+    accountOverview,
     publish: gatewayChannel.publish,
     // Flows (PIN guard, wrapped bundle, MPC ceremonies) live in background/flows/.
     approve: flows.approve,

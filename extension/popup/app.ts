@@ -1,19 +1,16 @@
 /**
- * The toolbar popup: accounts by chain (with an empty state until wallets exist), the lock button and
- * the settings (relay URL, auto-lock). Settings are validated here for instant feedback and again by
- * the background, whose answer is the one that counts.
+ * The toolbar popup: accounts by chain with copyable addresses and their balances, recent activity
+ * (both asked of the relay by the background as this device), the lock button and the settings
+ * (relay URL, auto-lock). Settings are validated here for instant feedback and again by the
+ * background, whose answer is the one that counts.
  */
-import type { AccountView } from '../background/messages.js';
 import { AUTO_LOCK_MAX_MINUTES, parseRelayUrl, SettingsError } from '../background/settings.js';
 import { BackgroundError, callBackground } from '../ui/background-client.js';
 import { h } from '../ui/dom.js';
+import { type BalancesState, renderAccounts } from './accounts-view.js';
+import { type ActivityState, renderActivity } from './activity-view.js';
 
-const CHAINS: Array<{ chain: AccountView['chain']; name: string }> = [
-  { chain: 'evm', name: 'Ethereum & EVM' },
-  { chain: 'bitcoin', name: 'Bitcoin' },
-  { chain: 'solana', name: 'Solana' },
-  { chain: 'near', name: 'NEAR' },
-];
+export { renderAccounts };
 
 const AUTO_LOCK_CHOICES = [1, 5, 15, 30, 60, 240, AUTO_LOCK_MAX_MINUTES];
 
@@ -21,60 +18,6 @@ function minutesLabel(m: number): string {
   if (m < 60) return `${m} minute${m === 1 ? '' : 's'}`;
   const hours = m / 60;
   return `${hours} hour${hours === 1 ? '' : 's'}`;
-}
-
-export function renderAccounts(accounts: readonly AccountView[]): HTMLElement {
-  if (accounts.length === 0) {
-    return h(
-      'section',
-      { class: 'card empty', 'data-testid': 'accounts-empty' },
-      h('h2', {}, 'No wallet on this device yet'),
-      h(
-        'p',
-        { class: 'muted' },
-        'Your wallet is set up from the business you use. When it sends you to the Tandem Gateway, a Tandem window opens and guides you through choosing a PIN.',
-      ),
-    );
-  }
-  return h(
-    'section',
-    { class: 'accounts', 'data-testid': 'accounts' },
-    ...CHAINS.map(({ chain, name }) => {
-      const rows = accounts.filter((a) => a.chain === chain);
-      return h(
-        'div',
-        { class: 'card chain' },
-        h('h2', {}, name),
-        rows.length === 0
-          ? h('p', { class: 'muted small' }, 'No account yet.')
-          : h(
-              'ul',
-              { class: 'account-list' },
-              ...rows.map((a) =>
-                h(
-                  'li',
-                  {},
-                  h('span', { class: 'account-label' }, a.label),
-                  h('code', { class: 'address' }, a.address),
-                  h(
-                    'button',
-                    {
-                      class: 'link',
-                      type: 'button',
-                      'aria-label': `Copy ${name} address ${a.label}`,
-                      onclick: (event: Event) => {
-                        void navigator.clipboard.writeText(a.address);
-                        (event.currentTarget as HTMLButtonElement).textContent = 'Copied';
-                      },
-                    },
-                    'Copy',
-                  ),
-                ),
-              ),
-            ),
-      );
-    }),
-  );
 }
 
 /** The badge counts waiting requests; this card says what they are and brings their window back. */
@@ -179,6 +122,8 @@ export function startPopup(root: HTMLElement, statusLine: HTMLElement): void {
   const lockState = document.getElementById('lock-state') as HTMLElement;
   const settingsButton = document.getElementById('open-settings') as HTMLButtonElement;
 
+  let homeCount = 0;
+
   function showLock(unlocked: boolean): void {
     // Locked: a "Locked" label. Unlocked: the button that locks (one control, never both).
     lockState.hidden = unlocked;
@@ -191,11 +136,55 @@ export function startPopup(root: HTMLElement, statusLine: HTMLElement): void {
       callBackground({ type: 'accounts.list' }),
       callBackground({ type: 'approvals.pending' }),
     ]);
-    root.replaceChildren(...(count > 0 ? [renderPending(count)] : []), renderAccounts(accounts));
+    // Each part is replaced in place when its answer arrives; a newer home() makes older answers stale.
+    const shown = ++homeCount;
+    const pending = count > 0 ? renderPending(count) : null;
+    let accountsPart: HTMLElement = renderAccounts(accounts, { state: 'loading' });
+    let activityPart: HTMLElement | null = renderActivity({ state: 'loading' }, () => undefined, Date.now());
+    root.replaceChildren(...[pending, accountsPart, activityPart].filter((e): e is HTMLElement => e !== null));
+
+    const place = (old: HTMLElement | null, next: HTMLElement | null, after: HTMLElement | null): void => {
+      if (old && next) old.replaceWith(next);
+      else if (old) old.remove();
+      else if (next) after ? after.after(next) : root.append(next);
+    };
+    const loadBalances = async (): Promise<void> => {
+      const show = (state: BalancesState) => {
+        if (shown !== homeCount) return;
+        const next = renderAccounts(accounts, state, () => void loadBalances());
+        place(accountsPart, next, pending);
+        accountsPart = next;
+      };
+      show({ state: 'loading' });
+      try {
+        const { overview } = await callBackground({ type: 'account.balances' });
+        show(overview.customerId === null ? { state: 'none' } : { state: 'ready', wallets: overview.wallets });
+      } catch (error) {
+        show({ state: 'failed', message: (error as Error).message });
+      }
+    };
+    const loadActivity = async (): Promise<void> => {
+      const show = (state: ActivityState) => {
+        if (shown !== homeCount) return;
+        const next = renderActivity(state, () => void loadActivity(), Date.now());
+        place(activityPart, next, accountsPart);
+        activityPart = next;
+      };
+      show({ state: 'loading' });
+      try {
+        const { overview } = await callBackground({ type: 'account.activity' });
+        show(overview.customerId === null ? { state: 'none' } : { state: 'ready', entries: overview.entries });
+      } catch (error) {
+        show({ state: 'failed', message: (error as Error).message });
+      }
+    };
+    void loadBalances();
+    void loadActivity();
   }
 
   settingsButton.addEventListener('click', () => {
     settingsButton.hidden = true;
+    homeCount++;
     root.replaceChildren(settingsView(() => void home()));
     (document.getElementById('relayUrl') as HTMLInputElement).focus();
   });
