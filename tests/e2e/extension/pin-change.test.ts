@@ -9,6 +9,8 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { base58 } from '@scure/base';
 import type { Page } from 'puppeteer';
 import { verifyMessage } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +37,7 @@ let customerId: string;
 let kitCode: string;
 let email: string;
 let evmWallet: { id: string; address: string };
+let solWallet: { id: string; address: string };
 let gateway: ReturnType<typeof createGatewayClient>;
 
 beforeAll(async () => {
@@ -143,9 +146,9 @@ async function setNewPin(page: Page, pin: string, name: string): Promise<number>
   return Date.now() - started;
 }
 
-/** A personal_sign approved with `pin`: returns the signature (verified by the caller). */
-async function signWith(pin: string, message: string, name: string): Promise<`0x${string}`> {
-  const { challengeId, redirectUrl } = await challenge('sign/message', { walletId: evmWallet.id, message });
+/** A sign-message approved with `pin` (EVM personal_sign unless `walletId`): returns the signature. */
+async function signWith(pin: string, message: string, name: string, walletId = evmWallet.id): Promise<string> {
+  const { challengeId, redirectUrl } = await challenge('sign/message', { walletId, message });
   const pages = await openGateway(redirectUrl);
   await screen(pages.gateway, 'approval');
   await pages.gateway.click('[data-testid="approve"]');
@@ -174,7 +177,13 @@ async function expectPinRefused(pin: string, name: string): Promise<void> {
 async function signsWith(pin: string, name: string): Promise<void> {
   const message = `Signed after ${name}`;
   const signature = await signWith(pin, message, name);
-  expect(await verifyMessage({ address: evmWallet.address as `0x${string}`, message, signature })).toBe(true);
+  expect(
+    await verifyMessage({
+      address: evmWallet.address as `0x${string}`,
+      message,
+      signature: signature as `0x${string}`,
+    }),
+  ).toBe(true);
 }
 
 async function devicePinCopy(): Promise<WrappedSecret> {
@@ -197,15 +206,15 @@ async function expectCopyRefused(copy: WrappedSecret, pins: string[]): Promise<v
 
 async function serverEpochs(): Promise<number[]> {
   const r = await relay.db.query<{ epoch: number }>(
-    // The EVM root and the Solana account share; k_S (export:…) is not a share and is not refreshed.
+    // ECDSA roots (EVM, Bitcoin), the Taproot root, the Solana and NEAR accounts; k_S (export:…) is not refreshed.
     "SELECT epoch FROM mpc_key_shares WHERE customer_id = $1 AND key_id NOT LIKE 'export:%' ORDER BY key_id",
     [customerId],
   );
   return r.rows.map((row) => row.epoch);
 }
 
-describe('setup: onboarding with three recovery methods and two wallets', () => {
-  it('onboards with a kit, security questions and email, and creates EVM and Solana wallets', async () => {
+describe('setup: onboarding with three recovery methods and wallets of every key kind', () => {
+  it('onboards with a kit, security questions and email, and creates EVM, Bitcoin (with Taproot), Solana and NEAR wallets', async () => {
     const init = await challenge('initialize');
     const pages = await openGateway(init.redirectUrl);
     const g = pages.gateway;
@@ -241,7 +250,11 @@ describe('setup: onboarding with three recovery methods and two wallets', () => 
     await close(pages);
     expect(await challengeStatus(init.challengeId)).toBe('verified');
 
-    const create = await challenge('wallet/create', { blockchains: ['EVM-LOCAL', 'SOL-DEVNET'], accountType: 'eoa' });
+    // Every key kind the refresh must move: DKLs23 roots (EVM, Bitcoin), the Taproot FROST root, ed25519 accounts.
+    const create = await challenge('wallet/create', {
+      blockchains: ['EVM-LOCAL', 'BTC-TESTNET', 'SOL-DEVNET', 'NEAR-TESTNET'],
+      accountType: 'eoa',
+    });
     const w = await openGateway(create.redirectUrl);
     await screen(w.gateway, 'approval');
     await w.gateway.click('[data-testid="approve"]');
@@ -251,8 +264,9 @@ describe('setup: onboarding with three recovery methods and two wallets', () => 
     await close(w);
     const wallets = (await relay.call('GET', `/v2/wallets?customerId=${customerId}`)).json.data.wallets as any[];
     evmWallet = wallets.find((x) => x.blockchain === 'EVM-LOCAL');
+    solWallet = wallets.find((x) => x.blockchain === 'SOL-DEVNET');
     expect(evmWallet.address).toMatch(/^0x[0-9a-fA-F]{40}$/);
-    expect(await serverEpochs()).toEqual([0, 0]);
+    expect(await serverEpochs()).toEqual([0, 0, 0, 0, 0]);
   });
 });
 
@@ -279,7 +293,7 @@ describe('update-pin in Chromium', () => {
     expect(await g.$eval('[data-testid="done-body"]', (el) => el.textContent)).toContain('old one no longer works');
     await close(pages);
     expect(await challengeStatus(challengeId)).toBe('verified');
-    expect(await serverEpochs()).toEqual([1, 1]);
+    expect(await serverEpochs()).toEqual([1, 1, 1, 1, 1]);
 
     await signsWith(UPDATED_PIN, 'update-pin');
     await expectPinRefused(FIRST_PIN, 'update-pin');
@@ -344,7 +358,7 @@ describe('reset-pin in Chromium', () => {
     await close(pages);
     expect(await challengeStatus(challengeId)).toBe('verified');
     expect((await relay.call('GET', `/v2/customers/${customerId}`)).json.data.locked).toBe(false);
-    expect(await serverEpochs()).toEqual([2, 2]);
+    expect(await serverEpochs()).toEqual([2, 2, 2, 2, 2]);
 
     await signsWith(KIT_PIN, 'reset-kit');
     await expectPinRefused(UPDATED_PIN, 'reset-kit');
@@ -391,7 +405,7 @@ describe('reset-pin in Chromium', () => {
     await setNewPin(g, ANSWERS_PIN, 'reset-questions');
     await close(pages);
     expect(await challengeStatus(challengeId)).toBe('verified');
-    expect(await serverEpochs()).toEqual([3, 3]);
+    expect(await serverEpochs()).toEqual([3, 3, 3, 3, 3]);
     await signsWith(ANSWERS_PIN, 'reset-questions');
     await expectPinRefused(KIT_PIN, 'reset-questions');
   });
@@ -425,8 +439,14 @@ describe('reset-pin in Chromium', () => {
     await setNewPin(g, EMAIL_PIN, 'reset-email');
     await close(pages);
     expect(await challengeStatus(challengeId)).toBe('verified');
-    expect(await serverEpochs()).toEqual([4, 4]);
+    expect(await serverEpochs()).toEqual([4, 4, 4, 4, 4]);
     await signsWith(EMAIL_PIN, 'reset-email');
+    // The ed25519 account shares went through four refreshes too: a Solana message still verifies.
+    const message = 'Solana after four PIN changes';
+    const signature = await signWith(EMAIL_PIN, message, 'reset-email-solana', solWallet.id);
+    expect(
+      ed25519.verify(base58.decode(signature), new TextEncoder().encode(message), base58.decode(solWallet.address)),
+    ).toBe(true);
     await expectPinRefused(ANSWERS_PIN, 'reset-email');
     await expectCopyRefused(before, [ANSWERS_PIN, EMAIL_PIN]);
   });
