@@ -10,6 +10,7 @@ import { fromHex, isHex, toHex } from '../bytes.js';
 import { InvalidArgumentError, type PartyRole } from '../errors.js';
 import { taggedHash } from '../transcript.js';
 import { baseMultiplySecret, blindFromSeed } from './ed25519-base.js';
+import { baseMultiplySecretK1 } from './secp256k1-base.js';
 import { type FrostGroup, type GroupPoint, groupInfo, isFrostGroup } from './suites.js';
 import { decodePoint, decodeScalar } from './wire.js';
 
@@ -102,9 +103,10 @@ export function assertValidKeyShare(
 
 export interface KeyShareCheckOptions {
   /**
-   * Fresh secret random bytes (signing passes its nonce randomness). With them, the ed25519 check
-   * s·G = Y_own runs on our blinded constant-time base multiplication (ed25519-base.ts, blind from
-   * this seed); without, on noble's `multiply`, which blinds with its own randomness.
+   * Fresh secret random bytes (signing passes its nonce randomness). With them, the check
+   * s·G = Y_own runs on our blinded constant-time base multiplication (ed25519-base.ts,
+   * secp256k1-base.ts; blind from this seed); without, on noble's `multiply`, which blinds with
+   * its own randomness.
    */
   blindSeed?: Uint8Array;
 }
@@ -190,10 +192,14 @@ function checkKeyShare(
     : undefined;
   if (secret === undefined) fail(`${argument}.signingShare`, 'a canonical non-zero scalar');
   const own = points.get(ids[share.role]) as GroupPoint;
-  const secretTimesBase =
-    share.group === 'ed25519' && options.blindSeed
+  const secretTimesBase = !options.blindSeed
+    ? info.base.multiply(secret)
+    : share.group === 'ed25519'
       ? (baseMultiplySecret(secret, blindFromSeed('signing-share', options.blindSeed)) as unknown as GroupPoint)
-      : info.base.multiply(secret);
+      : (baseMultiplySecretK1(
+          secret,
+          blindFromSeed('secp256k1-signing-share', options.blindSeed),
+        ) as unknown as GroupPoint);
   if (!secretTimesBase.equals(own))
     fail(`${argument}.signingShare`, `the secret matching the ${share.role}'s verifying share`);
   return (

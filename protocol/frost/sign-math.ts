@@ -18,9 +18,8 @@
  *             verifying shares too); if the group commitment R has odd y every signer negates its
  *             nonces (and a verifier negates the commitment share). The signature is x(R)‖z.
  *
- * Constant time: secrets (the nonces in commit; on secp256k1 also our d + ρ·e in the group
- * commitment) go only through blinded constant-time multiplications (noble's `multiply`; on ed25519
- * ed25519-base.ts); the variable-time paths (`mulPublic`, on ed25519 our own
+ * Constant time: secrets (the nonces in commit, our d + ρ·e in the group commitment) go only
+ * through our blinded constant-time base multiplications (ed25519-base.ts, secp256k1-base.ts); the variable-time paths (`mulPublic`, on ed25519 our own
  * ed25519-vartime.ts; `multiplyUnsafe`; the MSMs of the §5.4 check and of the final verification)
  * see public points and public scalars only. Nothing secret is precomputed. Scalar arithmetic on
  * secrets is bigint arithmetic, as inside noble's own FROST.
@@ -33,6 +32,7 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '../bytes.js';
 import { baseMultiplyPublic, baseMultiplySecret, blindFromSeed } from './ed25519-base.js';
 import { decodePublic, encodeMany, msmPublic, multiplyPublic } from './ed25519-vartime.js';
+import { baseMultiplySecretK1 } from './secp256k1-base.js';
 import { type FrostScheme, schemeInfo } from './suites.js';
 
 /** The point surface this module needs (both noble Point classes have it). */
@@ -71,8 +71,8 @@ interface Suite<P extends CurvePoint<P>> {
   mulPublic(p: P, k: bigint): P;
   /**
    * k·G for a single-use secret k (a nonce, or d + ρ·e), constant-time and blinded; `seed` is fresh
-   * secret input k was derived from (ed25519 derives its blinding factor from it, ed25519-base.ts;
-   * noble blinds secp256k1 by itself).
+   * secret input k was derived from, which the blinding factor is derived from (ed25519-base.ts,
+   * secp256k1-base.ts).
    */
   baseSecret(k: bigint, seed: Uint8Array): P;
   /** SerializeElement of several points (ed25519: one shared field inversion). */
@@ -153,7 +153,7 @@ function k1Suite(scheme: 'secp256k1' | 'bip340'): Suite<K1Point> {
     decode: (b) => secp256k1.Point.fromBytes(b),
     msm: (points, scalars) => mulAddUnsafe(secp256k1.Point, points, scalars),
     mulPublic: (p, k) => p.multiplyUnsafe(k),
-    baseSecret: (k) => secp256k1.Point.BASE.multiply(k),
+    baseSecret: (k, seed) => baseMultiplySecretK1(k, blindFromSeed('secp256k1-nonce', seed)),
     encodeMany: (points) => points.map((p) => p.toBytes()),
     H1: (m) => k1HashToScalar(tags.rho, m),
     H2: scheme === 'bip340' ? bip340Challenge : (R, Y, m) => k1HashToScalar(tags.chal, concatBytes(R, Y, m)),
