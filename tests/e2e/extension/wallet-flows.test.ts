@@ -142,33 +142,46 @@ async function typePin(page: Page, pin: string): Promise<void> {
 }
 
 /** Approve → PIN → done; returns ms from the last PIN digit to the done screen. */
+/**
+ * Approve → PIN → done; returns ms from the PIN's last digit (the progress screen replaces the PIN pad
+ * in the same task) to the done screen, both stamped inside the page so screenshots do not count.
+ */
 async function approveWithPin(gateway: Page, name: string, pin = PIN): Promise<number> {
   await screen(gateway, 'approval');
   await shot(gateway, `${name}-approval`);
   await gateway.click('[data-testid="approve"]');
   await screen(gateway, 'enter-pin');
-  const started = Date.now();
+  await gateway.evaluate(() => {
+    const stamps: Record<string, number> = {};
+    (window as unknown as { __stamps: Record<string, number> }).__stamps = stamps;
+    new MutationObserver(() => {
+      for (const name of ['progress', 'done']) {
+        if (!stamps[name] && document.querySelector(`[data-screen="${name}"]`)) stamps[name] = performance.now();
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
   await typePin(gateway, pin);
   await screen(gateway, 'progress');
   await shot(gateway, `${name}-progress`);
   // The live round count, when the ceremony is still running by then (screenshots are slow).
-  const rounds = await gateway
+  await gateway
     .waitForFunction(
-      () => document.querySelector('[data-testid="progress-status"]')?.textContent?.includes('exchanged'),
-      { timeout: 2_000 },
+      () =>
+        document.querySelector('[data-testid="progress-status"]')?.textContent?.includes('exchanged') ||
+        document.querySelector('[data-screen="done"]'),
+      { timeout: 5_000 },
     )
-    .then(() => true)
-    .catch(() => false);
-  if (rounds) await shot(gateway, `${name}-rounds`);
+    .catch(() => undefined);
+  if (!(await gateway.$('[data-screen="done"]'))) await shot(gateway, `${name}-rounds`);
   try {
     await screen(gateway, 'done', 90_000);
   } catch (error) {
     await shot(gateway, `${name}-failed`);
     throw error;
   }
-  const elapsed = Date.now() - started;
   await shot(gateway, `${name}-done`);
-  return elapsed;
+  const stamps = await gateway.evaluate(() => (window as unknown as { __stamps: Record<string, number> }).__stamps);
+  return Math.round((stamps.done as number) - (stamps.progress as number));
 }
 
 async function returnedTo(tab: Page, challengeId: string): Promise<URLSearchParams> {
