@@ -30,9 +30,10 @@ import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS_KEY } from '../../../extension/background/accounts.js';
 import { WALLETS_KEY } from '../../../extension/background/wallet-store.js';
+import { nearPublicKeyString } from '../../../protocol/chains/near/transaction.js';
 import { type ExtensionBrowser, launchWithExtension } from '../../helpers/browser.js';
 import { ANVIL_FUNDER_KEY, type Anvil, startAnvil } from '../../helpers/chains/anvil.js';
-import { type FakeEsplora, startFakeEsplora } from '../../helpers/chains/fakes.js';
+import { type FakeEsplora, type FakeNear, startFakeEsplora, startFakeNear } from '../../helpers/chains/fakes.js';
 import { type LiteSvmRpc, startLiteSvmRpc } from '../../helpers/chains/litesvm-rpc.js';
 import { tinyErc20CreationCode } from '../../helpers/chains/tiny-erc20.js';
 import { waitForStatus } from '../../helpers/chains/wallets.js';
@@ -66,6 +67,7 @@ const RECIPIENT = getAddress('0x00000000000000000000000000000000000da7a1');
 let anvil: Anvil;
 let solana: LiteSvmRpc;
 let esplora: FakeEsplora;
+let near: FakeNear;
 const REGTEST = { ...TEST_NETWORK, bech32: 'bcrt' };
 let relay: TestRelay;
 let chromium: ExtensionBrowser;
@@ -81,6 +83,8 @@ beforeAll(async () => {
   process.env.TANDEM_RPC_SOL_LOCAL = solana.url;
   esplora = await startFakeEsplora();
   process.env.TANDEM_RPC_BTC_REGTEST = esplora.url;
+  near = await startFakeNear();
+  process.env.TANDEM_RPC_NEAR_LOCAL = near.url;
   relay = await startTestRelay();
   chromium = await launchWithExtension();
   await setRelayUrl(await chromium.worker(), new URL(relay.url).origin);
@@ -93,7 +97,9 @@ afterAll(async () => {
   await anvil?.stop();
   await solana?.stop();
   await esplora?.stop();
+  await near?.stop();
   delete process.env.TANDEM_RPC_BTC_REGTEST;
+  delete process.env.TANDEM_RPC_NEAR_LOCAL;
   delete process.env.TANDEM_RPC_EVM_LOCAL;
   delete process.env.TANDEM_RPC_SOL_LOCAL;
   delete process.env.TANDEM_CHAIN_POLL_MS;
@@ -575,7 +581,7 @@ describe('all four chain families in Chromium', () => {
     await onboarding.tab.close();
 
     const { challengeId, redirectUrl } = await challenge('wallet/create', {
-      blockchains: ['EVM-LOCAL', 'BTC-REGTEST', 'SOL-LOCAL', 'NEAR-TESTNET'],
+      blockchains: ['EVM-LOCAL', 'BTC-REGTEST', 'SOL-LOCAL', 'NEAR-LOCAL'],
       accountType: 'eoa',
     });
     const { tab, gateway } = await openGateway(redirectUrl);
@@ -583,13 +589,13 @@ describe('all four chain families in Chromium', () => {
     expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
     const wallets = (await relay.call('GET', `/v2/wallets?customerId=${customerId}`)).json.data.wallets as any[];
     expect(wallets.map((w) => w.blockchain).sort()).toEqual(
-      ['BTC-REGTEST', 'BTC-REGTEST', 'EVM-LOCAL', 'NEAR-TESTNET', 'SOL-LOCAL'].sort(),
+      ['BTC-REGTEST', 'BTC-REGTEST', 'EVM-LOCAL', 'NEAR-LOCAL', 'SOL-LOCAL'].sort(),
     );
     const shown = await gateway.$eval('[data-testid="approval-fields"]', (el) => el.textContent ?? '');
     for (const w of wallets) expect(shown).toContain(w.address);
     await gateway.close();
     await tab.close();
-    nearWallet = wallets.find((w) => w.blockchain === 'NEAR-TESTNET');
+    nearWallet = wallets.find((w) => w.blockchain === 'NEAR-LOCAL');
     solLocalWallet = wallets.find((w) => w.blockchain === 'SOL-LOCAL');
     btcWallet = wallets.find((w) => w.blockchain === 'BTC-REGTEST' && w.addressType === 'p2wpkh');
     taprootWallet = wallets.find((w) => w.blockchain === 'BTC-REGTEST' && w.addressType === 'p2tr');
@@ -677,6 +683,28 @@ describe('all four chain families in Chromium', () => {
     await waitForStatus(relay, result.transactionId, 'confirmed', 30_000);
     expect(solana.calls).toContain('sendTransaction');
     expect(solana.svm.getBalance(recipient as Parameters<typeof solana.svm.getBalance>[0])).toBe(250_000_000n);
+    await gateway.close();
+    await tab.close();
+  });
+
+  it('sends a NEAR transfer the relay builds, Node 1 checks and co-signs with FROST ed25519, accepted by the node', async () => {
+    const publicKey = Uint8Array.from(Buffer.from(nearWallet.address, 'hex'));
+    near.accounts.set(nearWallet.address, {
+      amount: 5n * 10n ** 24n,
+      publicKey: nearPublicKeyString(publicKey),
+      nonce: 41,
+    });
+    const { challengeId, redirectUrl } = await challenge('transactions/transfer', {
+      walletId: nearWallet.id,
+      destinationAddress: 'bob.near',
+      amounts: ['1.5'],
+      feeLevel: 'medium',
+    });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    timings.transferNear = await approveWithPin(gateway, 'transfer-near');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    // The fake node checked the ed25519 signature over the transaction hash under the account key.
+    expect(near.received).toHaveLength(1);
     await gateway.close();
     await tab.close();
   });
