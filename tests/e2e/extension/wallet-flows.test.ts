@@ -30,7 +30,7 @@ import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS_KEY } from '../../../extension/background/accounts.js';
 import { WALLETS_KEY } from '../../../extension/background/wallet-store.js';
-import { nearPublicKeyString } from '../../../protocol/chains/near/transaction.js';
+import { nearPublicKeyString, serializeNearDelegateAction } from '../../../protocol/chains/near/transaction.js';
 import { type ExtensionBrowser, launchWithExtension } from '../../helpers/browser.js';
 import { ANVIL_FUNDER_KEY, type Anvil, startAnvil } from '../../helpers/chains/anvil.js';
 import { type FakeEsplora, type FakeNear, startFakeEsplora, startFakeNear } from '../../helpers/chains/fakes.js';
@@ -705,6 +705,34 @@ describe('all four chain families in Chromium', () => {
     expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
     // The fake node checked the ed25519 signature over the transaction hash under the account key.
     expect(near.received).toHaveLength(1);
+    await gateway.close();
+    await tab.close();
+  });
+
+  it('signs a NEAR delegate action (NEP-366) that verifies under the account key', async () => {
+    const publicKey = Uint8Array.from(Buffer.from(nearWallet.address, 'hex'));
+    const delegate = {
+      senderId: nearWallet.address,
+      receiverId: 'app.near',
+      actions: [{ type: 'Transfer' as const, deposit: '1000' }],
+      nonce: '42',
+      maxBlockHeight: '1000',
+      publicKey: nearPublicKeyString(publicKey),
+    };
+    const borsh = serializeNearDelegateAction(delegate);
+    const { challengeId, redirectUrl } = await challenge('sign/delegate-action', {
+      walletId: nearWallet.id,
+      unsignedDelegateAction: Buffer.from(borsh).toString('base64'),
+    });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    await approveWithPin(gateway, 'sign-delegate-action-near');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const { result } = await readChallenge(challengeId);
+    // NEP-461: SHA-256 over the u32 little-endian prefix 2^30 + 366, then the borsh delegate action.
+    const prefix = new Uint8Array(4);
+    new DataView(prefix.buffer).setUint32(0, 2 ** 30 + 366, true);
+    const hash = sha256(new Uint8Array([...prefix, ...borsh]));
+    expect(ed25519.verify(Buffer.from(result.signature, 'base64'), hash, publicKey)).toBe(true);
     await gateway.close();
     await tab.close();
   });
