@@ -84,6 +84,61 @@ export function addMixed(p: Proj, q: Affine): Proj {
   return { X: X3, Y: Y3, Z: Z3 };
 }
 
+/** RCB Algorithm 7: (X1:Y1:Z1) + (X2:Y2:Z2), complete for a = 0 (public data: variable-time callers). */
+export function addProjective(p: Proj, q: Proj): Proj {
+  const { X: X1, Y: Y1, Z: Z1 } = p;
+  const { X: X2, Y: Y2, Z: Z2 } = q;
+  let t0 = red(X1 * X2);
+  let t1 = red(Y1 * Y2);
+  let t2 = red(Z1 * Z2);
+  let t3 = red((X1 + Y1) * (X2 + Y2));
+  let t4 = t0 + t1;
+  t3 = t3 + P2 - t4;
+  t4 = red((Y1 + Z1) * (Y2 + Z2));
+  let X3 = t1 + t2;
+  t4 = t4 + P2 - X3;
+  X3 = red((X1 + Z1) * (X2 + Z2));
+  let Y3 = t0 + t2;
+  Y3 = X3 + P2 - Y3;
+  X3 = t0 + t0;
+  t0 = X3 + t0;
+  t2 = red(B3 * t2);
+  let Z3 = t1 + t2;
+  t1 = t1 + P - t2;
+  Y3 = red(B3 * Y3);
+  X3 = red(t4 * Y3);
+  t2 = red(t3 * t1);
+  X3 = red(t2 + P - X3);
+  Y3 = red(Y3 * t0);
+  t1 = red(t1 * Z3);
+  Y3 = red(t1 + Y3);
+  t0 = red(t0 * t3);
+  Z3 = red(Z3 * t4);
+  Z3 = red(Z3 + t0);
+  return { X: X3, Y: Y3, Z: Z3 };
+}
+
+/** RCB Algorithm 9: 2·(X:Y:Z), exception-free for a = 0. */
+export function doubleProjective(p: Proj): Proj {
+  const { X, Y, Z } = p;
+  let t0 = red(Y * Y);
+  let Z3 = t0 << 3n; // 8·Y²
+  let t1 = red(Y * Z);
+  let t2 = red(B3 * red(Z * Z));
+  let X3 = red(t2 * Z3);
+  let Y3 = t0 + t2;
+  Z3 = red(t1 * Z3);
+  t1 = t2 + t2;
+  t2 = t1 + t2; // 3·t2, < 3p
+  t0 = t0 + 3n * P - t2;
+  Y3 = red(red(t0 * Y3) + X3);
+  t1 = red(X * Y);
+  X3 = red(red(t0 * t1) << 1n);
+  return { X: X3, Y: Y3, Z: Z3 };
+}
+
+export { type Affine, IDENTITY as PROJECTIVE_IDENTITY, type Proj };
+
 let table: Affine[][] | undefined;
 
 /** table[w][j] = (j + 1)·2^(W·w)·G in affine form; public, built on first use. */
@@ -136,5 +191,65 @@ export function baseMultiplySecretK1(k: bigint, blind: Uint8Array): K1Point {
   }
   if (n !== 0n) throw new Error('baseMultiplySecretK1: recoding did not cover the scalar');
   void fake;
+  return new secp256k1.Point(acc.X, acc.Y, acc.Z);
+}
+
+/** (X:Y:Z) → −(X:Y:Z). */
+const negateProjective = (p: Proj): Proj => ({ X: p.X, Y: p.Y === 0n ? 0n : P - p.Y, Z: p.Z });
+
+/**
+ * k·G for a PUBLIC 0 ≤ k < 2^385 (the final-signature check) on the same table, in variable time:
+ * zero digits are skipped and the entry is read directly.
+ */
+export function baseMultiplyPublicK1(k: bigint): K1Point {
+  if (k < 0n || k >= 1n << BigInt(256 + BLIND_BITS + 1))
+    throw new RangeError('baseMultiplyPublicK1: scalar out of range');
+  let n = k;
+  const rows = baseTable();
+  let acc = IDENTITY;
+  for (let w = 0; w < WINDOWS && n !== 0n; w++) {
+    const v = Number(n & MASK);
+    n >>= BigInt(W);
+    if (v === 0) continue;
+    const negative = v > HALF;
+    if (negative) n += 1n;
+    const entry = (rows[w] as Affine[])[(negative ? (1 << W) - v : v) - 1] as Affine;
+    acc = addMixed(acc, negative ? { x: entry.x, y: P - entry.y } : entry);
+  }
+  return new secp256k1.Point(acc.X, acc.Y, acc.Z);
+}
+
+/**
+ * Σ k_i·P_i for PUBLIC points and PUBLIC non-negative scalars, in variable time (Straus: width-5
+ * wNAF digits from `digitsOf`, odd multiples P, 3P, …, 15P per point, one shared doubling chain).
+ */
+export function msmPublicK1(
+  points: readonly K1Point[],
+  scalars: readonly bigint[],
+  digitsOf: (k: bigint) => Int8Array,
+): K1Point {
+  if (points.length !== scalars.length) throw new Error('msmPublicK1: one scalar per point expected');
+  const tables = points.map((point) => {
+    const p = { X: point.X, Y: point.Y, Z: point.Z };
+    const twice = doubleProjective(p);
+    const pos: Proj[] = [p];
+    for (let i = 1; i < 8; i++) pos.push(addProjective(pos[i - 1] as Proj, twice));
+    return { pos, neg: pos.map(negateProjective) };
+  });
+  const digits = scalars.map((k) => {
+    if (k < 0n) throw new Error('msmPublicK1: non-negative scalars expected');
+    return digitsOf(k);
+  });
+  const top = Math.max(0, ...digits.map((d) => d.length)) - 1;
+  let acc = IDENTITY;
+  for (let i = top; i >= 0; i--) {
+    if (acc !== IDENTITY) acc = doubleProjective(acc);
+    for (let j = 0; j < digits.length; j++) {
+      const d = (digits[j] as Int8Array)[i];
+      if (!d) continue;
+      const t = tables[j] as { pos: Proj[]; neg: Proj[] };
+      acc = addProjective(acc, (d > 0 ? t.pos : t.neg)[(Math.abs(d) - 1) >> 1] as Proj);
+    }
+  }
   return new secp256k1.Point(acc.X, acc.Y, acc.Z);
 }

@@ -31,8 +31,8 @@ import { bytesToNumberBE, bytesToNumberLE } from '@noble/curves/utils.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '../bytes.js';
 import { baseMultiplyPublic, baseMultiplySecret, blindFromSeed } from './ed25519-base.js';
-import { decodePublic, encodeMany, msmPublic, multiplyPublic } from './ed25519-vartime.js';
-import { baseMultiplySecretK1 } from './secp256k1-base.js';
+import { decodePublic, encodeMany, msmPublic, multiplyPublic, wnaf } from './ed25519-vartime.js';
+import { baseMultiplyPublicK1, baseMultiplySecretK1, msmPublicK1 } from './secp256k1-base.js';
 import { type FrostScheme, schemeInfo } from './suites.js';
 
 /** The point surface this module needs (both noble Point classes have it). */
@@ -129,6 +129,7 @@ const ED25519_SUITE: Suite<EdPoint> = {
 };
 
 const K1Fn = secp256k1.Point.Fn as unknown as ScalarField;
+const EVEN_PREFIX = Uint8Array.of(0x02);
 
 function k1Tags(context: string) {
   const t = (tag: string) => utf8ToBytes(context + tag);
@@ -409,9 +410,39 @@ function verifyOwnEd25519(groupPublicKey: Uint8Array, signature: Uint8Array, mes
 }
 
 /**
+ * BIP340 verification of a signature r ‖ z under the x-only key of `groupPublicKey`, equivalent to
+ * BIP340's Verify (noble's `schnorr.verify`, which also rejects z = 0): with P = lift_x(x(Y)) and
+ * R = lift_x(r) (even y), e = H_BIP0340/challenge(r ‖ x(P) ‖ m) mod n, BIP340 accepts iff
+ * R' = z·G − e·P is not infinity, has even y and x(R') = r, i.e. iff R' = R, i.e. iff z·G = R + e·P.
+ * That is checked with half-size multipliers as for ed25519 ((c1·z mod n)·G = c1·R + c0·P with
+ * c0 ≡ c1·e), sound because secp256k1 has prime order and c1 ≢ 0 (mod n). Public data only.
+ */
+function verifyOwnBip340(groupPublicKey: Uint8Array, signature: Uint8Array, message: Uint8Array): boolean {
+  if (groupPublicKey.length !== 33 || signature.length !== 64) return false;
+  const z = bytesToNumberBE(signature.subarray(32));
+  if (z === 0n || z >= K1Fn.ORDER) return false;
+  const Rbytes = concatBytes(EVEN_PREFIX, signature.subarray(0, 32));
+  const Pbytes = concatBytes(EVEN_PREFIX, groupPublicKey.subarray(1));
+  let R: K1Point;
+  let P: K1Point;
+  try {
+    R = secp256k1.Point.fromBytes(Rbytes); // lift_x(r): fails if r ≥ p or r is no x-coordinate
+    P = secp256k1.Point.fromBytes(Pbytes);
+  } catch {
+    return false;
+  }
+  const e = bip340Challenge(Rbytes, Pbytes, message);
+  const [c0, c1] = halfSizeMultiple(e, K1Fn.ORDER);
+  const left = baseMultiplyPublicK1(K1Fn.create(c1 * z));
+  const right = msmPublicK1([c1 < 0n ? R.negate() : R, P], [c1 < 0n ? -c1 : c1, c0], wnaf);
+  return left.equals(right);
+}
+
+/**
  * Final check of the signature we aggregated, under the scheme's own rule: ed25519 by the strict
  * cofactorless equation (verifyOwnEd25519, same acceptance as RFC 8032 for our torsion-free R and
- * A); secp256k1 and bip340 by noble's single-key verification (`SchemeInfo.verify`).
+ * A), bip340 by BIP340's rule (verifyOwnBip340), plain secp256k1 (RFC vectors only) by noble's
+ * `secp256k1_FROST.verify`.
  */
 export function verifyAggregateSignature(
   scheme: FrostScheme,
@@ -422,6 +453,7 @@ export function verifyAggregateSignature(
   const info = schemeInfo(scheme);
   if (signature.length !== info.signatureBytes) return false;
   if (scheme === 'ed25519') return verifyOwnEd25519(groupPublicKey, signature, message);
+  if (scheme === 'bip340') return verifyOwnBip340(groupPublicKey, signature, message);
   return info.verify(signature, message, groupPublicKey);
 }
 

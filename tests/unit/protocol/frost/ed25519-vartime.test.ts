@@ -162,9 +162,9 @@ describe('encodeMany (one shared inversion)', () => {
       Point.BASE,
     ];
     const got = encodeMany(points);
-    points.forEach((p, i) =>
-      expect(Buffer.from(got[i] as Uint8Array).toString('hex')).toBe(Buffer.from(p.toBytes()).toString('hex')),
-    );
+    for (const [i, p] of points.entries()) {
+      expect(Buffer.from(got[i] as Uint8Array).toString('hex')).toBe(Buffer.from(p.toBytes()).toString('hex'));
+    }
     expect(encodeMany([])).toEqual([]);
   });
 });

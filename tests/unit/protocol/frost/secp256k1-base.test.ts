@@ -1,6 +1,14 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
-import { addMixed, baseMultiplySecretK1 } from '../../../../protocol/frost/secp256k1-base.js';
+import { wnaf } from '../../../../protocol/frost/ed25519-vartime.js';
+import {
+  addMixed,
+  addProjective,
+  baseMultiplyPublicK1,
+  baseMultiplySecretK1,
+  doubleProjective,
+  msmPublicK1,
+} from '../../../../protocol/frost/secp256k1-base.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
 
 const Point = secp256k1.Point;
@@ -44,5 +52,43 @@ describe('secp256k1 blinded constant-time base multiplication (secret scalars)',
     expect(() => baseMultiplySecretK1(0n, rng(16))).toThrow(RangeError);
     expect(() => baseMultiplySecretK1(N, rng(16))).toThrow(RangeError);
     expect(() => baseMultiplySecretK1(5n, rng(8))).toThrow(/16 blinding bytes/);
+  });
+});
+
+describe('secp256k1 variable-time arithmetic (public data)', () => {
+  it('complete projective addition and doubling equal noble, including P + P, P − P and the identity', () => {
+    for (let i = 0; i < 8; i++) {
+      const a = Point.BASE.multiply(scalar()).double();
+      const b = Point.BASE.multiply(scalar()).double();
+      expect(toPoint(addProjective(proj(a), proj(b))).equals(a.add(b))).toBe(true);
+      expect(toPoint(addProjective(proj(a), proj(a))).equals(a.double())).toBe(true);
+      expect(toPoint(addProjective(proj(a), proj(a.negate()))).is0()).toBe(true);
+      expect(toPoint(addProjective(proj(Point.ZERO), proj(a))).equals(a)).toBe(true);
+      expect(toPoint(doubleProjective(proj(a))).equals(a.double())).toBe(true);
+    }
+    expect(toPoint(doubleProjective(proj(Point.ZERO))).is0()).toBe(true);
+  });
+
+  it('msmPublicK1 equals noble for one and two points and scalars of different lengths', () => {
+    for (let i = 0; i < 6; i++) {
+      const pts = [Point.BASE.multiply(scalar()), Point.BASE.multiply(scalar())];
+      const ks = [scalar(), scalar() >> 130n];
+      expect(
+        msmPublicK1(pts.slice(0, 1), ks.slice(0, 1), wnaf).equals(pts[0]?.multiply(ks[0] as bigint) as never),
+      ).toBe(true);
+      const expected = (pts[0] as InstanceType<typeof Point>)
+        .multiply(ks[0] as bigint)
+        .add((pts[1] as InstanceType<typeof Point>).multiply(ks[1] as bigint));
+      expect(msmPublicK1(pts, ks, wnaf).equals(expected)).toBe(true);
+    }
+    expect(() => msmPublicK1([Point.BASE], [-1n], wnaf)).toThrow(/non-negative/);
+  });
+
+  it('baseMultiplyPublicK1 equals noble, including 0, boundaries and values ≥ n', () => {
+    for (const k of [0n, 1n, 31n, 32n, 33n, N - 1n, N, 2n * N + 3n, scalar(), scalar()]) {
+      const expected = Point.BASE.multiplyUnsafe(k % N);
+      expect(baseMultiplyPublicK1(k).equals(expected)).toBe(true);
+    }
+    expect(() => baseMultiplyPublicK1(-1n)).toThrow(RangeError);
   });
 });

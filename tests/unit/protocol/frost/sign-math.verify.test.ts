@@ -5,8 +5,8 @@
  * that each rejected condition is rejected.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
+import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToNumberLE, numberToBytesBE, numberToBytesLE } from '@noble/curves/utils.js';
 import { describe, expect, it } from 'vitest';
 import { halfSizeMultiple, verifyAggregateSignature } from '../../../../protocol/frost/sign-math.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
@@ -107,5 +107,61 @@ describe('verifyAggregateSignature (ed25519, strict cofactorless)', () => {
   it('rejects a signature of the wrong length', () => {
     const { publicKey, signature } = signed(message);
     expect(verifyAggregateSignature('ed25519', publicKey, signature.subarray(0, 63), message)).toBe(false);
+  });
+});
+
+describe('verifyAggregateSignature (bip340, BIP340 rule with half-size multipliers)', () => {
+  const N = secp256k1.Point.Fn.ORDER;
+  const P = secp256k1.Point.Fp.ORDER;
+  /** A BIP340 signature and the compressed key with either parity (BIP340 uses x only). */
+  function signedK1(message: Uint8Array) {
+    const secretKey = secp256k1.utils.randomSecretKey(rng(48));
+    const compressed = secp256k1.getPublicKey(secretKey, true);
+    return { compressed, xOnly: compressed.subarray(1), signature: schnorr.sign(message, secretKey, rng(32)) };
+  }
+  const sighash = rng(32);
+
+  it('accepts BIP340 signatures under keys of both parities', () => {
+    const parities = new Set<number>();
+    for (let i = 0; i < 12; i++) {
+      const { compressed, signature } = signedK1(sighash);
+      parities.add(compressed[0] as number);
+      expect(verifyAggregateSignature('bip340', compressed, signature, sighash)).toBe(true);
+    }
+    expect(parities).toEqual(new Set([2, 3]));
+  });
+
+  it('agrees with schnorr.verify on tamperings of r, s, the message and the key', () => {
+    for (let i = 0; i < 12; i++) {
+      const { compressed, xOnly, signature } = signedK1(sighash);
+      const bad = Uint8Array.from(signature);
+      const at = i % 2 === 0 ? i : 32 + i;
+      bad[at] = (bad[at] as number) ^ (1 << (i % 8));
+      expect(verifyAggregateSignature('bip340', compressed, bad, sighash)).toBe(schnorr.verify(bad, sighash, xOnly));
+      expect(verifyAggregateSignature('bip340', compressed, bad, sighash)).toBe(false);
+    }
+    const { compressed, signature } = signedK1(sighash);
+    expect(verifyAggregateSignature('bip340', compressed, signature, rng(32))).toBe(false);
+    expect(verifyAggregateSignature('bip340', signedK1(sighash).compressed, signature, sighash)).toBe(false);
+  });
+
+  it('rejects s = 0, s ≥ n, r ≥ p and an r that is no x-coordinate', () => {
+    const { compressed, signature } = signedK1(sighash);
+    const withS = (s: bigint) => Uint8Array.from([...signature.subarray(0, 32), ...numberToBytesBE(s, 32)]);
+    expect(verifyAggregateSignature('bip340', compressed, withS(0n), sighash)).toBe(false);
+    const s = BigInt(`0x${Buffer.from(signature.subarray(32)).toString('hex')}`);
+    expect(verifyAggregateSignature('bip340', compressed, withS(s + N < 2n ** 256n ? s + N : N), sighash)).toBe(false);
+    const withR = (r: bigint) => Uint8Array.from([...numberToBytesBE(r, 32), ...signature.subarray(32)]);
+    expect(verifyAggregateSignature('bip340', compressed, withR(P), sighash)).toBe(false);
+    let notX = 5n;
+    while (true) {
+      try {
+        secp256k1.Point.fromBytes(Uint8Array.from([2, ...numberToBytesBE(notX, 32)]));
+        notX++;
+      } catch {
+        break;
+      }
+    }
+    expect(verifyAggregateSignature('bip340', compressed, withR(notX), sighash)).toBe(false);
   });
 });
