@@ -153,7 +153,7 @@ function k1Suite(scheme: 'secp256k1' | 'bip340'): Suite<K1Point> {
     Fn: K1Fn,
     decode: (b) => secp256k1.Point.fromBytes(b),
     msm: (points, scalars) => mulAddUnsafe(secp256k1.Point, points, scalars),
-    mulPublic: (p, k) => p.multiplyUnsafe(k),
+    mulPublic: (p, k) => msmPublicK1([p], [k], wnaf),
     baseSecret: (k, seed) => baseMultiplySecretK1(k, blindFromSeed('secp256k1-nonce', seed)),
     encodeMany: (points) => points.map((p) => p.toBytes()),
     H1: (m) => k1HashToScalar(tags.rho, m),
