@@ -9,6 +9,7 @@
  * misses a key would end the refresh with shares nobody has).
  */
 import {
+  CEREMONY_ROUNDS,
   type Ecdsa2pKeyShare,
   REFRESH_PROTOCOL,
   type RefreshState,
@@ -22,6 +23,7 @@ import {
   receiveFrostRefresh,
   startFrostRefresh,
 } from '../../../protocol/frost/index.js';
+import type { Envelope } from '../../../protocol/session.js';
 import type { Node1Bundle } from '../bundle.js';
 import { runCeremony } from '../ceremony-runner.js';
 import type { RelayConnection } from '../relay-client.js';
@@ -30,6 +32,42 @@ import { FlowStateError } from './host.js';
 import { sessionDone, startSession } from './session.js';
 
 const FROST_REFRESH_PROTOCOL = 'frost/refresh';
+const FROST_REFRESH_FINAL_ROUND = 2;
+
+/**
+ * Both refreshes are symmetric: our round-r message depends only on the relay's rounds before r, and
+ * we output on the relay's last round. So our last-round messages — the ones that let the relay
+ * finish and store its new shares — can wait until we hold every new share and stored it.
+ */
+function isFinalClientRound(envelope: Envelope<unknown>): boolean {
+  return (
+    (envelope.protocol === REFRESH_PROTOCOL && envelope.round === CEREMONY_ROUNDS) ||
+    (envelope.protocol === FROST_REFRESH_PROTOCOL && envelope.round === FROST_REFRESH_FINAL_ROUND)
+  );
+}
+
+/** Sends everything except our last-round messages, which wait for `release()`. */
+function holdFinalRounds(connection: RelayConnection): { connection: RelayConnection; release(): void } {
+  const held: Envelope<unknown>[] = [];
+  let released = false;
+  return {
+    connection: {
+      ...connection,
+      send(envelope) {
+        if (!released && isFinalClientRound(envelope)) held.push(envelope);
+        else connection.send(envelope);
+      },
+      sendControl: (m) => connection.sendControl(m),
+      onEnvelope: (l) => connection.onEnvelope(l),
+      onClose: (l) => connection.onClose(l),
+      close: () => connection.close(),
+    },
+    release() {
+      released = true;
+      for (const e of held.splice(0)) connection.send(e);
+    },
+  };
+}
 
 export interface RefreshAnnouncement {
   protocol: string;
@@ -111,14 +149,19 @@ export function planRefresh(
 /**
  * Runs the share refresh of a claimed update-pin / reset-pin challenge and returns the bundle with
  * every share replaced. The old bundle must not be used afterwards.
+ *
+ * `beforeRelease` gets the refreshed bundle while the relay still holds its old shares (our last
+ * messages are held back): the caller stores it there, so no moment exists where the relay has new
+ * shares that exist nowhere but in this worker's memory.
  */
 export async function refreshShares(
   ctx: FlowContext,
   request: FlowRequest,
   bundle: Node1Bundle,
   newId: () => string,
-  onRound?: () => void,
+  options: { onRound?: () => void; beforeRelease?: (next: Node1Bundle) => Promise<void> } = {},
 ): Promise<Node1Bundle> {
+  const { onRound, beforeRelease } = options;
   let connection: RelayConnection | undefined;
   try {
     connection = await ctx.connect({ mode: 'authenticate', customerId: request.customerId });
@@ -134,7 +177,8 @@ export async function refreshShares(
       (error) => Promise.reject(error),
     );
     const plan = planRefresh((ready.params as { refresh?: unknown }).refresh, bundle, request.customerId);
-    const open = connection;
+    const finals = holdFinalRounds(connection);
+    const open = finals.connection;
     const runs = plan.map(async ({ announcement: a, slot }) => {
       const common = {
         connection: open,
@@ -168,7 +212,6 @@ export async function refreshShares(
       return { slot, share: output.keyShare } as const;
     });
     const outputs = await Promise.race([Promise.all(runs), aborted]);
-    await done;
 
     const next: Node1Bundle = {
       ...bundle,
@@ -184,6 +227,9 @@ export async function refreshShares(
         if (account) next.ed25519.accounts[slot.index] = { ...account, keyShare: share as FrostKeyShare };
       }
     }
+    await beforeRelease?.(next);
+    finals.release();
+    await done;
     return next;
   } finally {
     connection?.close();

@@ -4,8 +4,9 @@
  *   1. enrol the new PIN at the PIN guard (Argon2id + OPRF) → a new root key K, and store the
  *      unchanged bundle under K straight away (the old PIN copy stopped opening with the enrolment);
  *   2. refresh every MPC share over /v2/mpc, so bundles wrapped before stop signing;
- *   3. re-wrap the bundle under K (PIN copy, at the relay and on this device) and every recovery copy
- *      under the key the bundle carries for it (recovery-copies.ts);
+ *   3. re-wrap the bundle under K (PIN copy, at the relay and on this device: before the relay can
+ *      finish the refresh) and every recovery copy under the key the bundle carries for it
+ *      (recovery-copies.ts) once it has;
  *   4. ask the relay to complete: it checks the enrolment, the refresh and that no copy kept old shares.
  */
 import type { Node1Bundle, RecoveryCopyMethod } from '../bundle.js';
@@ -56,13 +57,20 @@ export async function finishPinChange(
     await rewrapBundle(ctx, { challengeId: request.challengeId, customerId: request.customerId, bundle, key });
     request.report({ type: 'progress', step: 1 });
     let rounds = 0;
+    const ids = { challengeId: request.challengeId, customerId: request.customerId };
     const next = holdsShares(bundle)
-      ? await refreshShares(ctx, request, bundle, newId, () =>
-          request.report({ type: 'progress', step: 1, round: ++rounds }),
-        )
+      ? await refreshShares(ctx, request, bundle, newId, {
+          onRound: () => request.report({ type: 'progress', step: 1, round: ++rounds }),
+          // The PIN copy takes the new shares before the relay can store its own: if we stop between
+          // the two, the recovery copies (old shares) still match the relay and a reset recovers;
+          // once the relay finished, the PIN copy matches it.
+          beforeRelease: async (refreshed) => {
+            await rewrapBundle(ctx, { ...ids, bundle: refreshed, key });
+          },
+        })
       : bundle;
     request.report({ type: 'progress', step: 2 });
-    await rewrapBundle(ctx, { challengeId: request.challengeId, customerId: request.customerId, bundle: next, key });
+    if (next === bundle) await rewrapBundle(ctx, { ...ids, bundle: next, key });
     await rewrapRecoveryCopies(ctx, request.challengeId, next);
     request.report({ type: 'progress', step: 3 });
     const result = await ctx.pinGuard.complete(request.challengeId);

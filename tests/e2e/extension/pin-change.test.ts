@@ -294,6 +294,15 @@ describe('update-pin in Chromium', () => {
     await close(pages);
     expect(await challengeStatus(challengeId)).toBe('verified');
     expect(await serverEpochs()).toEqual([1, 1, 1, 1, 1]);
+    // The PIN copy with the new shares was stored before the relay could store its own (Node 1 held
+    // back its last refresh messages), so no moment existed where the new shares lived only in memory.
+    const order = await relay.db.query<{ copy: string; shares: string }>(
+      `SELECT (SELECT updated_at FROM wrapped_copies WHERE customer_id = $1 AND method = 'pin')::text AS copy,
+              (SELECT min(updated_at) FROM mpc_key_shares WHERE customer_id = $1 AND epoch = 1)::text AS shares`,
+      [customerId],
+    );
+    const row = order.rows[0] as { copy: string; shares: string };
+    expect(Date.parse(row.copy)).toBeLessThan(Date.parse(row.shares));
 
     await signsWith(UPDATED_PIN, 'update-pin');
     await expectPinRefused(FIRST_PIN, 'update-pin');
