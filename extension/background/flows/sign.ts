@@ -128,24 +128,14 @@ export async function signChallenge(
       if (ready.params.message !== undefined && ready.params.message !== toHex(req.message)) {
         throw new SigningRefusedError('the relay would sign another message than the one approved');
       }
-      const first = startFrostSign({
-        role: 'client',
+      await runFrostSignSession(ctx, request, connection, {
+        ceremonyId: ready.ceremonyId,
+        keyId: ready.params.keyId as string,
+        sessionCeremonyId: ready.params.ceremonyId as string,
         scheme: 'ed25519',
         keyShare: account.keyShare,
         message: req.message,
-        keyId: ready.params.keyId as string,
-        ceremonyId: ready.params.ceremonyId as string,
         derivationPath: account.path,
-        rng: ctx.rng,
-      });
-      await runCeremony<FrostSignState, FrostSignOutput>({
-        connection,
-        store: ctx.ceremonies,
-        ceremonyId: ready.ceremonyId,
-        approvalId: request.approvalId,
-        sessionId: sessionOf(first),
-        driver: { protocol: 'frost/sign', receive: (s, e) => receiveFrostSign(s, e) },
-        first,
       });
       result = await done;
     }
@@ -304,27 +294,57 @@ async function signTaproot(
       if (session.message !== undefined && session.message !== toHex(r.digest)) {
         throw new SigningRefusedError('the relay would sign another sighash than the approved transaction’s');
       }
-      const first = startFrostSign({
-        role: 'client',
+      return runFrostSignSession(ctx, request, connection, {
+        ceremonyId: ready.ceremonyId,
+        recordId: `${ready.ceremonyId}:${i}`,
+        keyId: ready.params.keyId as string,
+        sessionCeremonyId: session.ceremonyId,
         scheme: 'bip340',
         keyShare: derived.keyShare,
         message: r.digest,
-        keyId: ready.params.keyId as string,
-        ceremonyId: session.ceremonyId,
         derivationPath: path,
-        rng: ctx.rng,
-      });
-      return runCeremony<FrostSignState, FrostSignOutput>({
-        connection,
-        store: ctx.ceremonies,
-        ceremonyId: ready.ceremonyId,
-        recordId: `${ready.ceremonyId}:${i}`,
-        approvalId: request.approvalId,
-        sessionId: sessionOf(first),
-        driver: { protocol: 'frost/sign', receive: (s, e) => receiveFrostSign(s, e) },
-        first,
       });
     }),
   );
   return done;
+}
+
+/** One FROST signing session with the relay (ed25519 message, or one BIP340 input), run to its output. */
+function runFrostSignSession(
+  ctx: FlowContext,
+  request: FlowRequest,
+  connection: RelayConnection,
+  p: {
+    /** The relay ceremony (session.ready) and, when it has several sessions, this one's store record. */
+    ceremonyId: string;
+    recordId?: string;
+    keyId: string;
+    /** The ceremony id bound into this session's id (per input for Taproot). */
+    sessionCeremonyId: string;
+    scheme: 'ed25519' | 'bip340';
+    keyShare: FrostKeyShare;
+    message: Uint8Array;
+    derivationPath: string;
+  },
+): Promise<FrostSignOutput> {
+  const first = startFrostSign({
+    role: 'client',
+    scheme: p.scheme,
+    keyShare: p.keyShare,
+    message: p.message,
+    keyId: p.keyId,
+    ceremonyId: p.sessionCeremonyId,
+    derivationPath: p.derivationPath,
+    rng: ctx.rng,
+  });
+  return runCeremony<FrostSignState, FrostSignOutput>({
+    connection,
+    store: ctx.ceremonies,
+    ceremonyId: p.ceremonyId,
+    ...(p.recordId ? { recordId: p.recordId } : {}),
+    approvalId: request.approvalId,
+    sessionId: sessionOf(first),
+    driver: { protocol: 'frost/sign', receive: (s, e) => receiveFrostSign(s, e) },
+    first,
+  });
 }
