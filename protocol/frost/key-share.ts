@@ -6,10 +6,12 @@
  * group public key, and every participant's verifying share). Client = identifier 1 and server =
  * identifier 2 unless a share says otherwise (the RFC 9591 vectors use 1 and 3).
  */
+import { bytesToNumberLE } from '@noble/curves/utils.js';
 import { fromHex, isHex, toHex } from '../bytes.js';
 import { InvalidArgumentError, type PartyRole } from '../errors.js';
 import { taggedHash } from '../transcript.js';
 import { baseMultiplySecret, blindFromSeed } from './ed25519-base.js';
+import { isInPrimeSubgroupEd25519 } from './ed25519-subgroup.js';
 import { baseMultiplySecretK1 } from './secp256k1-base.js';
 import { type FrostGroup, type GroupPoint, groupInfo, isFrostGroup } from './suites.js';
 import { decodePoint, decodeScalar } from './wire.js';
@@ -124,7 +126,10 @@ function subgroupImplied(share: FrostKeyShare, peerShare: GroupPoint): boolean {
   const peerRole = share.role === 'client' ? 'server' : 'client';
   const peer = identifierScalar(share.group, share.identifiers[peerRole]);
   if (((own - peer) & 1n) === 0n) return false;
-  return groupInfo(share.group).inPrimeSubgroup(peerShare);
+  // The stored encoding equals the computed point's (checked by the caller), so its y is affine y.
+  const encoded = fromHex(share.verifyingShares[share.identifiers[peerRole]] as string);
+  encoded[31] = (encoded[31] as number) & 0x7f;
+  return peerShare.is0() ? false : isInPrimeSubgroupEd25519(bytesToNumberLE(encoded));
 }
 
 /** The complete check; with `eachInSubgroup` false it skips per-point subgroup tests and returns whether they are implied. */
