@@ -80,8 +80,14 @@ function copyButton(account: AccountView, familyName: string): HTMLElement {
   return h('span', { class: 'copy-cell' }, button, said);
 }
 
-function walletBalances(wallet: WalletBalances, retry: () => void): HTMLElement {
-  const name = h('span', { class: 'chain-name' }, chainName(wallet.blockchain));
+/** A label such as "EVM-LOCAL" (wallet-create names accounts by chain id) reads as the chain's name. */
+export function accountLabel(label: string): string {
+  return /^[A-Z0-9][A-Z0-9-]{0,31}$/.test(label) ? chainName(label) : label;
+}
+
+function walletBalances(wallet: WalletBalances, retry: () => void, nameShown: boolean): HTMLElement {
+  // The chain's name is not repeated when the account's label already is it.
+  const name = h('span', { class: 'chain-name' }, nameShown ? 'Balance' : chainName(wallet.blockchain));
   if ('error' in wallet) {
     return h(
       'div',
@@ -90,10 +96,10 @@ function walletBalances(wallet: WalletBalances, retry: () => void): HTMLElement 
       h(
         'span',
         { class: 'balance-error' },
-        h('span', { title: wallet.error }, 'Couldn’t load'),
-        ' — ',
+        'Couldn’t load — ',
         h('button', { class: 'link', type: 'button', 'data-testid': 'retry-balances', onclick: retry }, 'Retry'),
       ),
+      h('span', { class: 'reason muted small' }, `${upperFirst(wallet.error)}.`),
     );
   }
   const rows = orderedBalances(wallet);
@@ -119,6 +125,8 @@ function walletBalances(wallet: WalletBalances, retry: () => void): HTMLElement 
   );
 }
 
+const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 function balancesBlock(account: AccountView, balances: BalancesState, retry: () => void): HTMLElement | null {
   switch (balances.state) {
     case 'none':
@@ -134,14 +142,15 @@ function balancesBlock(account: AccountView, balances: BalancesState, retry: () 
       return h(
         'div',
         { class: 'balance-error small', 'data-testid': 'balance-error' },
-        h('span', { title: balances.message }, 'Couldn’t load balances'),
-        ' — ',
+        'Couldn’t load balances — ',
         h('button', { class: 'link', type: 'button', 'data-testid': 'retry-balances', onclick: retry }, 'Retry'),
+        h('span', { class: 'reason muted small' }, balances.message),
       );
     case 'ready': {
       const wallets = balances.wallets.filter((w) => sameAddress(w.address, account.address));
       if (wallets.length === 0) return h('p', { class: 'muted small' }, 'The relay has no wallet at this address.');
-      return h('div', { class: 'balances' }, ...wallets.map((w) => walletBalances(w, retry)));
+      const nameShown = wallets.length === 1 && wallets[0]?.blockchain === account.label;
+      return h('div', { class: 'balances' }, ...wallets.map((w) => walletBalances(w, retry, nameShown)));
     }
   }
 }
@@ -184,7 +193,7 @@ export function renderAccounts(
                 h(
                   'li',
                   { 'data-testid': 'account', 'data-address': a.address },
-                  h('span', { class: 'account-label' }, a.label),
+                  h('span', { class: 'account-label' }, accountLabel(a.label)),
                   copyButton(a, name),
                   h('code', { class: 'address' }, a.address),
                   balancesBlock(a, balances, retry),

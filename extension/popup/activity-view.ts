@@ -54,9 +54,9 @@ export function renderActivity(activity: ActivityState, retry: () => void, now: 
       body = h(
         'p',
         { class: 'balance-error small', 'data-testid': 'activity-error' },
-        h('span', { title: activity.message }, 'Couldn’t load recent activity'),
-        ' — ',
+        'Couldn’t load recent activity — ',
         h('button', { class: 'link', type: 'button', 'data-testid': 'retry-activity', onclick: retry }, 'Retry'),
+        h('span', { class: 'reason muted small' }, activity.message),
       );
       break;
     case 'ready':

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { familyOf, mergeAccounts } from '../../../../extension/popup/accounts-view.js';
+import { accountLabel, familyOf, mergeAccounts } from '../../../../extension/popup/accounts-view.js';
 import {
   activityAmount,
   activityKindLabel,
@@ -139,6 +139,11 @@ describe('addresses and chains', () => {
   it('names known chains and keeps unknown ids', () => {
     expect(chainName('ETH-SEPOLIA')).toBe('Ethereum Sepolia');
     expect(chainName('FOO-1')).toBe('FOO-1');
+  });
+
+  it('reads a chain-id label as the chain name and keeps other labels', () => {
+    expect(accountLabel('EVM-LOCAL')).toBe('Local EVM (anvil)');
+    expect(accountLabel('Account 1')).toBe('Account 1');
   });
 
   it('tells the family of an address the relay returned', () => {
