@@ -79,7 +79,10 @@ async function openPopup(): Promise<Page> {
   return popup;
 }
 
-const text = (page: Page, selector: string) => page.$eval(selector, (el) => (el as HTMLElement).innerText);
+/** The text as rendered (line breaks between blocks), which is what the user reads. */
+const text = (page: Page, selector: string) =>
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what these tests check
+  page.$eval(selector, (el) => (el as HTMLElement).innerText);
 
 async function fund(address: string, ether: string): Promise<void> {
   const funder = createWalletClient({
@@ -190,6 +193,7 @@ describe('the popup overview in Chromium', () => {
     const popup = await openPopup();
     await popup.waitForSelector('[data-testid="activity-entry"][data-kind="transfer"]');
     const entries = await popup.$$eval('[data-testid="activity-entry"]', (els) =>
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what these tests check
       els.map((e) => (e as HTMLElement).innerText),
     );
     expect(entries[0]).toMatch(
