@@ -32,7 +32,7 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '../bytes.js';
 import { baseMultiplyPublic, baseMultiplySecret, blindFromSeed } from './ed25519-base.js';
 import { decodePublic, encodeMany, msmPublic, multiplyPublic, wnaf } from './ed25519-vartime.js';
-import { baseMultiplyPublicK1, baseMultiplySecretK1, msmPublicK1 } from './secp256k1-base.js';
+import { baseMultiplyPublicK1, baseMultiplySecretK1, decodeCompressedK1, msmPublicK1 } from './secp256k1-base.js';
 import { type FrostScheme, schemeInfo } from './suites.js';
 
 /** The point surface this module needs (both noble Point classes have it). */
@@ -151,7 +151,7 @@ function k1Suite(scheme: 'secp256k1' | 'bip340'): Suite<K1Point> {
     base: secp256k1.Point.BASE,
     zero: secp256k1.Point.ZERO,
     Fn: K1Fn,
-    decode: (b) => secp256k1.Point.fromBytes(b),
+    decode: decodeCompressedK1,
     msm: (points, scalars) => mulAddUnsafe(secp256k1.Point, points, scalars),
     mulPublic: (p, k) => msmPublicK1([p], [k], wnaf),
     baseSecret: (k, seed) => baseMultiplySecretK1(k, blindFromSeed('secp256k1-nonce', seed)),
@@ -426,8 +426,8 @@ function verifyOwnBip340(groupPublicKey: Uint8Array, signature: Uint8Array, mess
   let R: K1Point;
   let P: K1Point;
   try {
-    R = secp256k1.Point.fromBytes(Rbytes); // lift_x(r): fails if r ≥ p or r is no x-coordinate
-    P = secp256k1.Point.fromBytes(Pbytes);
+    R = decodeCompressedK1(Rbytes); // lift_x(r): fails if r ≥ p or r is no x-coordinate
+    P = decodeCompressedK1(Pbytes);
   } catch {
     return false;
   }

@@ -6,6 +6,7 @@ import {
   addProjective,
   baseMultiplyPublicK1,
   baseMultiplySecretK1,
+  decodeCompressedK1,
   doubleProjective,
   msmPublicK1,
 } from '../../../../protocol/frost/secp256k1-base.js';
@@ -90,5 +91,57 @@ describe('secp256k1 variable-time arithmetic (public data)', () => {
       expect(baseMultiplyPublicK1(k).equals(expected)).toBe(true);
     }
     expect(() => baseMultiplyPublicK1(-1n)).toThrow(RangeError);
+  });
+});
+
+describe('decodeCompressedK1 (SEC 1 compressed points)', () => {
+  const P = Point.Fp.ORDER;
+  const encode = (prefix: number, x: bigint) => {
+    const b = new Uint8Array(33);
+    b[0] = prefix;
+    for (let i = 32, t = x; i >= 1; i--, t >>= 8n) b[i] = Number(t & 255n);
+    return b;
+  };
+  const same = (b: Uint8Array) => {
+    let noble: InstanceType<typeof Point> | undefined;
+    let ours: InstanceType<typeof Point> | undefined;
+    try {
+      noble = Point.fromBytes(b);
+    } catch {
+      noble = undefined;
+    }
+    try {
+      ours = decodeCompressedK1(b);
+    } catch {
+      ours = undefined;
+    }
+    expect(ours === undefined).toBe(noble === undefined);
+    if (noble && ours) expect(ours.equals(noble)).toBe(true);
+    return noble !== undefined;
+  };
+
+  it('accepts and rejects exactly what noble fromBytes does, on random x of both prefixes and real points', () => {
+    let valid = 0;
+    for (let i = 0; i < 200; i++) {
+      const b = rng(33);
+      b[0] = 2 + ((b[0] as number) & 1);
+      if (same(b)) valid++;
+    }
+    expect(valid).toBeGreaterThan(50); // about half of all x are on the curve
+    for (let i = 1; i < 20; i++) expect(same(Point.BASE.multiply(scalar()).toBytes())).toBe(true);
+  });
+
+  it('rejects x ≥ p, other prefixes and other lengths', () => {
+    for (const x of [P, P + 1n, (1n << 256n) - 1n]) {
+      expect(() => decodeCompressedK1(encode(2, x))).toThrow(/canonical/);
+      same(encode(3, x));
+    }
+    const g = Point.BASE.toBytes();
+    for (const prefix of [0, 1, 4, 5]) {
+      const b = Uint8Array.from(g);
+      b[0] = prefix;
+      expect(() => decodeCompressedK1(b)).toThrow(/prefix/);
+    }
+    expect(() => decodeCompressedK1(Point.BASE.toBytes(false))).toThrow(/33 bytes/);
   });
 });
