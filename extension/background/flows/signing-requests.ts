@@ -9,6 +9,7 @@ import { type ApprovedIntent, checkTransactionMatchesApproval } from '../../../p
 import { evmMessageBytes, type TypedData } from '../../../protocol/chains/evm/messages.js';
 import { messageSigningRequest } from '../../../protocol/chains/messages.js';
 import { nearDelegateActionSigningRequest } from '../../../protocol/chains/near/transaction.js';
+import { knownNetwork, knownToken } from '../../../protocol/chains/networks.js';
 import {
   parseEvmTransactionJson,
   parseRawEvmTransaction,
@@ -148,12 +149,26 @@ export function payloadSigningRequests(
   }
 }
 
-/** The intent the user approved for a relay-built transaction (native asset only for transfers). */
+/**
+ * The intent the user approved for a relay-built transaction. A token is checked only when the
+ * built-in network list knows it (its decimals turn the approved "1.5" into base units): a token
+ * the extension cannot see is refused rather than co-signed on the relay's word.
+ */
 export function approvedIntent(kind: string, payload: Record<string, unknown>, wallet: SigningWallet): ApprovedIntent {
-  const nativeDecimals = NATIVE_DECIMALS[wallet.family];
+  const network = knownNetwork(payload.blockchain);
+  const nativeDecimals = network?.native.decimals ?? NATIVE_DECIMALS[wallet.family];
   if (kind === 'transfer') {
-    if (text(payload, 'tokenId') !== undefined || text(payload, 'tokenAddress') !== undefined) {
-      throw new SigningRefusedError('token transfers need the token registry, which this version does not read yet');
+    let token: { address: string; decimals: number } | undefined;
+    const tokenId = text(payload, 'tokenId');
+    const tokenAddress = text(payload, 'tokenAddress');
+    if (tokenId !== undefined || tokenAddress !== undefined) {
+      const known = knownToken(network, { id: tokenId, address: tokenAddress });
+      if (!known) {
+        throw new SigningRefusedError(
+          `Tandem does not know the token ${tokenId ?? tokenAddress} on ${String(payload.blockchain)}, so it cannot check the amount`,
+        );
+      }
+      token = { address: known.address, decimals: known.decimals };
     }
     const amounts = payload.amounts;
     if (!Array.isArray(amounts) || amounts.length !== 1 || typeof amounts[0] !== 'string') {
@@ -164,6 +179,7 @@ export function approvedIntent(kind: string, payload: Record<string, unknown>, w
       from: wallet.address,
       to: need(payload, 'destinationAddress'),
       amount: amounts[0],
+      ...(token ? { token } : {}),
       nativeDecimals,
     };
   }
@@ -189,7 +205,13 @@ export function relayBuiltSigningRequests(
   signable: Record<string, unknown>,
 ): SigningRequest[] {
   const tx = validateUnsignedTransaction(signable.unsignedTransaction as UnsignedTransaction);
-  checkTransactionMatchesApproval(tx, approvedIntent(kind, payload, wallet));
+  // A transaction for another EVM chain than the approved network is refused (replay elsewhere).
+  const evmChainId = knownNetwork(payload.blockchain)?.evmChainId;
+  checkTransactionMatchesApproval(
+    tx,
+    approvedIntent(kind, payload, wallet),
+    evmChainId === undefined ? {} : { evmChainId },
+  );
   const requests = signingRequestsFor(tx);
   for (const r of requests) {
     if (r.derivationPath !== wallet.derivationPath) {

@@ -8,7 +8,7 @@ import {
   SigningRefusedError,
   type SigningWallet,
 } from '../../../../../extension/background/flows/signing-requests.js';
-import type { EvmUnsignedTransaction } from '../../../../../protocol/chains/evm/transaction.js';
+import { type EvmUnsignedTransaction, erc20TransferCalldata } from '../../../../../protocol/chains/evm/transaction.js';
 import { InvalidArgumentError } from '../../../../../protocol/errors.js';
 
 const evm: SigningWallet = {
@@ -141,12 +141,42 @@ describe('what Node 1 signs for a relay-built transaction', () => {
     ).toThrow(/m\/0\/1, not the approved wallet/);
   });
 
-  it('refuses a token transfer (no token registry read yet)', () => {
+  it('checks a known token transfer in the token’s own units (USDC, 6 decimals, on Sepolia)', () => {
+    const usdc = getAddress('0x1c7D4B196Cb0C7B01d743Fbc6116a902379C7238');
+    const payload = {
+      destinationAddress: RECIPIENT,
+      amounts: ['1.5'],
+      blockchain: 'ETH-SEPOLIA',
+      tokenId: 'ETH-SEPOLIA:USDC',
+    };
+    const tx = unsignedTransfer({
+      chainId: 11155111,
+      to: usdc as EvmUnsignedTransaction['to'],
+      value: '0',
+      data: erc20TransferCalldata(RECIPIENT, '1500000'),
+    });
+    expect(relayBuiltSigningRequests('transfer', payload, evm, { unsignedTransaction: tx })).toHaveLength(1);
     expect(() =>
-      relayBuiltSigningRequests('transfer', { ...transferPayload, tokenId: 'USDC' }, evm, {
+      relayBuiltSigningRequests('transfer', payload, evm, {
+        unsignedTransaction: { ...tx, data: erc20TransferCalldata(RECIPIENT, '1500000000') },
+      }),
+    ).toThrow(InvalidArgumentError);
+  });
+
+  it('refuses a token the extension does not know (it could not check the amount)', () => {
+    expect(() =>
+      relayBuiltSigningRequests('transfer', { ...transferPayload, tokenId: 'EVM-LOCAL:FOO' }, evm, {
         unsignedTransaction: unsignedTransfer(),
       }),
-    ).toThrow(/token transfers/);
+    ).toThrow(/does not know the token EVM-LOCAL:FOO/);
+  });
+
+  it('refuses a transaction for another EVM chain than the approved network', () => {
+    expect(() =>
+      relayBuiltSigningRequests('transfer', { ...transferPayload, blockchain: 'ETH-SEPOLIA' }, evm, {
+        unsignedTransaction: unsignedTransfer({ chainId: 1 }),
+      }),
+    ).toThrow(/chain id 11155111/);
   });
 
   it('refuses a transfer payload with more than one amount', () => {
