@@ -23,7 +23,14 @@ import { emptyBundle, type Node1Bundle, parseBundle } from '../bundle.js';
 import type { RecoveryMethod } from '../messages.js';
 import { setPinAtOnboarding } from '../onboarding.js';
 import type { FlowContext, FlowRequest } from './context.js';
-import { recordRecoveryKey, recoveryKeyEntry, rewrapRecoveryCopies } from './recovery-copies.js';
+import {
+  dropOnboardingKey,
+  holdOnboardingKey,
+  onboardingKey,
+  recordRecoveryKey,
+  recoveryKeyEntry,
+  rewrapRecoveryCopies,
+} from './recovery-copies.js';
 import { rewrapBundle } from './unlock.js';
 
 /** A recovery step needs the bundle the PIN step left unlocked. */
@@ -55,12 +62,6 @@ export function createOnboardingFlow(): OnboardingFlow {
     string,
     { wrapped: WrappedSecret; kitPublicKey: string; entry: ReturnType<typeof recoveryKeyEntry> }
   >();
-  // K of the PIN chosen in this approval, until completion re-wraps the bundle with every recovery key.
-  const pinKeys = new Map<string, GuardedKeyOutput>();
-  const dropKey = (approvalId: string) => {
-    pinKeys.get(approvalId)?.rootKey.fill(0);
-    pinKeys.delete(approvalId);
-  };
   const done = new Map<string, Set<RecoveryMethod>>();
 
   async function unlockedBundle(ctx: FlowContext, request: FlowRequest): Promise<Node1Bundle> {
@@ -80,17 +81,21 @@ export function createOnboardingFlow(): OnboardingFlow {
 
   return {
     async setPin(ctx, request, pin) {
+      let key: GuardedKeyOutput | undefined;
       await setPinAtOnboarding(ctx, {
         challengeId: request.challengeId,
         customerId: request.customerId,
         pin,
         bundle: emptyBundle(),
         report: request.report,
-        keepKey: (key) => {
-          dropKey(request.approvalId);
-          pinKeys.set(request.approvalId, key);
+        keepKey: (kept) => {
+          key = kept;
         },
       });
+      // K of the PIN chosen here waits for completion, which seals the bundle with every recovery key.
+      if (key) {
+        await holdOnboardingKey(ctx, request.approvalId, key).finally(() => key?.rootKey.fill(0));
+      }
     },
 
     async createKit(ctx, request) {
@@ -158,24 +163,27 @@ export function createOnboardingFlow(): OnboardingFlow {
     },
 
     async complete(ctx, request) {
-      const key = pinKeys.get(request.approvalId);
+      const key = await onboardingKey(ctx, request.approvalId);
       if (key) {
         // Seal the bundle with every recovery key in it: the PIN copy, and each recovery copy (a copy
         // made before the next method was set up lacks that method's key).
-        const bundle = await unlockedBundle(ctx, request);
-        const ids = { challengeId: request.challengeId, customerId: request.customerId };
-        await rewrapBundle(ctx, { ...ids, bundle, key });
-        await rewrapRecoveryCopies(ctx, request.challengeId, bundle);
+        try {
+          const bundle = await unlockedBundle(ctx, request);
+          const ids = { challengeId: request.challengeId, customerId: request.customerId };
+          await rewrapBundle(ctx, { ...ids, bundle, key });
+          await rewrapRecoveryCopies(ctx, request.challengeId, bundle);
+        } finally {
+          key.rootKey.fill(0);
+        }
       }
       const result = await ctx.pinGuard.complete(request.challengeId);
-      dropKey(request.approvalId);
+      await dropOnboardingKey(ctx);
       return result;
     },
 
     forget(approvalId) {
       pendingKits.delete(approvalId);
       done.delete(approvalId);
-      dropKey(approvalId);
     },
   };
 }

@@ -90,20 +90,20 @@ export function createPinChangeHost(deps: {
       return resetPin.options(request);
     },
     async proveAnswers(approval, answers) {
-      const { request } = await open(approval, reset);
-      await resetPin.proveAnswers(request, answers);
+      const { ctx, request } = await open(approval, reset);
+      await resetPin.proveAnswers(ctx, request, answers);
     },
     async sendEmailCode(approval) {
       const { request } = await open(approval, reset);
       return resetPin.sendEmailCode(request);
     },
     async verifyEmailCode(approval, code) {
-      const { request } = await open(approval, reset);
-      return resetPin.verifyEmailCode(request, code);
+      const { ctx, request } = await open(approval, reset);
+      return resetPin.verifyEmailCode(ctx, request, code);
     },
     async proveKit(approval, code) {
-      const { request } = await open(approval, reset);
-      await resetPin.proveKit(request, code);
+      const { ctx, request } = await open(approval, reset);
+      await resetPin.proveKit(ctx, request, code);
     },
     async setNewPin(approval, pin, report) {
       const { ctx, request, kind } = await open(approval, [...update, ...reset], report);

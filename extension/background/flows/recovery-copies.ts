@@ -13,7 +13,8 @@
  * code separately and is not kept; neither are the answers or the relay-held email key part.
  */
 import { fromHex, toHex } from '../../../protocol/bytes.js';
-import { type WrapHeader, type WrappedSecret, wrapBundle } from '../../../protocol/pin/wrap.js';
+import type { GuardedKeyOutput } from '../../../protocol/pin/guarded.js';
+import { type GuardedKdf, type WrapHeader, type WrappedSecret, wrapBundle } from '../../../protocol/pin/wrap.js';
 import type { Node1Bundle, RecoveryCopyMethod, RecoveryKeyEntry } from '../bundle.js';
 import type { FlowContext } from './context.js';
 
@@ -85,6 +86,45 @@ export async function recordRecoveryKey(
   entry: RecoveryKeyEntry,
 ): Promise<Node1Bundle> {
   const next = withRecoveryKey(bundle, method, entry);
-  await ctx.lock.unlock({ bundle: JSON.stringify(next), customerId });
+  // Keep what else the material holds (the onboarding PIN key below).
+  await ctx.lock.unlock({ ...(await ctx.lock.material()), bundle: JSON.stringify(next), customerId });
   return next;
+}
+
+/**
+ * Onboarding: K of the PIN just chosen waits for completion (which seals the bundle with every recovery
+ * key) in the lock material beside the unlocked bundle — storage.session, like the bundle it opens — so
+ * a worker stopped while the user writes down a kit code does not lose it.
+ */
+export async function holdOnboardingKey(
+  ctx: Pick<FlowContext, 'lock'>,
+  approvalId: string,
+  key: GuardedKeyOutput,
+): Promise<void> {
+  const material = await ctx.lock.material();
+  if (!material) return;
+  await ctx.lock.unlock({
+    ...material,
+    onboardingApproval: approvalId,
+    onboardingKeyHex: toHex(key.rootKey),
+    onboardingKdf: JSON.stringify(key.kdf),
+  });
+}
+
+/** The held K for this approval (wipe `rootKey` after use), or undefined. */
+export async function onboardingKey(
+  ctx: Pick<FlowContext, 'lock'>,
+  approvalId: string,
+): Promise<GuardedKeyOutput | undefined> {
+  const m = await ctx.lock.material();
+  if (!m || m.onboardingApproval !== approvalId || !m.onboardingKeyHex || !m.onboardingKdf) return undefined;
+  return { rootKey: fromHex(m.onboardingKeyHex), kdf: JSON.parse(m.onboardingKdf) as GuardedKdf };
+}
+
+/** Drops the held K, keeping the unlocked bundle. */
+export async function dropOnboardingKey(ctx: Pick<FlowContext, 'lock'>): Promise<void> {
+  const m = await ctx.lock.material();
+  if (!m?.onboardingKeyHex) return;
+  const { onboardingApproval: _a, onboardingKeyHex: _k, onboardingKdf: _d, ...rest } = m;
+  await ctx.lock.unlock(rest);
 }

@@ -5,21 +5,26 @@
  *      method's copy of the bundle here and re-enrolment of the PIN at the relay;
  *   3. `setNewPin`: new PIN → share refresh → every copy re-wrapped → completion (update-pin-finish.ts).
  *      Afterwards the old PIN opens nothing and every bundle wrapped before no longer signs.
- * The recovered bundle waits in worker memory only, for this approval, between steps 2 and 3.
+ * Between steps 2 and 3 the recovered bundle waits in the lock material, tagged with this approval
+ * (pin-change-held.ts), so a worker stopped while the user chooses the new PIN does not lose it.
  */
-import type { Node1Bundle, RecoveryCopyMethod } from '../bundle.js';
+import type { RecoveryCopyMethod } from '../bundle.js';
 import type { FlowContext, FlowRequest } from './context.js';
-import { FlowStateError } from './host.js';
+import { holdProvenBundle, provenBundle } from './pin-change-held.js';
 import type { EmailVerification, RecoveryOptions, RecoveryProofClient } from './recovery-proof.js';
 import { finishPinChange } from './update-pin-finish.js';
 
 export interface ResetPinFlow {
   options(request: FlowRequest): Promise<RecoveryOptions>;
-  proveAnswers(request: FlowRequest, answers: string[]): Promise<void>;
+  proveAnswers(ctx: FlowContext, request: FlowRequest, answers: string[]): Promise<void>;
   sendEmailCode(request: FlowRequest): Promise<{ sentTo: string; releaseDelayMs: number }>;
   /** `released: false` while the relay's time lock runs (ask again after `releaseAt`). */
-  verifyEmailCode(request: FlowRequest, code?: string): Promise<{ released: boolean; releaseAt?: string }>;
-  proveKit(request: FlowRequest, code: string): Promise<void>;
+  verifyEmailCode(
+    ctx: FlowContext,
+    request: FlowRequest,
+    code?: string,
+  ): Promise<{ released: boolean; releaseAt?: string }>;
+  proveKit(ctx: FlowContext, request: FlowRequest, code: string): Promise<void>;
   setNewPin(
     ctx: FlowContext,
     request: FlowRequest,
@@ -31,42 +36,34 @@ export interface ResetPinFlow {
 }
 
 export function createResetPinFlow(proofs: (request: FlowRequest) => RecoveryProofClient): ResetPinFlow {
-  const recovered = new Map<string, { customerId: string; bundle: Node1Bundle }>();
-  const keep = (request: FlowRequest, bundle: Node1Bundle) =>
-    recovered.set(request.approvalId, { customerId: request.customerId, bundle });
-
   return {
     options: (request) => proofs(request).options(request.challengeId),
 
-    async proveAnswers(request, answers) {
+    async proveAnswers(ctx, request, answers) {
       const r = await proofs(request).proveAnswers(request.challengeId, request.customerId, answers);
-      keep(request, r.bundle);
+      await holdProvenBundle(ctx, request, r.bundle);
     },
 
     sendEmailCode: (request) => proofs(request).sendEmailCode(request.challengeId),
 
-    async verifyEmailCode(request, code) {
+    async verifyEmailCode(ctx, request, code) {
       const r: EmailVerification = await proofs(request).verifyEmailCode(request.challengeId, request.customerId, code);
       if (r.status === 'time-locked') return { released: false, releaseAt: r.releaseAt };
-      keep(request, r.recovered.bundle);
+      await holdProvenBundle(ctx, request, r.recovered.bundle);
       return { released: true };
     },
 
-    async proveKit(request, code) {
+    async proveKit(ctx, request, code) {
       const r = await proofs(request).proveKit(request.challengeId, request.customerId, code);
-      keep(request, r.bundle);
+      await holdProvenBundle(ctx, request, r.bundle);
     },
 
     async setNewPin(ctx, request, pin, newId, storedCopies) {
-      const held = recovered.get(request.approvalId);
-      if (!held || held.customerId !== request.customerId) {
-        throw new FlowStateError('prove a recovery method first (the wallet service restarted meanwhile)');
-      }
-      const result = await finishPinChange(ctx, request, held.bundle, pin, newId, storedCopies);
-      recovered.delete(request.approvalId);
-      return result;
+      const bundle = await provenBundle(ctx, request, 'prove a recovery method first');
+      return finishPinChange(ctx, request, bundle, pin, newId, storedCopies);
     },
 
-    forget: (approvalId) => recovered.delete(approvalId),
+    // Nothing in memory: the held bundle goes with the lock material (auto-lock).
+    forget: () => undefined,
   };
 }

@@ -3,11 +3,12 @@
  *   1. `verifyCurrentPin`: unlock the bundle with the current PIN (counted by the PIN guard, like any
  *      unlock); the guard's proof in an update-pin challenge opens re-enrolment at the relay;
  *   2. `setNewPin`: new PIN → share refresh → every copy re-wrapped → completion (update-pin-finish.ts).
- * Between the two steps the unlocked bundle waits in worker memory only, for this approval.
+ * Between the two steps the unlocked bundle waits in the lock material, tagged with this approval
+ * (pin-change-held.ts), so a worker stopped meanwhile does not lose it.
  */
-import type { Node1Bundle, RecoveryCopyMethod } from '../bundle.js';
+import type { RecoveryCopyMethod } from '../bundle.js';
 import type { FlowContext, FlowRequest } from './context.js';
-import { FlowStateError } from './host.js';
+import { holdProvenBundle, provenBundle } from './pin-change-held.js';
 import { unlockBundle } from './unlock.js';
 import { finishPinChange } from './update-pin-finish.js';
 
@@ -24,23 +25,18 @@ export interface UpdatePinFlow {
 }
 
 export function createUpdatePinFlow(): UpdatePinFlow {
-  const unlocked = new Map<string, { customerId: string; bundle: Node1Bundle }>();
   return {
     async verifyCurrentPin(ctx, request, pin) {
       request.report({ type: 'progress', step: 0 });
       const { bundle, key } = await unlockBundle(ctx, { ...request, pin });
       key.rootKey.fill(0);
-      unlocked.set(request.approvalId, { customerId: request.customerId, bundle });
+      await holdProvenBundle(ctx, request, bundle);
     },
     async setNewPin(ctx, request, pin, newId, storedCopies) {
-      const held = unlocked.get(request.approvalId);
-      if (!held || held.customerId !== request.customerId) {
-        throw new FlowStateError('enter your current PIN first (the wallet service restarted meanwhile)');
-      }
-      const result = await finishPinChange(ctx, request, held.bundle, pin, newId, storedCopies);
-      unlocked.delete(request.approvalId);
-      return result;
+      const bundle = await provenBundle(ctx, request, 'enter your current PIN first');
+      return finishPinChange(ctx, request, bundle, pin, newId, storedCopies);
     },
-    forget: (approvalId) => unlocked.delete(approvalId),
+    // Nothing in memory: the held bundle goes with the lock material (auto-lock).
+    forget: () => undefined,
   };
 }

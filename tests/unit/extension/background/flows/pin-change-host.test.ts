@@ -5,6 +5,8 @@ import type { FlowContext } from '../../../../../extension/background/flows/cont
 import { FlowNotAvailableError, FlowStateError } from '../../../../../extension/background/flows/host.js';
 import { createPinChangeHost } from '../../../../../extension/background/flows/pin-change-host.js';
 import type { RecoveryProofClient } from '../../../../../extension/background/flows/recovery-proof.js';
+import { createLockState } from '../../../../../extension/background/lock.js';
+import { FakeStorageArea, fakeClock } from '../../fakes.js';
 
 const RELAY = 'http://127.0.0.1:8787';
 const CHALLENGE = '00000000-0000-4000-8000-0000000000a1';
@@ -44,6 +46,12 @@ const approval: Approval = {
 /** Records which proof was asked for; the proofs themselves are covered by the e2e test. */
 function host(kind: string, state?: ChallengeReadResult['state']) {
   const asked: string[] = [];
+  const lock = createLockState({
+    session: new FakeStorageArea(),
+    alarms: { create: () => undefined, clear: async () => true },
+    clock: fakeClock().now,
+    autoLockMinutes: async () => 15,
+  });
   const proofs = {
     async storedCopies() {
       asked.push('storedCopies');
@@ -56,7 +64,7 @@ function host(kind: string, state?: ChallengeReadResult['state']) {
   } as unknown as RecoveryProofClient;
   const pinChange = createPinChangeHost({
     challenges: reader(kind, state),
-    context: (relayOrigin) => ({ relayOrigin }) as FlowContext,
+    context: (relayOrigin) => ({ relayOrigin, lock }) as FlowContext,
     newId: () => 'id',
     proofs: () => proofs,
   });
