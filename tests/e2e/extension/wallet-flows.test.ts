@@ -11,6 +11,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { base58 } from '@scure/base';
 import { Address, OutScript, p2wpkh, TEST_NETWORK } from '@scure/btc-signer';
+import { PublicKey, SystemProgram, Transaction } from '@solana/web3.js';
 import type { Page } from 'puppeteer';
 import {
   createPublicClient,
@@ -683,6 +684,30 @@ describe('all four chain families in Chromium', () => {
     await waitForStatus(relay, result.transactionId, 'confirmed', 30_000);
     expect(solana.calls).toContain('sendTransaction');
     expect(solana.svm.getBalance(recipient as Parameters<typeof solana.svm.getBalance>[0])).toBe(250_000_000n);
+    await gateway.close();
+    await tab.close();
+  });
+
+  it('signs a caller-built Solana transaction (@solana/web3.js) that litesvm then executes', async () => {
+    solana.airdrop(solLocalWallet.address, 1_000_000_000n);
+    const payer = new PublicKey(solLocalWallet.address);
+    const recipient = new PublicKey(ed25519.getPublicKey(ed25519.utils.randomSecretKey()));
+    const tx = new Transaction({ feePayer: payer, recentBlockhash: solana.svm.latestBlockhash() }).add(
+      SystemProgram.transfer({ fromPubkey: payer, toPubkey: recipient, lamports: 12_345_678 }),
+    );
+    const rawTransaction = Buffer.from(tx.serializeMessage()).toString('base64');
+    const { challengeId, redirectUrl } = await challenge('sign/transaction', {
+      walletId: solLocalWallet.id,
+      rawTransaction,
+    });
+    const { tab, gateway } = await openGateway(redirectUrl);
+    await approveWithPin(gateway, 'sign-transaction-solana');
+    expect((await returnedTo(tab, challengeId)).get('status')).toBe('verified');
+    const { result } = await readChallenge(challengeId);
+    solana.execute(Buffer.from(result.signedTransaction, 'base64'));
+    expect(solana.svm.getBalance(recipient.toBase58() as Parameters<typeof solana.svm.getBalance>[0])).toBe(
+      12_345_678n,
+    );
     await gateway.close();
     await tab.close();
   });
