@@ -28,7 +28,15 @@ function fakeConnection() {
       l({ v: 1, protocol: 'control', sessionId: '00'.repeat(32), round: 0, from: 'server', payload });
     }
   };
-  return { connection, sent, deliver, listeners, close: (e: RelayConnectionError) => closers.forEach((c) => c(e)) };
+  return {
+    connection,
+    sent,
+    deliver,
+    listeners,
+    close: (e: RelayConnectionError) => {
+      for (const c of closers) c(e);
+    },
+  };
 }
 
 const newId = () => '0123456789abcdef0123456789abcdef';
