@@ -41,7 +41,8 @@ export function mergeAccounts(accounts: readonly AccountView[], wallets: readonl
   const merged = [...accounts];
   for (const w of wallets) {
     if (merged.some((a) => sameAddress(a.address, w.address))) continue;
-    merged.push({ chain: familyOf(w.address), address: w.address, label: chainName(w.blockchain) });
+    // Labelled by chain id, as wallet-create labels accounts; accountLabel() shows it as the chain's name.
+    merged.push({ chain: familyOf(w.address), address: w.address, label: w.blockchain });
   }
   return merged;
 }

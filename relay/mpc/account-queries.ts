@@ -46,7 +46,8 @@ export interface AccountQueryLimits {
 export const DEFAULT_ACCOUNT_QUERY_LIMITS: AccountQueryLimits = {
   balanceCacheMs: 15_000,
   requestsPerMinute: 20,
-  walletTimeoutMs: 8_000,
+  // Every wallet waits for the slowest (one answer): keep a dead node from holding the popup long.
+  walletTimeoutMs: 5_000,
 };
 
 export interface AccountQueryDependencies {

@@ -6,6 +6,7 @@
  * the recent activity, including a transfer approved afterwards. Screenshots: .tmp/screenshots/popup-*.png.
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer';
@@ -13,6 +14,7 @@ import { createPublicClient, createWalletClient, getAddress, http, parseEther } 
 import { privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertWallet } from '../../../relay/wallets/store.js';
 import { EXTENSION_DIR, type ExtensionBrowser, launchWithExtension } from '../../helpers/browser.js';
 import { ANVIL_FUNDER_KEY, type Anvil, freePort, startAnvil } from '../../helpers/chains/anvil.js';
 import { waitForStatus } from '../../helpers/chains/wallets.js';
@@ -35,6 +37,9 @@ let chromium: ExtensionBrowser;
 let driver: GatewayDriver;
 let customerId: string;
 let extensionDir: string | undefined;
+/** A "NEAR node" that accepts connections and never answers. */
+let silentNode: Server;
+const silentSockets: Socket[] = [];
 let evm: { id: string; address: string };
 let sol: { id: string; address: string };
 /** When the relay last read balances: it serves them from memory for 15 s. */
@@ -47,6 +52,9 @@ beforeAll(async () => {
   process.env.TANDEM_CHAIN_POLL_MS = '100';
   // Nothing listens there: the Solana node is "down" for this relay.
   process.env.TANDEM_RPC_SOL_DEVNET = `http://127.0.0.1:${await freePort()}`;
+  silentNode = createServer((socket) => silentSockets.push(socket));
+  await new Promise<void>((r) => silentNode.listen(0, '127.0.0.1', () => r()));
+  process.env.TANDEM_RPC_NEAR_LOCAL = `http://127.0.0.1:${(silentNode.address() as { port: number }).port}`;
   relay = await startTestRelay();
   // A private copy of the build: the checkout is shared, and a rebuild meanwhile would swap the files.
   extensionDir = mkdtempSync(join(tmpdir(), 'tandem-ext-'));
@@ -69,7 +77,10 @@ afterAll(async () => {
   await relay?.stop();
   await anvil?.stop();
   if (extensionDir) rmSync(extensionDir, { recursive: true, force: true });
-  for (const k of ['TANDEM_RPC_EVM_LOCAL', 'TANDEM_RPC_SOL_DEVNET', 'TANDEM_CHAIN_POLL_MS']) delete process.env[k];
+  for (const socket of silentSockets) socket.destroy();
+  await new Promise((r) => silentNode?.close(r));
+  for (const k of ['TANDEM_RPC_EVM_LOCAL', 'TANDEM_RPC_SOL_DEVNET', 'TANDEM_RPC_NEAR_LOCAL', 'TANDEM_CHAIN_POLL_MS'])
+    delete process.env[k];
 });
 
 async function openPopup(): Promise<Page> {
@@ -204,6 +215,38 @@ describe('the popup overview in Chromium', () => {
     await popup.waitForSelector(evmBalance);
     expect(await text(popup, evmBalance)).toMatch(/^1\.74\d* ETH$/);
     await popup.screenshot({ path: `${SHOTS}/popup-activity-transfer.png`, fullPage: true });
+    await popup.close();
+  });
+
+  it('shows a spinner while a chain is slow, then says that chain did not answer in time', async () => {
+    // A wallet on a chain whose node never answers (made on another device: not in this device's list).
+    const near = 'ab'.repeat(32);
+    const org = await relay.db.query<{ organisation_id: string }>(
+      'SELECT organisation_id FROM customers WHERE id = $1',
+      [customerId],
+    );
+    await relay.db.transaction((tx) =>
+      insertWallet(tx, {
+        organisationId: org.rows[0]?.organisation_id as string,
+        customerId,
+        blockchain: 'NEAR-LOCAL',
+        address: near,
+        publicKey: 'cd'.repeat(32),
+        derivationPath: "m/44'/397'/0'",
+        keyFamily: 'near',
+      }),
+    );
+    const popup = await openPopup();
+    await popup.waitForSelector('[data-testid="balances-loading"]');
+    expect(await text(popup, '[data-testid="balances-loading"]')).toBe('Loading balances…');
+    await popup.screenshot({ path: `${SHOTS}/popup-loading.png`, fullPage: true });
+    const nearRow = `[data-testid="account"][data-address="${near}"]`;
+    await popup.waitForSelector(`${nearRow} [data-testid="balance-error"]`, { timeout: 20_000 });
+    expect(await text(popup, `${nearRow} .account-label`)).toBe('NEAR (local)');
+    expect(await text(popup, `${nearRow} [data-testid="balance-error"]`)).toMatch(
+      /Couldn’t load — Retry\s+The NEAR-LOCAL node did not answer in time\.$/,
+    );
+    await popup.screenshot({ path: `${SHOTS}/popup-slow-chain.png`, fullPage: true });
     await popup.close();
   });
 });

@@ -169,7 +169,7 @@ describe('addresses and chains', () => {
     ]);
     expect(merged).toEqual([
       mine[0],
-      { chain: 'solana', address: '7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV', label: 'Solana Devnet' },
+      { chain: 'solana', address: '7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV', label: 'SOL-DEVNET' },
     ]);
   });
 });
