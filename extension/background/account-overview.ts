@@ -124,7 +124,11 @@ export function createAccountOverview(deps: AccountOverviewDependencies): Accoun
         );
       }
       if (error instanceof RelayConnectionError) {
-        throw new OverviewUnavailableError(`Cannot reach the relay at ${relayOrigin}: ${error.message}.`);
+        throw new OverviewUnavailableError(
+          error.retryable
+            ? `Cannot reach the relay at ${relayOrigin}: ${error.message}.`
+            : `The relay at ${relayOrigin} did not accept this device: ${error.message}.`,
+        );
       }
       throw error;
     }

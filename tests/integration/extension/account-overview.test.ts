@@ -214,6 +214,16 @@ describe('account overview', () => {
   });
 });
 
+describe('account overview refusals', () => {
+  it('says the relay did not accept this device when its key is not the one registered for the customer', async () => {
+    const profile = await onboardedProfile();
+    const { overview } = overviewFor({ ...profile, deviceKey: memoryDeviceKey() });
+    const refused = await overview.activity().catch((e) => e);
+    expect(refused).toBeInstanceOf(OverviewUnavailableError);
+    expect(refused.message).toMatch(new RegExp(`^The relay at ${relay.url} did not accept this device: `));
+  });
+});
+
 describe('queryRelay', () => {
   async function connected(): Promise<RelayConnection> {
     const profile = await onboardedProfile();
