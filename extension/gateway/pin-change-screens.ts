@@ -245,23 +245,40 @@ export function resetEmailCodeScreen(options: {
 /** The relay's optional time lock after a right code (RECOVERY_EMAIL_DELAY). */
 export function resetEmailWaitScreen(options: {
   releaseAt: string;
+  /** When this reset request expires: a wait that ends later cannot finish in it. */
+  expiresAt: string;
+  businessName: string;
+  /** Shown again after "Check again" came too early. */
+  tooEarly?: boolean;
   onCheck: () => void;
   onBack: () => void;
 }): HTMLElement {
-  const at = new Date(options.releaseAt);
-  const when = Number.isNaN(at.getTime()) ? 'later' : at.toLocaleString();
+  const release = Date.parse(options.releaseAt);
+  const when = Number.isNaN(release)
+    ? 'later'
+    : new Date(release).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const tooLate = !Number.isNaN(release) && release > Date.parse(options.expiresAt);
   return page(
     'reset-email-wait',
     'The code is right: now wait',
     h(
       'div',
-      { class: 'notice' },
+      { class: tooLate ? 'notice warn' : 'notice' },
       h(
         'p',
         {},
-        `For your safety, email recovery opens only after a waiting period. You can continue from ${when}. Keep this window open, or ask for a new reset then.`,
+        tooLate
+          ? `For your safety, email recovery opens only after a waiting period, which ends at ${when} — after this reset request expires. Ask ${options.businessName} how to finish email recovery, or use another recovery method.`
+          : `For your safety, email recovery opens only after a waiting period. Keep this window open and choose Check again after ${when}.`,
       ),
     ),
+    options.tooEarly
+      ? h(
+          'p',
+          { class: 'field-error', role: 'status', 'data-testid': 'too-early' },
+          `Not yet: the waiting period ends at ${when}.`,
+        )
+      : null,
     h(
       'div',
       { class: 'actions' },

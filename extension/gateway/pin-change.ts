@@ -252,6 +252,7 @@ export function startResetPin(kit: GatewayToolkit, approvalId: string, challenge
   }
 
   function code(sentTo: string, error?: string): void {
+    let waited = false;
     const check = (value?: string) =>
       void (async () => {
         kit.show(loadingScreen('Checking the code…'));
@@ -262,14 +263,19 @@ export function startResetPin(kit: GatewayToolkit, approvalId: string, challenge
             ...(value === undefined ? {} : { code: value }),
           });
           if (answer.released) newPin();
-          else
+          else {
             kit.show(
               resetEmailWaitScreen({
                 releaseAt: answer.releaseAt ?? '',
+                expiresAt: challenge.expiresAt,
+                businessName: challenge.businessName,
+                tooEarly: waited,
                 onCheck: () => check(),
                 onBack: () => void choose(),
               }),
             );
+            waited = true;
+          }
         } catch (e) {
           code(sentTo, problemText(e));
         }

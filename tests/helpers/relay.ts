@@ -26,7 +26,8 @@ export interface TestRelay extends RunningRelay {
  * left behind: `relay.dataDir` and `relay.databaseUrl`).
  */
 export async function startTestRelay(
-  options: { dataDir?: string; apiKey?: string; databaseUrl?: string } = {},
+  /** `env`: further relay settings, e.g. `{ RECOVERY_EMAIL_DELAY: '3s' }`. */
+  options: { dataDir?: string; apiKey?: string; databaseUrl?: string; env?: Record<string, string> } = {},
 ): Promise<TestRelay> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tandem-relay-'));
   const apiKey = options.apiKey ?? `tdm_test_${crypto.randomUUID().replaceAll('-', '')}`;
@@ -38,6 +39,7 @@ export async function startTestRelay(
     TANDEM_DATA_DIR: dataDir,
     TANDEM_API_KEY: apiKey,
     DATABASE_URL: database.url,
+    ...options.env,
   });
   const relay = await startRelay(config, () => undefined);
   return {

@@ -355,7 +355,8 @@ describe('reset-pin in Chromium', () => {
     await g.click('[data-testid="reset-kit"]');
     await screen(g, 'reset-kit');
     // Swap two characters: the check symbols catch every transposition.
-    const swapped = `${kitCode[1]}${kitCode[0]}${kitCode.slice(2)}`;
+    const at = [...kitCode].findIndex((c, i) => c !== '-' && kitCode[i + 1] !== '-' && c !== kitCode[i + 1]);
+    const swapped = `${kitCode.slice(0, at)}${kitCode[at + 1]}${kitCode[at]}${kitCode.slice(at + 2)}`;
     expect(swapped).not.toBe(kitCode);
     await g.type('[data-testid="reset-kit-code"]', swapped);
     await g.click('[data-testid="submit-kit"]');
@@ -464,5 +465,92 @@ describe('reset-pin in Chromium', () => {
     ).toBe(true);
     await expectPinRefused(ANSWERS_PIN, 'reset-email');
     await expectCopyRefused(before, [ANSWERS_PIN, EMAIL_PIN]);
+  });
+});
+
+describe('email recovery behind a time lock (RECOVERY_EMAIL_DELAY)', () => {
+  const DELAY_MS = 4_000;
+  let first: { relay: TestRelay; chromium: ExtensionBrowser; customerId: string; evmWallet: typeof evmWallet };
+  let ownDir: string;
+  beforeAll(async () => {
+    first = { relay, chromium, customerId, evmWallet };
+    relay = await startTestRelay({ env: { RECOVERY_EMAIL_DELAY: `${DELAY_MS}ms` } });
+    ownDir = mkdtempSync(join(tmpdir(), 'tandem-ext-'));
+    cpSync(EXTENSION_DIR, ownDir, { recursive: true });
+    chromium = await launchWithExtension({ extensionDir: ownDir });
+    await setRelayUrl(await chromium.worker(), new URL(relay.url).origin);
+    customerId = (await relay.call('POST', '/v2/customers', { name: 'Grace', refId: crypto.randomUUID() })).json.data
+      .id;
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    await relay?.stop();
+    rmSync(ownDir, { recursive: true, force: true });
+    ({ relay, chromium, customerId, evmWallet } = first);
+  });
+
+  it('says when the code is right but recovery opens later, and goes on once the time lock is over', async () => {
+    const address = `grace-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const init = await challenge('initialize');
+    const onboarding = await openGateway(init.redirectUrl);
+    const g0 = onboarding.gateway;
+    await screen(g0, 'choose-pin');
+    await typePin(g0, FIRST_PIN);
+    await screen(g0, 'confirm-pin');
+    await typePin(g0, FIRST_PIN);
+    await screen(g0, 'recovery-setup', 30_000);
+    await g0.click('[data-testid="recovery-email"]');
+    await screen(g0, 'recovery-email');
+    await g0.type('[data-testid="email"]', address);
+    const setupAt = Date.now();
+    await g0.click('[data-testid="send-code"]');
+    await screen(g0, 'recovery-email-code');
+    await g0.type(
+      '[data-testid="email-code"]',
+      codeOf((await relay.mailbox?.waitFor(address, { after: setupAt - 1 }))?.raw ?? ''),
+    );
+    await g0.click('[data-testid="confirm-code"]');
+    await g0.waitForSelector('[data-testid="recovery-email"].done', { timeout: 30_000 });
+    await g0.click('[data-testid="finish-setup"]');
+    await screen(g0, 'done', 30_000);
+    await close(onboarding);
+    const create = await challenge('wallet/create', { blockchains: ['EVM-LOCAL'], accountType: 'eoa' });
+    const w = await openGateway(create.redirectUrl);
+    await screen(w.gateway, 'approval');
+    await w.gateway.click('[data-testid="approve"]');
+    await screen(w.gateway, 'enter-pin');
+    await typePin(w.gateway, FIRST_PIN);
+    await screen(w.gateway, 'done', 120_000);
+    await close(w);
+    evmWallet = (await relay.call('GET', `/v2/wallets?customerId=${customerId}`)).json.data.wallets[0];
+
+    const reset = await challenge('reset-pin');
+    const pages = await openGateway(reset.redirectUrl);
+    const g = pages.gateway;
+    await screen(g, 'reset-choose', 30_000);
+    // Only the method this customer set up is offered.
+    expect(await g.$('[data-testid="reset-kit"]')).toBeNull();
+    await g.click('[data-testid="reset-email"]');
+    await screen(g, 'reset-email');
+    const sentAt = Date.now();
+    await g.click('[data-testid="send-reset-code"]');
+    await screen(g, 'reset-email-code', 30_000);
+    await g.type(
+      '[data-testid="reset-email-code"]',
+      codeOf((await relay.mailbox?.waitFor(address, { after: sentAt - 1 }))?.raw ?? ''),
+    );
+    await g.click('[data-testid="confirm-reset-code"]');
+    await screen(g, 'reset-email-wait', 20_000);
+    await shot(g, 'reset-email-time-lock');
+    // Too early: still waiting, and it says so.
+    await g.click('[data-testid="check-again"]');
+    await g.waitForSelector('[data-testid="too-early"]', { timeout: 20_000 });
+    await shot(g, 'reset-email-time-lock-too-early');
+    await new Promise((r) => setTimeout(r, DELAY_MS));
+    await g.click('[data-testid="check-again"]');
+    await setNewPin(g, EMAIL_PIN, 'reset-email-time-lock');
+    await close(pages);
+    expect(await challengeStatus(reset.challengeId)).toBe('verified');
+    await signsWith(EMAIL_PIN, 'reset-email-time-lock');
   });
 });
