@@ -70,9 +70,11 @@ describe('burned shares', () => {
     expect(parseKeyShare(burned)).toEqual(burned);
   });
 
-  it('assertNotBurned refuses a burned share and tells the caller to refresh', () => {
+  it('assertNotBurned refuses a burned share and tells the caller to re-pair', () => {
     expect(() => assertNotBurned(burnShare(server))).toThrow(ProtocolStateError);
-    expect(() => assertNotBurned(burnShare(server))).toThrow(/run the refresh protocol \(fresh OT pairing\)/);
+    expect(() => assertNotBurned(burnShare(server))).toThrow(
+      /re-pair \(repair.ts, a fresh OT pairing\) before signing again/,
+    );
     expect(() => assertNotBurned(server)).not.toThrow();
   });
 

@@ -367,7 +367,7 @@ describe('ecdsa2p signing: each protocol check', () => {
     expect(shares.client.burned).toBe(false);
     expect(() => startSigning('burned', { ...shares, client: burned, digest, path })).toThrow(ProtocolStateError);
     expect(() => startSigning('burned', { ...shares, client: burned, digest, path })).toThrow(
-      /run the refresh protocol/,
+      /re-pair \(repair.ts, a fresh OT pairing\)/,
     );
   });
 
@@ -399,7 +399,7 @@ describe('ecdsa2p signing: each protocol check', () => {
     const burnedClient = burnShare(shares.client);
     const burnedServer = burnShare(shares.server);
     expect(() => startSigning('after-burn', { client: burnedClient, server: shares.server, digest, path })).toThrow(
-      /burned share.*run the refresh protocol/,
+      /burned share.*re-pair \(repair.ts/,
     );
     const healed = runRefresh('after-burn-refresh', burnedClient, burnedServer);
     expect(healed.client.publicKey).toBe(shares.client.publicKey);
