@@ -129,6 +129,11 @@ export function createBackgroundController(deps: BackgroundControllerDependencie
       await deps.onboarding.setPin(pending, request.pin, (event) => deps.publish(pending.id, event));
       return {};
     },
+    'recovery.unlock': async (request) => {
+      const pending = await approval(request.approvalId);
+      const report = (event: GatewayEvent) => deps.publish(pending.id, event);
+      return { existing: await deps.onboarding.unlockForRecovery(pending, request.pin, report) };
+    },
     'onboarding.kit': async (request) => deps.onboarding.createKit(await approval(request.approvalId)),
     'onboarding.kit.saved': async (request) => ({
       methods: await deps.onboarding.confirmKit(await approval(request.approvalId)),

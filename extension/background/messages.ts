@@ -42,6 +42,15 @@ export const MESSAGE_SCHEMAS = {
     approvalId: uuid,
     pin: z.string().regex(/^[0-9]{6}$/, 'expected 6 digits'),
   }),
+  /**
+   * A `recovery` challenge, step 1: the current PIN unlocks the bundle the new recovery copies wrap;
+   * then the `onboarding.kit`/`questions`/`email` steps and `onboarding.complete` as at onboarding.
+   */
+  'recovery.unlock': z.strictObject({
+    type: z.literal('recovery.unlock'),
+    approvalId: uuid,
+    pin: z.string().regex(/^[0-9]{6}$/, 'expected 6 digits'),
+  }),
   /** A new recovery kit code (shown once); its copy is stored on `onboarding.kit.saved`. */
   'onboarding.kit': z.strictObject({ type: z.literal('onboarding.kit'), approvalId: uuid }),
   'onboarding.kit.saved': z.strictObject({ type: z.literal('onboarding.kit.saved'), approvalId: uuid }),
@@ -133,6 +142,7 @@ export const MESSAGE_SENDERS: Record<MessageType, SenderContext> = {
   'approval.approve': 'extension-page',
   'challenge.read': 'extension-page',
   'onboarding.pin': 'extension-page',
+  'recovery.unlock': 'extension-page',
   'onboarding.kit': 'extension-page',
   'onboarding.kit.saved': 'extension-page',
   'onboarding.questions': 'extension-page',
@@ -174,6 +184,8 @@ export interface ResponseData {
   'approval.approve': { result: Record<string, unknown> };
   'challenge.read': { challenge: ChallengeReadResult };
   'onboarding.pin': Record<string, never>;
+  /** The recovery copies the relay already holds (a new one replaces the old). */
+  'recovery.unlock': { existing: RecoveryMethod[] };
   'onboarding.kit': { code: string };
   'onboarding.kit.saved': { methods: RecoveryMethod[] };
   'onboarding.questions': { methods: RecoveryMethod[] };

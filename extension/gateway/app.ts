@@ -184,13 +184,20 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
   }
 
   /** Recovery setup: at least one method, then completion at the relay. */
-  function recovery(approvalId: string, challenge: GatewayChallenge, done: RecoveryMethod[], error?: string): void {
+  function recovery(
+    approvalId: string,
+    challenge: GatewayChallenge,
+    done: RecoveryMethod[],
+    error?: string,
+    existing?: RecoveryMethod[],
+  ): void {
     const back = (methods: RecoveryMethod[] = done, message?: string) =>
-      recovery(approvalId, challenge, methods, message);
+      recovery(approvalId, challenge, methods, message, existing);
     const failed = (e: unknown) => sentence((e as Error).message);
     show(
       recoveryChoiceScreen({
         done,
+        ...(existing ? { existing } : {}),
         ...(error ? { error } : {}),
         onChoose: (method) => {
           if (method === 'kit') void kit();
@@ -306,6 +313,18 @@ export function createGatewayApp(deps: { root: HTMLElement; hash: () => string; 
       onCancel: () => approval(approvalId, challenge),
       onComplete: (pin) =>
         void (async () => {
+          if (challenge.kind === 'recovery') {
+            // The new recovery copies wrap the same bundle: open it, then the onboarding recovery steps.
+            const opened = await runStep(
+              approvalId,
+              KIND_TITLES.recovery ?? 'Set up account recovery',
+              ['Check your PIN', 'Choose your recovery methods'],
+              () => callBackground({ type: 'recovery.unlock', approvalId, pin }),
+              (message) => enterPin(approvalId, challenge, message),
+            );
+            if (opened) recovery(approvalId, challenge, [], undefined, opened.existing);
+            return;
+          }
           const answer = await runStep(
             approvalId,
             KIND_TITLES[challenge.kind] ?? 'Approving',

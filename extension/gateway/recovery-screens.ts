@@ -30,6 +30,8 @@ const METHODS: { method: RecoveryMethod; title: string; body: string }[] = [
 
 export function recoveryChoiceScreen(options: {
   done: readonly RecoveryMethod[];
+  /** A `recovery` request: the methods already set up before it (choosing one again replaces it). */
+  existing?: readonly RecoveryMethod[];
   error?: string;
   onChoose: (method: RecoveryMethod) => void;
   onFinish: () => void;
@@ -53,6 +55,7 @@ export function recoveryChoiceScreen(options: {
       { class: 'options' },
       ...METHODS.map(({ method, title, body }) => {
         const isDone = options.done.includes(method);
+        const isExisting = options.existing?.includes(method) ?? false;
         return h(
           'li',
           {},
@@ -65,7 +68,15 @@ export function recoveryChoiceScreen(options: {
               'data-testid': `recovery-${method}`,
             },
             h('strong', {}, title),
-            h('span', { class: 'muted small' }, isDone ? 'Set up ✓ — choose again to replace it' : body),
+            h(
+              'span',
+              { class: 'muted small', 'data-state': isDone ? 'done' : isExisting ? 'existing' : 'new' },
+              isDone
+                ? 'Set up ✓ — choose again to replace it'
+                : isExisting
+                  ? 'Already set up — choose it to replace it'
+                  : body,
+            ),
           ),
         );
       }),

@@ -11,6 +11,8 @@ import type { FlowContext, FlowRequest } from './context.js';
 import { createExportFlow } from './export.js';
 import type { ExportedKeys } from './export-keys.js';
 import { createOnboardingFlow } from './initialize.js';
+import { unlockForRecoveryChange } from './recovery-change.js';
+import { createRecoveryProofClient } from './recovery-proof.js';
 import { signChallenge } from './sign.js';
 import { SIGNING_KINDS } from './signing-requests.js';
 import { createWallets } from './wallet-create.js';
@@ -29,6 +31,8 @@ export type Report = (event: GatewayEvent) => void;
 
 export interface OnboardingHandlers {
   setPin(approval: Approval, pin: string, report: Report): Promise<void>;
+  /** A `recovery` challenge: the current PIN opens the bundle; answers the copies the relay holds. */
+  unlockForRecovery(approval: Approval, pin: string, report: Report): Promise<RecoveryMethod[]>;
   createKit(approval: Approval): Promise<{ code: string }>;
   confirmKit(approval: Approval): Promise<RecoveryMethod[]>;
   setUpQuestions(approval: Approval, questions: string[], answers: string[]): Promise<RecoveryMethod[]>;
@@ -77,6 +81,8 @@ export function createFlowHost(deps: {
     return { ctx: deps.context(request.relayOrigin), flowRequest, challenge };
   }
   const init = ['initialize'] as const;
+  // The recovery steps run at onboarding and, after the PIN, in a `recovery` challenge (recovery-change.ts).
+  const recoverySteps = ['initialize', 'recovery'] as const;
 
   return {
     async approve(approval, pin, report) {
@@ -84,6 +90,9 @@ export function createFlowHost(deps: {
       if (challenge.kind === 'wallet-create') return createWallets(ctx, flowRequest, pin, deps.newId);
       if (SIGNING_KINDS.has(challenge.kind)) return signChallenge(ctx, flowRequest, pin, challenge, deps.newId);
       if (challenge.kind === 'export-private-keys') return exportFlow.run(ctx, flowRequest, pin, deps.newId);
+      if (challenge.kind === 'recovery') {
+        throw new FlowStateError('a recovery request starts with recovery.unlock, then the recovery steps');
+      }
       throw new FlowNotAvailableError(
         `this version of Tandem cannot carry out a ${challenge.kind} request yet; nothing was changed`,
       );
@@ -93,28 +102,37 @@ export function createFlowHost(deps: {
         const { ctx, flowRequest } = await open(approval, report, init);
         await onboardingFlow.setPin(ctx, flowRequest, pin);
       },
+      async unlockForRecovery(approval, pin, report) {
+        const { ctx, flowRequest } = await open(approval, report, ['recovery']);
+        const proofs = createRecoveryProofClient({
+          relayOrigin: ctx.relayOrigin,
+          fetch: (...a) => fetch(...a),
+          rng: ctx.rng,
+        });
+        return unlockForRecoveryChange(ctx, flowRequest, pin, (id) => proofs.storedCopies(id));
+      },
       async createKit(approval) {
-        const { ctx, flowRequest } = await open(approval, undefined, init);
+        const { ctx, flowRequest } = await open(approval, undefined, recoverySteps);
         return onboardingFlow.createKit(ctx, flowRequest);
       },
       async confirmKit(approval) {
-        const { ctx, flowRequest } = await open(approval, undefined, init);
+        const { ctx, flowRequest } = await open(approval, undefined, recoverySteps);
         return onboardingFlow.confirmKit(ctx, flowRequest);
       },
       async setUpQuestions(approval, questions, answers) {
-        const { ctx, flowRequest } = await open(approval, undefined, init);
+        const { ctx, flowRequest } = await open(approval, undefined, recoverySteps);
         return onboardingFlow.setUpQuestions(ctx, flowRequest, questions, answers);
       },
       async sendEmailCode(approval, email) {
-        const { ctx, flowRequest } = await open(approval, undefined, init);
+        const { ctx, flowRequest } = await open(approval, undefined, recoverySteps);
         await onboardingFlow.sendEmailCode(ctx, flowRequest, email);
       },
       async confirmEmailCode(approval, code) {
-        const { ctx, flowRequest } = await open(approval, undefined, init);
+        const { ctx, flowRequest } = await open(approval, undefined, recoverySteps);
         return onboardingFlow.confirmEmailCode(ctx, flowRequest, code);
       },
       async complete(approval) {
-        const { ctx, flowRequest } = await open(approval, undefined, init);
+        const { ctx, flowRequest } = await open(approval, undefined, recoverySteps);
         return onboardingFlow.complete(ctx, flowRequest);
       },
     },

@@ -49,6 +49,7 @@ function controllerWith(accountOverview?: Pick<AccountOverview, 'balances' | 'ac
     approve: async () => ({}),
     onboarding: {
       setPin: async () => undefined,
+      unlockForRecovery: async () => [],
       createKit: async () => ({ code: 'KIT' }),
       confirmKit: async () => ['kit'],
       setUpQuestions: async () => ['questions'],

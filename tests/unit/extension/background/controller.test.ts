@@ -68,6 +68,11 @@ function setup(readResult: ChallengeReadResult = { state: 'unknown' }) {
         report({ type: 'progress', step: 1 });
         if (pin === '444444') throw new SigningRefusedError('not what was approved');
       },
+      unlockForRecovery: async (_approval, pin, report) => {
+        report({ type: 'progress', step: 0 });
+        if (pin === '111111') throw new PinGuardError('wrong-pin', 'wrong PIN: 3 attempts left', 3);
+        return ['kit'];
+      },
       createKit: async () => ({ code: 'KIT-CODE' }),
       confirmKit: async () => ['kit'],
       setUpQuestions: async () => ['questions'],
@@ -271,6 +276,33 @@ describe('background message handling', () => {
     const done = (await controller.handle({ type: 'onboarding.complete', approvalId }, PAGE)) as any;
     expect(done).toMatchObject({ ok: true, result: { hasRecovery: true } });
     expect(badge.count).toBe(0);
+  });
+
+  it('opens a recovery request with the PIN (the copies the relay holds), settling nothing until completion', async () => {
+    const { controller, badge } = setup();
+    const { approvalId } = (await controller.handle(
+      { type: 'gateway.open', challengeId: CHALLENGE },
+      RELAY_TAB,
+    )) as any;
+    expect(await controller.handle({ type: 'recovery.unlock', approvalId, pin: '402917' }, PAGE)).toEqual({
+      ok: true,
+      existing: ['kit'],
+    });
+    expect(badge.count).toBe(1);
+    expect(await errorCode(controller.handle({ type: 'recovery.unlock', approvalId, pin: '111111' }, PAGE))).toBe(
+      'wrong-pin',
+    );
+    expect(badge.count).toBe(1);
+    const done = (await controller.handle({ type: 'onboarding.complete', approvalId }, PAGE)) as any;
+    expect(done).toMatchObject({ ok: true });
+    expect(badge.count).toBe(0);
+  });
+
+  it('refuses a recovery unlock whose PIN is not 6 digits (invalid-fields)', async () => {
+    const { controller } = setup();
+    expect(
+      await errorCode(controller.handle({ type: 'recovery.unlock', approvalId: CHALLENGE, pin: '12345' }, PAGE)),
+    ).toBe('invalid-fields');
   });
 
   it('reports a wrong email code (wrong-code) and a refused step (refused), settling nothing', async () => {
