@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CHALLENGE_LIFETIME_MS } from './challenges/kinds.js';
 import { classifyAddress, isLocalhostName, literalAddress } from './webhooks/destination.js';
 
 export interface RelayConfig {
@@ -72,7 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RelayConfig {
     publicUrl: parsePublicUrl(env.TANDEM_PUBLIC_URL),
     smtpUrl: env.SMTP_URL || undefined,
     smtpFrom: env.SMTP_FROM || undefined,
-    recoveryEmailDelayMs: parseDuration(env.RECOVERY_EMAIL_DELAY, 'RECOVERY_EMAIL_DELAY'),
+    recoveryEmailDelayMs: parseRecoveryEmailDelay(env.RECOVERY_EMAIL_DELAY),
     pinGuardUrl: env.PIN_GUARD_URL || undefined,
     pinGuardToken: env.PIN_GUARD_TOKEN || undefined,
     webhookAllowPrivate: parseBoolean(env.TANDEM_WEBHOOK_ALLOW_PRIVATE, 'TANDEM_WEBHOOK_ALLOW_PRIVATE'),
@@ -118,10 +119,28 @@ function parsePublicUrl(value: string | undefined): string | undefined {
 }
 
 /** "90" (seconds), "500ms", "30s", "15m", "24h" → milliseconds; undefined when unset. */
+/**
+ * The email time lock runs inside one reset-pin challenge (the verified code belongs to it), so it must
+ * end well before the challenge expires, leaving the user time to set the new PIN; a longer lock could
+ * never release.
+ */
+export const MAX_RECOVERY_EMAIL_DELAY_MS = CHALLENGE_LIFETIME_MS - 5 * 60_000;
+
+export function parseRecoveryEmailDelay(value: string | undefined): number | undefined {
+  const ms = parseDuration(value, 'RECOVERY_EMAIL_DELAY');
+  if (ms !== undefined && ms > MAX_RECOVERY_EMAIL_DELAY_MS) {
+    throw new ConfigError(
+      `RECOVERY_EMAIL_DELAY must be at most ${MAX_RECOVERY_EMAIL_DELAY_MS / 60_000}m: the time lock runs inside one ` +
+        `reset-pin challenge, which expires after ${CHALLENGE_LIFETIME_MS / 60_000}m; got "${value}"`,
+    );
+  }
+  return ms;
+}
+
 export function parseDuration(value: string | undefined, name: string): number | undefined {
   if (!value) return undefined;
   const match = /^(\d{1,9})(ms|s|m|h)?$/.exec(value.trim());
-  if (!match) throw new ConfigError(`${name} must be a duration like 90, 30s, 15m or 24h, got "${value}"`);
+  if (!match) throw new ConfigError(`${name} must be a duration like 90, 30s, 4000ms or 10m, got "${value}"`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return Number(match[1]) * unit;
 }
