@@ -19,6 +19,7 @@ import { COMPLETABLE_KINDS, completeGatewayChallenge } from '../recovery/complet
 import { getCopy, listCopyMethods, parseCopy, storeCopy } from '../recovery/copies.js';
 import type { EmailRecovery } from '../recovery/email.js';
 import { checkKitProof, issueKitNonce, registerKitKey } from '../recovery/kit-proof.js';
+import { claimRepairedPinCopy, REPAIR_COPY_KINDS } from '../recovery/repaired-pin-copy.js';
 import { openPinReEnrolment } from './pin-guard-routes.js';
 
 /** Kinds during which the Gateway may (re)write a copy: every flow that creates or re-wraps the bundle. */
@@ -145,7 +146,10 @@ export function gatewayApiRoutes(deps: { db: Database; emailRecovery: EmailRecov
     }),
     async (c) => {
       const { challengeId, method } = c.req.valid('param');
-      const challenge = await requireActiveChallenge(deps.db, challengeId, WRITE_KINDS);
+      // A signing challenge may store only the PIN copy of a share its ceremony re-paired (repaired-pin-copy.ts).
+      const kinds = method === 'pin' ? [...WRITE_KINDS, ...REPAIR_COPY_KINDS] : WRITE_KINDS;
+      const challenge = await requireActiveChallenge(deps.db, challengeId, kinds);
+      const afterRepair = !WRITE_KINDS.includes(challenge.kind);
       const body = c.req.valid('json');
       const wrapped = parseCopy(body.wrapped, method, challenge.customerId);
       if ((method === 'kit') !== (body.kitPublicKey !== undefined)) {
@@ -159,6 +163,7 @@ export function gatewayApiRoutes(deps: { db: Database; emailRecovery: EmailRecov
         if (r.rows.length === 0) throw new ApiError(409, 'email_not_verified', 'confirm the email address first');
       }
       await deps.db.transaction(async (tx) => {
+        if (afterRepair) await claimRepairedPinCopy(tx, challenge);
         await storeCopy(tx, {
           organisationId: challenge.organisationId,
           customerId: challenge.customerId,

@@ -28,12 +28,24 @@ import {
   receiveFrostSign,
   startFrostSign,
 } from '../../../protocol/frost/index.js';
+import type { GuardedKeyOutput } from '../../../protocol/pin/guarded.js';
 import type { Envelope, Step } from '../../../protocol/session.js';
+import type { Node1Bundle } from '../bundle.js';
 import { runCeremony } from '../ceremony-runner.js';
 import type { GatewayChallenge } from '../challenge-reader.js';
 import type { RelayConnection } from '../relay-client.js';
 import type { FlowContext, FlowRequest } from './context.js';
-import { sessionDone, startSession } from './session.js';
+import { CeremonyRefusedError, sessionDone, startSession } from './session.js';
+import {
+  burningAwareDriver,
+  burnShare,
+  isStalePairingRefusal,
+  keepBurnedShareOnDevice,
+  keepRepairedShare,
+  parseRepairAnnouncement,
+  runRepair,
+  withEcdsaShare,
+} from './sign-repair.js';
 import {
   familyOf,
   payloadSigningRequests,
@@ -78,13 +90,14 @@ export async function signChallenge(
 
   request.report({ type: 'progress', step: 0 });
   const unlocked = await unlockBundle(ctx, { ...request, pin });
-  unlocked.key.rootKey.fill(0); // signing does not re-wrap
-  const { bundle } = unlocked;
-  await ctx.lock.unlock({ bundle: JSON.stringify(bundle), customerId: request.customerId });
-
-  request.report({ type: 'progress', step: 1 });
-  const connection = await ctx.connect({ mode: 'authenticate', customerId: request.customerId });
+  // K stays until the end: a re-paired (or burned) ECDSA share is re-wrapped under it (sign-repair.ts).
+  const { bundle, key } = unlocked;
+  let connection: RelayConnection | undefined;
   try {
+    await ctx.lock.unlock({ bundle: JSON.stringify(bundle), customerId: request.customerId });
+
+    request.report({ type: 'progress', step: 1 });
+    connection = await ctx.connect({ mode: 'authenticate', customerId: request.customerId });
     let result: Record<string, unknown>;
     if (family === 'bitcoin' && isTaprootAddress(fromAddress)) {
       if (!bundle.taproot) throw new SigningRefusedError('this device holds no Taproot key for this wallet');
@@ -98,7 +111,14 @@ export async function signChallenge(
     } else if (family === 'evm' || family === 'bitcoin') {
       const share = bundle.ecdsa[family];
       if (!share) throw new SigningRefusedError(`this device holds no ${family} key for this wallet`);
-      result = await signEcdsa(ctx, request, connection, { share, blockchain, fromAddress, challenge, newId });
+      result = await signEcdsa(ctx, request, connection, {
+        share,
+        blockchain,
+        fromAddress,
+        challenge,
+        newId,
+        keep: (next, where) => keepEcdsaShare(ctx, request, { bundle, key, family, share: next, where }),
+      });
     } else {
       const account = bundle.ed25519?.accounts.find((a) => a.address === fromAddress && a.chain === family);
       if (!account) throw new SigningRefusedError(`this device holds no key for ${fromAddress}`);
@@ -142,8 +162,28 @@ export async function signChallenge(
     request.report({ type: 'progress', step: 2 });
     return result;
   } finally {
-    connection.close();
+    connection?.close();
+    key.rootKey.fill(0);
   }
+}
+
+/** Stores the bundle with a new root share for `family`: at the relay and here, or here only. */
+async function keepEcdsaShare(
+  ctx: FlowContext,
+  request: FlowRequest,
+  p: {
+    bundle: Node1Bundle;
+    key: GuardedKeyOutput;
+    family: 'evm' | 'bitcoin';
+    share: Ecdsa2pKeyShare;
+    where: 'relay-and-device' | 'device';
+  },
+): Promise<void> {
+  const bundle = withEcdsaShare(p.bundle, p.family, p.share);
+  const ids = { challengeId: request.challengeId, customerId: request.customerId };
+  if (p.where === 'device') await keepBurnedShareOnDevice(ctx, { ...ids, bundle, key: p.key });
+  else await keepRepairedShare(ctx, { ...ids, bundle, key: p.key });
+  await ctx.lock.unlock({ bundle: JSON.stringify(bundle), customerId: request.customerId });
 }
 
 function sessionOf(first: Step<unknown, Envelope<unknown>, unknown>): string {
@@ -162,22 +202,38 @@ async function signEcdsa(
     fromAddress: string;
     challenge: GatewayChallenge;
     newId: () => string;
+    /** Keeps a changed share: re-paired (relay and device) or burned (device). */
+    keep: (share: Ecdsa2pKeyShare, where: 'relay-and-device' | 'device') => Promise<void>;
   },
 ): Promise<Record<string, unknown>> {
   const payload = p.challenge.payload as Record<string, unknown>;
-  const ready = await startSession(connection, {
-    challengeId: request.challengeId,
-    ceremony: 'ecdsa-sign',
-    newId: p.newId,
-  });
+  // A burned share of ours cannot sign (assertNotBurned): ask the relay to re-pair first.
+  const askRepair = p.share.burned === true;
+  let ready: Awaited<ReturnType<typeof startSession>>;
+  try {
+    ready = await startSession(connection, {
+      challengeId: request.challengeId,
+      ceremony: 'ecdsa-sign',
+      ...(askRepair ? { params: { repair: true } } : {}),
+      newId: p.newId,
+    });
+  } catch (error) {
+    if (error instanceof CeremonyRefusedError && error.code === 'repair-rate-limited') {
+      throw new SigningRefusedError(
+        `this key needs a fresh pairing with the relay before it can sign, and it was re-paired too often today; try again tomorrow or contact ${p.challenge.businessName}`,
+      );
+    }
+    throw error;
+  }
   const done = sessionDone(connection, ready.ceremonyId);
   done.catch(() => undefined);
-  if (ready.params.repair !== undefined) {
-    // The relay wants the OT correlations re-paired first (after a burned abort). The re-paired share
-    // would have to be re-wrapped into every copy, which a signing challenge may not do yet.
-    throw new SigningRefusedError(
-      'the relay asks to re-pair this key before signing, which this version cannot do yet',
-    );
+  let share = p.share;
+  const announced = parseRepairAnnouncement(ready.params.repair);
+  if (askRepair && !announced) throw new SigningRefusedError('the relay did not re-pair the burned key share');
+  if (announced) {
+    share = await runRepair(ctx, request, connection, { ceremonyId: ready.ceremonyId, share, announced });
+    // Kept before any signing message: the relay already holds its re-paired share.
+    await p.keep(share, 'relay-and-device');
   }
   const sessions = (Array.isArray(ready.params.sessions) ? ready.params.sessions : [ready.params]) as {
     serverNonce: string;
@@ -209,24 +265,52 @@ async function signEcdsa(
       throw new SigningRefusedError('the relay would sign another digest than the one approved');
     }
     const first = startSignClient({
-      share: p.share,
+      share,
       digest: r.digest,
       path: r.derivationPath,
       serverNonce: session.serverNonce,
       rng: ctx.rng,
     });
-    signatures.push(
-      await runCeremony<SignState, Ecdsa2pSignature>({
-        connection,
-        store: ctx.ceremonies,
-        ceremonyId: ready.ceremonyId,
-        recordId: `${ready.ceremonyId}:${i}`,
-        approvalId: request.approvalId,
-        sessionId: sessionOf(first),
-        driver: { protocol: SIGN_PROTOCOL, receive: (s, e) => receiveSign(s, e, ctx.rng) },
-        first,
-      }),
+    let burned: string | undefined;
+    const driver = burningAwareDriver<SignState, Ecdsa2pSignature>(
+      { protocol: SIGN_PROTOCOL, receive: (s, e) => receiveSign(s, e, ctx.rng) },
+      connection,
+      ready.ceremonyId,
+      (reason) => {
+        burned = reason;
+      },
     );
+    try {
+      signatures.push(
+        await runCeremony<SignState, Ecdsa2pSignature>({
+          connection,
+          store: ctx.ceremonies,
+          ceremonyId: ready.ceremonyId,
+          recordId: `${ready.ceremonyId}:${i}`,
+          approvalId: request.approvalId,
+          sessionId: sessionOf(first),
+          driver,
+          first,
+        }),
+      );
+    } catch (error) {
+      if (burned !== undefined) {
+        // mpc-design §1.5.5: these correlations are never used again; the next signature re-pairs.
+        await p.keep(burnShare(share), 'device');
+        throw new SigningRefusedError(
+          `the relay's answer failed a security check (${burned}); nothing was signed, and the next signature first renews the pairing`,
+        );
+      }
+      if (i === 0 && !announced && isStalePairingRefusal(error)) {
+        // This device's copy holds a pairing the relay replaced since (a re-pairing on another device,
+        // or a copy restored from before one). The relay failed this request; the next one re-pairs.
+        await p.keep(burnShare(share), 'device');
+        throw new SigningRefusedError(
+          'this device held an outdated pairing with the relay; nothing was signed. Ask the site to send the request again: the next signature renews the pairing first',
+        );
+      }
+      throw error;
+    }
   }
   return done;
 }
