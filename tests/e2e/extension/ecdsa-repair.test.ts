@@ -27,6 +27,9 @@ import {
   openGateway,
   readChallenge,
   SHOTS,
+  screen,
+  shot,
+  typePin,
 } from './export-flow-helpers.js';
 
 const PIN = '593106';
@@ -35,6 +38,8 @@ let relay: TestRelay;
 let chromium: ExtensionBrowser;
 let business: Business;
 let evm: { id: string; address: `0x${string}` };
+/** The device's PIN copy from before the re-pairing (its pairing goes stale once the relay re-pairs). */
+let staleCopy: WrappedSecret;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -102,7 +107,8 @@ async function signThroughGateway(message: string, name: string): Promise<void> 
 
 describe('ECDSA re-pairing through the Gateway', () => {
   it('re-pairs a burned relay share during a sign-message, signs (viem verifies) and stores the re-paired share on the device and at the relay', async () => {
-    const before = await shareIn(await deviceCopy());
+    staleCopy = await deviceCopy();
+    const before = await shareIn(staleCopy);
     const { stored, masterKey } = await relayShare();
     await relay.db.transaction((tx) =>
       replaceKeyShare(tx, masterKey, stored, { epoch: stored.epoch, secret: burnShare(stored.secret) }),
@@ -134,5 +140,46 @@ describe('ECDSA re-pairing through the Gateway', () => {
     await signThroughGateway('Signed with the renewed pairing', 'ecdsa-repair-second');
     expect(await auditCount('mpc.share.repair_started')).toBe(1);
     expect(await auditCount('mpc.share.repaired')).toBe(1);
+  });
+
+  it('a device copy with a stale pairing is refused with a clear message and kept as burned; the next request re-pairs and signs', async () => {
+    const worker = await chromium.worker();
+    // Put back the copy from before the re-pairing, as a second profile or an old backup would hold it.
+    await worker.evaluate(
+      async (key, wrapped) => {
+        const stored = (await chrome.storage.local.get(key))[key] as { wallets: { wrapped: unknown }[] };
+        (stored.wallets[0] as { wrapped: unknown }).wrapped = wrapped;
+        await chrome.storage.local.set({ [key]: stored });
+      },
+      WALLETS_KEY,
+      staleCopy as unknown as Record<string, unknown>,
+    );
+    const refused = await challenge(business, 'sign/message', { walletId: evm.id, message: 'stale' });
+    const pages = await openGateway(chromium, refused.redirectUrl);
+    await screen(pages.gateway, 'approval');
+    await pages.gateway.click('[data-testid="approve"]');
+    await screen(pages.gateway, 'enter-pin');
+    await typePin(pages.gateway, PIN);
+    await pages.gateway.waitForFunction(
+      () => document.querySelector('[data-testid="progress-status"]')?.textContent?.includes('outdated pairing'),
+      { timeout: 60_000 },
+    );
+    await shot(pages.gateway, 'ecdsa-repair-stale-refused');
+    await pages.gateway.close();
+    await pages.tab.close();
+    expect((await readChallenge(business, refused.challengeId)).status).toBe('failed');
+    // Kept as burned on this device, so the next signature asks the relay for a re-pairing.
+    expect((await shareIn(await deviceCopy())).burned).toBe(true);
+    expect((await relayShare()).stored.secret.burned).toBe(false);
+
+    await signThroughGateway('Signed after renewing a stale pairing', 'ecdsa-repair-after-stale');
+    const requested = await relay.db.query<{ details: { because: string } }>(
+      "SELECT details FROM audit_log WHERE customer_id = $1 AND action = 'mpc.share.repair_started' ORDER BY id",
+      [business.customerId],
+    );
+    expect(requested.rows.map((r) => r.details.because)).toEqual(['burned', 'client-request']);
+    const device = await shareIn(await deviceCopy());
+    expect(device.burned).toBe(false);
+    expect((await relayShare()).stored.secret.ot.receiver.setupId).toBe(device.ot.sender.setupId);
   });
 });
