@@ -182,4 +182,32 @@ describe('ECDSA re-pairing through the Gateway', () => {
     expect(device.burned).toBe(false);
     expect((await relayShare()).stored.secret.ot.receiver.setupId).toBe(device.ot.sender.setupId);
   });
+
+  it('says clearly when the relay refuses a fourth re-pairing of the day', async () => {
+    const burnRelayShare = async () => {
+      const { stored, masterKey } = await relayShare();
+      await relay.db.transaction((tx) =>
+        replaceKeyShare(tx, masterKey, stored, { epoch: stored.epoch, secret: burnShare(stored.secret) }),
+      );
+    };
+    await burnRelayShare();
+    await signThroughGateway('The third re-pairing today', 'ecdsa-repair-third');
+    expect(await auditCount('mpc.share.repaired')).toBe(3);
+    await burnRelayShare();
+    const refused = await challenge(business, 'sign/message', { walletId: evm.id, message: 'a fourth' });
+    const pages = await openGateway(chromium, refused.redirectUrl);
+    await screen(pages.gateway, 'approval');
+    await pages.gateway.click('[data-testid="approve"]');
+    await screen(pages.gateway, 'enter-pin');
+    await typePin(pages.gateway, PIN);
+    await pages.gateway.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="progress-status"]')?.textContent?.includes('re-paired too often today'),
+      { timeout: 60_000 },
+    );
+    await shot(pages.gateway, 'ecdsa-repair-rate-limited');
+    await pages.gateway.close();
+    await pages.tab.close();
+    expect(await auditCount('mpc.share.repair_refused')).toBe(1);
+  });
 });
