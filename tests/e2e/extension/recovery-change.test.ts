@@ -123,4 +123,54 @@ describe('recovery challenge in Chromium', () => {
       true,
     );
   });
+
+  it('replaces the recovery kit: a new code is shown once, the old kit key and copy are gone, and a reset works with the new code', async () => {
+    const kitRow = async () =>
+      (
+        await relay.db.query<{ public_key: Uint8Array; wrapped: unknown }>(
+          `SELECT k.public_key, c.wrapped FROM recovery_kit_keys k
+             JOIN wrapped_copies c ON c.customer_id = k.customer_id AND c.method = 'kit' WHERE k.customer_id = $1`,
+          [business.customerId],
+        )
+      ).rows[0];
+    const before = await kitRow();
+    const { challengeId, redirectUrl } = await challenge(business, 'recovery');
+    const { tab, gateway: g } = await openGateway(chromium, redirectUrl);
+    await screen(g, 'approval');
+    await g.click('[data-testid="approve"]');
+    await screen(g, 'enter-pin');
+    await typePin(g, NEW_PIN);
+    await screen(g, 'recovery-setup', 30_000);
+    await g.waitForSelector('[data-testid="recovery-questions"] [data-state="existing"]');
+    await g.click('[data-testid="recovery-kit"]');
+    await screen(g, 'recovery-kit');
+    const newCode = await g.$eval('[data-testid="kit-code"]', (el) => el.textContent ?? '');
+    await g.click('[data-testid="kit-saved-check"]');
+    await g.click('[data-testid="kit-saved"]');
+    await g.waitForSelector('[data-testid="recovery-kit"].done', { timeout: 30_000 });
+    await g.click('[data-testid="finish-setup"]');
+    await screen(g, 'done', 30_000);
+    await g.close();
+    await tab.close();
+    expect((await readChallenge(business, challengeId)).status).toBe('verified');
+    const after = await kitRow();
+    expect(Buffer.from(after?.public_key ?? []).equals(Buffer.from(before?.public_key ?? []))).toBe(false);
+    expect(after?.wrapped).not.toEqual(before?.wrapped);
+
+    const reset = await challenge(business, 'reset-pin');
+    const pages = await openGateway(chromium, reset.redirectUrl);
+    await screen(pages.gateway, 'reset-choose', 30_000);
+    await pages.gateway.click('[data-testid="reset-kit"]');
+    await screen(pages.gateway, 'reset-kit');
+    await pages.gateway.type('[data-testid="reset-kit-code"]', newCode);
+    await pages.gateway.click('[data-testid="submit-kit"]');
+    await screen(pages.gateway, 'new-pin', 60_000);
+    await typePin(pages.gateway, PIN);
+    await screen(pages.gateway, 'confirm-new-pin');
+    await typePin(pages.gateway, PIN);
+    await screen(pages.gateway, 'done', 120_000);
+    await pages.gateway.close();
+    await pages.tab.close();
+    expect((await readChallenge(business, reset.challengeId)).status).toBe('verified');
+  });
 });
