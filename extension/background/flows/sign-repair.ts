@@ -93,31 +93,39 @@ const REPAIR_RECORD_WAIT_MS = 3_000;
 /**
  * Keeps a re-paired share: the bundle re-wrapped under K, stored at the relay then on this device.
  * Our re-pairing can finish a moment before the relay's (both send their last round at once), so a
- * `not_repaired` refusal is retried briefly.
+ * `not_repaired` refusal is retried briefly. If the relay still refuses the copy, the share is kept on
+ * this device anyway (the relay's own share is already re-paired, so the old one would not sign), and
+ * the relay's PIN copy keeps the old pairing — same shares, re-paired at its next use after a restore.
  */
 export async function keepRepairedShare(
   ctx: FlowContext,
   params: { challengeId: string; customerId: string; bundle: Node1Bundle; key: GuardedKeyOutput },
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-): Promise<void> {
+): Promise<'relay-and-device' | 'device'> {
   const deadline = ctx.clock() + REPAIR_RECORD_WAIT_MS;
   for (;;) {
     try {
       await rewrapBundle(ctx, params);
-      return;
+      return 'relay-and-device';
     } catch (error) {
       const early = error instanceof PinGuardError && error.code === 'refused' && /not \(yet\)/.test(error.message);
-      if (!early || ctx.clock() >= deadline) throw error;
-      await sleep(100);
+      if (early && ctx.clock() < deadline) {
+        await sleep(100);
+        continue;
+      }
+      if (!(error instanceof PinGuardError)) throw error;
+      await keepShareOnDevice(ctx, params);
+      return 'device';
     }
   }
 }
 
 /**
- * Keeps a burned share on this device only (the relay accepts no copy under a signing challenge that
- * did not re-pair; its own side is burned by our abort, so any copy it holds re-pairs next time too).
+ * Keeps a changed share on this device only: a burned one (the relay accepts no copy under a signing
+ * challenge that did not re-pair; its side is burned by our abort, so its copy re-pairs next time too),
+ * or a re-paired one whose relay copy was refused.
  */
-export async function keepBurnedShareOnDevice(
+export async function keepShareOnDevice(
   ctx: FlowContext,
   params: { customerId: string; bundle: Node1Bundle; key: GuardedKeyOutput },
 ): Promise<void> {

@@ -40,8 +40,8 @@ import {
   burningAwareDriver,
   burnShare,
   isStalePairingRefusal,
-  keepBurnedShareOnDevice,
   keepRepairedShare,
+  keepShareOnDevice,
   parseRepairAnnouncement,
   runRepair,
   withEcdsaShare,
@@ -181,7 +181,7 @@ async function keepEcdsaShare(
 ): Promise<void> {
   const bundle = withEcdsaShare(p.bundle, p.family, p.share);
   const ids = { challengeId: request.challengeId, customerId: request.customerId };
-  if (p.where === 'device') await keepBurnedShareOnDevice(ctx, { ...ids, bundle, key: p.key });
+  if (p.where === 'device') await keepShareOnDevice(ctx, { ...ids, bundle, key: p.key });
   else await keepRepairedShare(ctx, { ...ids, bundle, key: p.key });
   await ctx.lock.unlock({ bundle: JSON.stringify(bundle), customerId: request.customerId });
 }

@@ -7,8 +7,8 @@ import { CeremonyRefusedError } from '../../../../../extension/background/flows/
 import {
   burningAwareDriver,
   isStalePairingRefusal,
-  keepBurnedShareOnDevice,
   keepRepairedShare,
+  keepShareOnDevice,
   parseRepairAnnouncement,
   runRepair,
   withEcdsaShare,
@@ -79,14 +79,17 @@ function repairingConnection(serverShare: Ecdsa2pKeyShare, sessionId: string) {
   const started = startRepair({ share: serverShare, sessionId, rng: serverRng });
   let state: RepairState = started.state;
   let serverOutput: Ecdsa2pKeyShare | undefined;
-  const emit = (e: Envelope<unknown>) => queueMicrotask(() => listeners.forEach((l) => l(e)));
+  const emit = (e: Envelope<unknown>) =>
+    queueMicrotask(() => {
+      for (const l of listeners) l(e);
+    });
   const controls: unknown[] = [];
   const connection = {
     send(envelope: Envelope<unknown>) {
       const step = receiveRepair(state, envelope, serverRng);
       state = step.state;
       if (step.output) serverOutput = step.output;
-      step.outgoing.forEach(emit);
+      for (const e of step.outgoing) emit(e);
     },
     sendControl(message: unknown) {
       controls.push(message);
@@ -98,7 +101,14 @@ function repairingConnection(serverShare: Ecdsa2pKeyShare, sessionId: string) {
     onClose() {},
     close() {},
   } as unknown as RelayConnection;
-  return { connection, controls, start: () => started.outgoing.forEach(emit), server: () => serverOutput };
+  return {
+    connection,
+    controls,
+    start: () => {
+      for (const e of started.outgoing) emit(e);
+    },
+    server: () => serverOutput,
+  };
 }
 
 function flowContext(overrides: Partial<FlowContext> = {}): FlowContext {
@@ -240,40 +250,49 @@ describe('keeping a changed share', () => {
     const g = guard([notYet, notYet]);
     const ctx = flowContext({ pinGuard: g.pinGuard as never });
     const sleeps: number[] = [];
-    await keepRepairedShare(ctx, { ...request, bundle: emptyBundle(), key }, async (ms) => {
+    const where = await keepRepairedShare(ctx, { ...request, bundle: emptyBundle(), key }, async (ms) => {
       sleeps.push(ms);
     });
     expect(sleeps).toEqual([100, 100]);
+    expect(where).toBe('relay-and-device');
     expect(g.stored).toHaveLength(1);
     expect((await ctx.wallets.get(ctx.relayOrigin, CUSTOMER))?.wrapped).toEqual(g.stored[0]);
   });
 
-  it('gives up after the wait and stores nothing here', async () => {
+  it('after the wait, keeps the re-paired share on this device only', async () => {
     const clock = fakeClock();
     const g = guard(Array.from({ length: 100 }, () => notYet));
     const ctx = flowContext({ pinGuard: g.pinGuard as never, clock: clock.now });
-    await expect(
-      keepRepairedShare(ctx, { ...request, bundle: emptyBundle(), key }, async (ms) => clock.advance(ms)),
-    ).rejects.toThrow(/not \(yet\)/);
-    expect(await ctx.wallets.get(ctx.relayOrigin, CUSTOMER)).toBeUndefined();
+    const where = await keepRepairedShare(ctx, { ...request, bundle: emptyBundle(), key }, async (ms) =>
+      clock.advance(ms),
+    );
+    expect(where).toBe('device');
+    expect(g.stored).toEqual([]);
+    expect((await ctx.wallets.get(ctx.relayOrigin, CUSTOMER))?.wrapped.method).toBe('pin');
   });
 
-  it('does not retry another refusal', async () => {
+  it('does not retry another refusal, and keeps the share on this device', async () => {
     const g = guard([
       () => new PinGuardError('refused', 'the re-paired PIN copy was already stored for this challenge'),
     ]);
     const ctx = flowContext({ pinGuard: g.pinGuard as never });
-    await expect(
-      keepRepairedShare(ctx, { ...request, bundle: emptyBundle(), key }, async () => {
-        throw new Error('should not wait');
-      }),
-    ).rejects.toThrow(/already stored/);
+    const where = await keepRepairedShare(ctx, { ...request, bundle: emptyBundle(), key }, async () => {
+      throw new Error('should not wait');
+    });
+    expect(where).toBe('device');
+    expect(await ctx.wallets.get(ctx.relayOrigin, CUSTOMER)).toBeDefined();
+  });
+
+  it('passes on an error that is not the relay refusing the copy', async () => {
+    const g = guard([() => new TypeError('storage broke')]);
+    const ctx = flowContext({ pinGuard: g.pinGuard as never });
+    await expect(keepRepairedShare(ctx, { ...request, bundle: emptyBundle(), key })).rejects.toThrow(TypeError);
   });
 
   it('keeps a burned share on this device only', async () => {
     const g = guard([]);
     const ctx = flowContext({ pinGuard: g.pinGuard as never });
-    await keepBurnedShareOnDevice(ctx, { customerId: CUSTOMER, bundle: emptyBundle(), key });
+    await keepShareOnDevice(ctx, { customerId: CUSTOMER, bundle: emptyBundle(), key });
     expect(g.stored).toEqual([]);
     expect((await ctx.wallets.get(ctx.relayOrigin, CUSTOMER))?.wrapped.method).toBe('pin');
   });
