@@ -122,6 +122,8 @@ export function gatewayApiRoutes(deps: { db: Database; emailRecovery: EmailRecov
       path: '/gateway/challenges/{challengeId}/copies/{method}',
       tags: ['gateway'],
       summary: 'Store (or replace) a wrapped copy of the Node 1 bundle',
+      description:
+        'During initialize, recovery, update-pin, reset-pin and wallet-create. Under a signing challenge only the PIN copy, once, and only after that challenge’s ECDSA signing re-paired the key (409 not_repaired / copy_already_stored otherwise).',
       request: {
         params: CopyParams,
         body: {
