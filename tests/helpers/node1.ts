@@ -432,6 +432,8 @@ export async function runEcdsaSign(
     announceDigest?: boolean;
     /** Ask for a re-pairing first (the client's copy is burned or its pairing is stale). */
     requestRepair?: boolean;
+    /** State the share's pairing (setup ids) so Node 2 re-pairs a stale one (the extension always does). */
+    announcePairing?: boolean;
     rng?: Rng;
   },
 ): Promise<EcdsaSignRun> {
@@ -439,6 +441,14 @@ export async function runEcdsaSign(
   const ready = await client.startSession(options.challengeId, 'ecdsa-sign', {
     ...(options.announceDigest === false ? {} : { digest: toHex(options.digest) }),
     ...(options.requestRepair ? { repair: true } : {}),
+    ...(options.announcePairing
+      ? {
+          pairing: {
+            senderSetupId: options.share.ot.sender.setupId,
+            receiverSetupId: options.share.ot.receiver.setupId,
+          },
+        }
+      : {}),
   });
   let share = options.share;
   const repair = ready.params.repair as { protocol: string; sessionId: string } | undefined;

@@ -214,7 +214,11 @@ async function signEcdsa(
     ready = await startSession(connection, {
       challengeId: request.challengeId,
       ceremony: 'ecdsa-sign',
-      ...(askRepair ? { params: { repair: true } } : {}),
+      // Our pairing's setup ids: a copy restored from before a re-pairing is re-paired by Node 2 up front.
+      params: {
+        ...(askRepair ? { repair: true } : {}),
+        pairing: { senderSetupId: p.share.ot.sender.setupId, receiverSetupId: p.share.ot.receiver.setupId },
+      },
       newId: p.newId,
     });
   } catch (error) {
@@ -230,6 +234,7 @@ async function signEcdsa(
   let share = p.share;
   const announced = parseRepairAnnouncement(ready.params.repair);
   if (askRepair && !announced) throw new SigningRefusedError('the relay did not re-pair the burned key share');
+  // Node 2 re-pairs a burned share of ours, and a stale pairing of ours that it recognised from the ids.
   if (announced) {
     share = await runRepair(ctx, request, connection, { ceremonyId: ready.ceremonyId, share, announced });
     // Kept before any signing message: the relay already holds its re-paired share.

@@ -15,7 +15,8 @@
  * and when the client reports catching it (`session.abort` with a burning code). The next signature
  * of that key first re-pairs (protocol/ecdsa2p/repair.ts: fresh base OTs, same shares, so every
  * wrapped copy of the client's share still signs); the client may also ask for it (`params.repair`)
- * when its own copy is burned or its pairing is stale. Re-pairings are audited and limited to
+ * when its own copy is burned, and it re-pairs when the client's stated pairing (`params.pairing`: its
+ * sender and receiver setup ids) is not the one Node 2 holds. Re-pairings are audited and limited to
  * MAX_REPAIRS_PER_DAY per key, since each one is a security event and costs the relay base OTs.
  */
 import { isHex, toHex } from '../../../protocol/bytes.js';
@@ -89,17 +90,19 @@ async function startEcdsaSign(ctx: CeremonyContext): Promise<CeremonyRun> {
   if (askedRepair !== undefined && typeof askedRepair !== 'boolean') {
     throw new CeremonyRefusedError('bad-params', 'params.repair must be a boolean');
   }
+  const stalePairing = clientPairingIsStale(ctx.params.pairing, stored.secret);
   // The share signing uses: the stored one, or the re-paired one once the re-pairing is done.
   let share = stored.secret;
   let repair: { sessionId: string; state: RepairState | undefined } | undefined;
   const repairOutgoing: Envelope<unknown>[] = [];
-  if (share.burned || askedRepair === true) {
+  if (share.burned || askedRepair === true || stalePairing) {
     await refuseOverRepairLimit(ctx, keyId);
     const sessionId = toHex(ctx.rng(32));
     const started = startRepair({ share, sessionId, rng: ctx.rng });
     repair = { sessionId, state: started.state };
     repairOutgoing.push(...started.outgoing);
-    await ctx.audit('mpc.share.repair_started', { keyId, because: share.burned ? 'burned' : 'client-request' });
+    const because = share.burned ? 'burned' : askedRepair === true ? 'client-request' : 'stale-pairing';
+    await ctx.audit('mpc.share.repair_started', { keyId, because });
   }
   // One signing session per digest (Bitcoin: per input), run one after the other in this order. The
   // nonces are drawn now because session.ready announces them; a re-pairing starts the sessions later.
@@ -236,6 +239,34 @@ async function startEcdsaSign(ctx: CeremonyContext): Promise<CeremonyRun> {
       }
     },
   };
+}
+
+const SETUP_ID = /^[0-9a-f]{64}$/;
+
+/**
+ * Node 1 may state the setup ids of the pairing its copy holds (`params.pairing`). A copy restored from
+ * before a re-pairing holds other correlations than Node 2's: re-pair now rather than let the first
+ * signing message be refused and the challenge fail. Our receiver setup pairs with the client's sender.
+ */
+function clientPairingIsStale(value: unknown, share: Ecdsa2pKeyShare): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CeremonyRefusedError('bad-params', 'params.pairing must be { senderSetupId, receiverSetupId }');
+  }
+  const { senderSetupId, receiverSetupId, ...rest } = value as Record<string, unknown>;
+  if (
+    Object.keys(rest).length > 0 ||
+    typeof senderSetupId !== 'string' ||
+    typeof receiverSetupId !== 'string' ||
+    !SETUP_ID.test(senderSetupId) ||
+    !SETUP_ID.test(receiverSetupId)
+  ) {
+    throw new CeremonyRefusedError(
+      'bad-params',
+      'params.pairing must be { senderSetupId, receiverSetupId }, each 32 bytes of lower-case hex',
+    );
+  }
+  return senderSetupId !== share.ot.receiver.setupId || receiverSetupId !== share.ot.sender.setupId;
 }
 
 /** The reason to burn the pairing after `error`, whether Node 2's checks or the client's caught it. */

@@ -142,7 +142,7 @@ describe('ECDSA re-pairing through the Gateway', () => {
     expect(await auditCount('mpc.share.repaired')).toBe(1);
   });
 
-  it('a device copy with a stale pairing is refused with a clear message and kept as burned; the next request re-pairs and signs', async () => {
+  it('re-pairs a device copy with a stale pairing up front (Node 1 states its setup ids) and signs at once', async () => {
     const worker = await chromium.worker();
     // Put back the copy from before the re-pairing, as a second profile or an old backup would hold it.
     await worker.evaluate(
@@ -154,30 +154,12 @@ describe('ECDSA re-pairing through the Gateway', () => {
       WALLETS_KEY,
       staleCopy as unknown as Record<string, unknown>,
     );
-    const refused = await challenge(business, 'sign/message', { walletId: evm.id, message: 'stale' });
-    const pages = await openGateway(chromium, refused.redirectUrl);
-    await screen(pages.gateway, 'approval');
-    await pages.gateway.click('[data-testid="approve"]');
-    await screen(pages.gateway, 'enter-pin');
-    await typePin(pages.gateway, PIN);
-    await pages.gateway.waitForFunction(
-      () => document.querySelector('[data-testid="progress-status"]')?.textContent?.includes('outdated pairing'),
-      { timeout: 60_000 },
-    );
-    await shot(pages.gateway, 'ecdsa-repair-stale-refused');
-    await pages.gateway.close();
-    await pages.tab.close();
-    expect((await readChallenge(business, refused.challengeId)).status).toBe('failed');
-    // Kept as burned on this device, so the next signature asks the relay for a re-pairing.
-    expect((await shareIn(await deviceCopy())).burned).toBe(true);
-    expect((await relayShare()).stored.secret.burned).toBe(false);
-
-    await signThroughGateway('Signed after renewing a stale pairing', 'ecdsa-repair-after-stale');
+    await signThroughGateway('Signed with a copy restored from before the re-pairing', 'ecdsa-repair-stale');
     const requested = await relay.db.query<{ details: { because: string } }>(
       "SELECT details FROM audit_log WHERE customer_id = $1 AND action = 'mpc.share.repair_started' ORDER BY id",
       [business.customerId],
     );
-    expect(requested.rows.map((r) => r.details.because)).toEqual(['burned', 'client-request']);
+    expect(requested.rows.map((r) => r.details.because)).toEqual(['burned', 'stale-pairing']);
     const device = await shareIn(await deviceCopy());
     expect(device.burned).toBe(false);
     expect((await relayShare()).stored.secret.ot.receiver.setupId).toBe(device.ot.sender.setupId);

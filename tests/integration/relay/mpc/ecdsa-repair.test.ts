@@ -136,6 +136,47 @@ describe('ECDSA re-pairing over /v2/mpc', () => {
     ]);
   });
 
+  it('re-pairs when the client states a pairing other than Node 2’s (a copy restored from before a re-pairing)', async () => {
+    const c = await newCustomer();
+    await burnServerShare(c);
+    const first = await runEcdsaSign(c.client, {
+      challengeId: await signChallenge(c),
+      share: c.wallet.clientShare,
+      digest,
+      path: c.wallet.path,
+    });
+    // The old copy (stale pairing) states its setup ids: Node 2 re-pairs instead of refusing the first message.
+    const restored = await runEcdsaSign(c.client, {
+      challengeId: await signChallenge(c),
+      share: c.wallet.clientShare,
+      digest,
+      path: c.wallet.path,
+      announcePairing: true,
+    });
+    expect(restored.ready.params.repair).toBeDefined();
+    expect(verifies(restored.signature.signature, c.wallet.wallet.publicKey)).toBe(true);
+    expect(restored.share.ot.sender.setupId).not.toBe(first.share.ot.sender.setupId);
+    expect((await audits(c.id, 'mpc.share.repair_started')).map((d) => d.because)).toEqual(['burned', 'stale-pairing']);
+    // A copy with the current pairing states it and signs without a re-pairing.
+    const current = await runEcdsaSign(c.client, {
+      challengeId: await signChallenge(c),
+      share: restored.share,
+      digest,
+      path: c.wallet.path,
+      announcePairing: true,
+    });
+    expect(current.ready.params.repair).toBeUndefined();
+    expect(verifies(current.signature.signature, c.wallet.wallet.publicKey)).toBe(true);
+  });
+
+  it('refuses a malformed pairing statement', async () => {
+    const c = await newCustomer();
+    const challengeId = await signChallenge(c);
+    await expect(
+      c.client.startSession(challengeId, 'ecdsa-sign', { pairing: { senderSetupId: 'zz', receiverSetupId: 'zz' } }),
+    ).rejects.toMatchObject({ code: 'bad-params' });
+  });
+
   it('burns Node 2’s pairing when the client reports a failed consistency check', async () => {
     const c = await newCustomer();
     const challengeId = await signChallenge(c);
