@@ -10,6 +10,7 @@
  */
 import type { Argon2Bounds } from '../../protocol/pin/argon2.js';
 import {
+  type GuardedAwaitingState,
   type GuardedKeyOutput,
   pinSecret,
   receiveGuardEvaluation,
@@ -110,12 +111,12 @@ export interface PinGuardClientDependencies {
   argon2Bounds?: Argon2Bounds;
 }
 
-interface Answer {
+export interface GatewayAnswer {
   status: number;
   body: { data?: Record<string, unknown>; message?: string; error?: { code?: string } };
 }
 
-function failureOf(answer: Answer): PinGuardError {
+function failureOf(answer: GatewayAnswer): PinGuardError {
   const code = answer.body.error?.code ?? '';
   const message = answer.body.message ?? `the relay answered HTTP ${answer.status}`;
   if (answer.status === 423) return new PinGuardError('locked', message);
@@ -130,32 +131,66 @@ function failureOf(answer: Answer): PinGuardError {
   return new PinGuardError('refused', message);
 }
 
+/**
+ * One request to the relay's Gateway API (`/v2/gateway/challenges/<path>`): no cookies, no redirects, a
+ * 15 s timeout; an unreachable relay or a non-JSON answer becomes a PinGuardError. The caller maps
+ * non-200 answers to its own errors.
+ */
+export async function requestGatewayApi(
+  deps: { relayOrigin: string; fetch: typeof fetch },
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+): Promise<GatewayAnswer> {
+  let response: Response;
+  try {
+    response = await deps.fetch(`${deps.relayOrigin}/v2/gateway/challenges/${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit',
+      redirect: 'error',
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (error) {
+    throw new PinGuardError(
+      'unreachable',
+      `the relay at ${deps.relayOrigin} did not answer (${(error as Error).name})`,
+    );
+  }
+  let parsed: GatewayAnswer['body'];
+  try {
+    parsed = (await response.json()) as GatewayAnswer['body'];
+  } catch {
+    throw new PinGuardError('refused', `the relay answered HTTP ${response.status} without JSON`);
+  }
+  return { status: response.status, body: parsed ?? {} };
+}
+
+/**
+ * Argon2id runs while the guard evaluates the blinded secret: `post` sends the guard request; when it
+ * fails the stretching is awaited (not left running) before the error goes on.
+ */
+export async function evaluateWithGuard(
+  start: { state: GuardedAwaitingState },
+  post: () => Promise<GatewayAnswer>,
+  argon2Bounds?: Argon2Bounds,
+) {
+  const stretching = stretchGuardedSecret(start.state, argon2Bounds);
+  const evaluated = await post().catch(async (error) => {
+    await stretching.catch(() => undefined);
+    throw error;
+  });
+  return receiveGuardEvaluation(start.state, evaluated.body.data?.evaluation, {
+    stretched: await stretching,
+    ...(argon2Bounds ? { argon2Bounds } : {}),
+  });
+}
+
 export function createPinGuardClient(deps: PinGuardClientDependencies): PinGuardClient {
-  async function call(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Answer> {
-    let response: Response;
-    try {
-      response = await deps.fetch(`${deps.relayOrigin}/v2/gateway/challenges/${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: 'omit',
-        redirect: 'error',
-        signal: AbortSignal.timeout(15_000),
-      });
-    } catch (error) {
-      throw new PinGuardError(
-        'unreachable',
-        `the relay at ${deps.relayOrigin} did not answer (${(error as Error).name})`,
-      );
-    }
-    let parsed: Answer['body'];
-    try {
-      parsed = (await response.json()) as Answer['body'];
-    } catch {
-      throw new PinGuardError('refused', `the relay answered HTTP ${response.status} without JSON`);
-    }
-    const answer = { status: response.status, body: parsed ?? {} };
-    if (response.status !== 200) throw failureOf(answer);
+  async function call(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<GatewayAnswer> {
+    const answer = await requestGatewayApi(deps, method, path, body);
+    if (answer.status !== 200) throw failureOf(answer);
     return answer;
   }
 
@@ -179,17 +214,11 @@ export function createPinGuardClient(deps: PinGuardClientDependencies): PinGuard
       ...(questions ? { questions } : {}),
       ...bounds,
     });
-    const stretching = stretchGuardedSecret(start.state, deps.argon2Bounds);
-    const evaluated = await call('POST', `${challengeId}/pin-guard/${purpose}/enrol`, {
-      blinded: start.outgoing[0]?.blinded,
-    }).catch(async (error) => {
-      await stretching.catch(() => undefined);
-      throw error;
-    });
-    const done = await receiveGuardEvaluation(start.state, evaluated.body.data?.evaluation, {
-      stretched: await stretching,
-      ...bounds,
-    });
+    const done = await evaluateWithGuard(
+      start,
+      () => call('POST', `${challengeId}/pin-guard/${purpose}/enrol`, { blinded: start.outgoing[0]?.blinded }),
+      deps.argon2Bounds,
+    );
     const complete = done.outgoing[0] as { nonce: string; verifier: string; proof: string };
     await call('POST', `${challengeId}/pin-guard/${purpose}/enrol/complete`, {
       nonce: complete.nonce,
@@ -198,6 +227,27 @@ export function createPinGuardClient(deps: PinGuardClientDependencies): PinGuard
     });
     if (!done.output) throw new PinGuardError('refused', 'the enrolment produced no key');
     return done.output;
+  }
+
+  /** The counted guard evaluation of a PIN against a PIN copy's KDF header, without the proof step. */
+  async function evaluatePin(challengeId: string, customerId: string, pin: string, wrapped: WrappedSecret) {
+    if (wrapped.kdf.kind !== 'argon2id+poprf' || wrapped.method !== 'pin') {
+      throw new PinGuardError('refused', 'this wrapped copy is not a PIN copy');
+    }
+    const start = startGuardedUnlock({
+      customerId,
+      purpose: 'pin',
+      secret: pinSecret(pin, { enrolling: false }),
+      kdf: wrapped.kdf,
+      rng: deps.rng,
+      ...bounds,
+    });
+    const request = start.outgoing[0];
+    return evaluateWithGuard(
+      start,
+      () => call('POST', `${challengeId}/pin-guard/pin/evaluate`, { epoch: request?.epoch, blinded: request?.blinded }),
+      deps.argon2Bounds,
+    );
   }
 
   return {
@@ -210,30 +260,7 @@ export function createPinGuardClient(deps: PinGuardClientDependencies): PinGuard
     },
 
     async unlockPin(challengeId, customerId, pin, wrapped) {
-      if (wrapped.kdf.kind !== 'argon2id+poprf' || wrapped.method !== 'pin') {
-        throw new PinGuardError('refused', 'this wrapped copy is not a PIN copy');
-      }
-      const start = startGuardedUnlock({
-        customerId,
-        purpose: 'pin',
-        secret: pinSecret(pin, { enrolling: false }),
-        kdf: wrapped.kdf,
-        rng: deps.rng,
-        ...bounds,
-      });
-      const stretching = stretchGuardedSecret(start.state, deps.argon2Bounds);
-      const request = start.outgoing[0];
-      const evaluated = await call('POST', `${challengeId}/pin-guard/pin/evaluate`, {
-        epoch: request?.epoch,
-        blinded: request?.blinded,
-      }).catch(async (error) => {
-        await stretching.catch(() => undefined);
-        throw error;
-      });
-      const done = await receiveGuardEvaluation(start.state, evaluated.body.data?.evaluation, {
-        stretched: await stretching,
-        ...bounds,
-      });
+      const done = await evaluatePin(challengeId, customerId, pin, wrapped);
       // Always prove: the guard counts the attempt as wrong unless the proof matches, and resets the
       // counter only for the right PIN (protocol/pin/guarded.ts).
       const proof = done.outgoing[0] as { nonce: string; proof: string };
@@ -268,30 +295,7 @@ export function createPinGuardClient(deps: PinGuardClientDependencies): PinGuard
     },
 
     async evaluatePin(challengeId, customerId, pin, wrapped) {
-      if (wrapped.kdf.kind !== 'argon2id+poprf' || wrapped.method !== 'pin') {
-        throw new PinGuardError('refused', 'this wrapped copy is not a PIN copy');
-      }
-      const start = startGuardedUnlock({
-        customerId,
-        purpose: 'pin',
-        secret: pinSecret(pin, { enrolling: false }),
-        kdf: wrapped.kdf,
-        rng: deps.rng,
-        ...bounds,
-      });
-      const stretching = stretchGuardedSecret(start.state, deps.argon2Bounds);
-      const request = start.outgoing[0];
-      const evaluated = await call('POST', `${challengeId}/pin-guard/pin/evaluate`, {
-        epoch: request?.epoch,
-        blinded: request?.blinded,
-      }).catch(async (error) => {
-        await stretching.catch(() => undefined);
-        throw error;
-      });
-      const done = await receiveGuardEvaluation(start.state, evaluated.body.data?.evaluation, {
-        stretched: await stretching,
-        ...bounds,
-      });
+      const done = await evaluatePin(challengeId, customerId, pin, wrapped);
       const proof = done.outgoing[0] as PinProof;
       if (!done.output) throw new PinGuardError('refused', 'the unlock produced no key');
       return { key: done.output, proof: { nonce: proof.nonce, proof: proof.proof } };

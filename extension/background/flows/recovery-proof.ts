@@ -17,7 +17,7 @@
 import { fromHex, toHex } from '../../../protocol/bytes.js';
 import { deriveEmailRecoveryKey } from '../../../protocol/pin/email-recovery.js';
 import { RecoveryInputError, UnwrapError } from '../../../protocol/pin/errors.js';
-import { receiveGuardEvaluation, startGuardedUnlock, stretchGuardedSecret } from '../../../protocol/pin/guarded.js';
+import { startGuardedUnlock } from '../../../protocol/pin/guarded.js';
 import { answersSecret } from '../../../protocol/pin/questions.js';
 import {
   deriveRecoveryKitAuthKey,
@@ -28,7 +28,7 @@ import {
 import { parseWrappedSecret, unwrapBundleJson, type WrappedSecret } from '../../../protocol/pin/wrap.js';
 import type { Rng } from '../../../protocol/rng.js';
 import { type Node1Bundle, parseBundle, type RecoveryCopyMethod, type RecoveryKeyEntry } from '../bundle.js';
-import { PinGuardError } from '../pin-guard-client.js';
+import { evaluateWithGuard, type GatewayAnswer, PinGuardError, requestGatewayApi } from '../pin-guard-client.js';
 import { RECOVERY_COPY_METHODS, recoveryKeyEntry, withRecoveryKey } from './recovery-copies.js';
 
 export interface RecoveryOptions {
@@ -59,11 +59,6 @@ export interface RecoveryProofClient {
   proveKit(challengeId: string, customerId: string, typedCode: string): Promise<RecoveredBundle>;
 }
 
-interface Answer {
-  status: number;
-  body: { data?: Record<string, unknown>; message?: string; error?: { code?: string } };
-}
-
 /** Codes the user can fix on the same screen (relay/recovery/email.ts, kit-proof.ts, pin-guard-routes.ts). */
 const CORRECTABLE =
   /^(wrong_questions|wrong_code|code_expired|code_attempts_exhausted|code_already_used|no_code|code_not_verified|wrong_recovery_kit)$/;
@@ -73,35 +68,19 @@ export function createRecoveryProofClient(deps: {
   fetch: typeof fetch;
   rng: Rng;
 }): RecoveryProofClient {
-  async function call(method: 'GET' | 'POST', challengeId: string, path: string, body?: unknown): Promise<Answer> {
-    let response: Response;
-    try {
-      response = await deps.fetch(`${deps.relayOrigin}/v2/gateway/challenges/${challengeId}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: 'omit',
-        redirect: 'error',
-        signal: AbortSignal.timeout(15_000),
-      });
-    } catch (error) {
-      throw new PinGuardError(
-        'unreachable',
-        `the relay at ${deps.relayOrigin} did not answer (${(error as Error).name})`,
-      );
-    }
-    let parsed: Answer['body'];
-    try {
-      parsed = ((await response.json()) ?? {}) as Answer['body'];
-    } catch {
-      throw new PinGuardError('refused', `the relay answered HTTP ${response.status} without JSON`);
-    }
-    if (response.status === 200) return { status: 200, body: parsed };
-    const code = parsed.error?.code ?? '';
-    const message = parsed.message ?? `the relay answered HTTP ${response.status}`;
+  async function call(
+    method: 'GET' | 'POST',
+    challengeId: string,
+    path: string,
+    body?: unknown,
+  ): Promise<GatewayAnswer> {
+    const answer = await requestGatewayApi(deps, method, `${challengeId}${path}`, body);
+    if (answer.status === 200) return answer;
+    const code = answer.body.error?.code ?? '';
+    const message = answer.body.message ?? `the relay answered HTTP ${answer.status}`;
     if (code === 'wrong_questions') throw new PinGuardError('wrong-code', wrongAnswersMessage(message));
     // A locked questions counter is not the PIN lock: the user can still use another method.
-    if (response.status === 423 || CORRECTABLE.test(code)) {
+    if (answer.status === 423 || CORRECTABLE.test(code)) {
       throw new PinGuardError('wrong-code', message);
     }
     throw new PinGuardError('refused', message);
@@ -168,18 +147,13 @@ export function createRecoveryProofClient(deps: {
       }
       const start = startGuardedUnlock({ customerId, purpose: 'questions', secret, kdf: wrapped.kdf, rng: deps.rng });
       secret.fill(0);
-      const stretching = stretchGuardedSecret(start.state);
       const request = start.outgoing[0];
-      const evaluated = await call('POST', challengeId, '/pin-guard/questions/evaluate', {
-        epoch: request?.epoch,
-        blinded: request?.blinded,
-      }).catch(async (error) => {
-        await stretching.catch(() => undefined);
-        throw error;
-      });
-      const done = await receiveGuardEvaluation(start.state, evaluated.body.data?.evaluation, {
-        stretched: await stretching,
-      });
+      const done = await evaluateWithGuard(start, () =>
+        call('POST', challengeId, '/pin-guard/questions/evaluate', {
+          epoch: request?.epoch,
+          blinded: request?.blinded,
+        }),
+      );
       const proof = done.outgoing[0] as { nonce: string; proof: string };
       const key = done.output;
       if (!key) throw new PinGuardError('refused', 'the answers produced no key');
