@@ -6,7 +6,10 @@ import type { Page } from 'puppeteer';
 import { expect } from 'vitest';
 import type { ExtensionBrowser } from '../../helpers/browser.js';
 import { gatewayWindow } from '../../helpers/extension-pages.js';
+import { waitForScreen as screen, typePin } from '../../helpers/gateway-driver.js';
 import type { TestRelay } from '../../helpers/relay.js';
+
+export { screen, typePin };
 
 export const SHOTS = '.tmp/screenshots';
 
@@ -42,19 +45,8 @@ export async function openGateway(
   return { tab, gateway };
 }
 
-export async function screen(page: Page, name: string, timeout = 20_000): Promise<void> {
-  await page.waitForSelector(`[data-screen="${name}"]`, { timeout });
-}
-
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-export async function typePin(page: Page, pin: string): Promise<void> {
-  await page.waitForFunction(() => (document.activeElement as HTMLElement | null)?.dataset.testid === 'pin-digit-0', {
-    timeout: 5_000,
-  });
-  await page.keyboard.type(pin);
 }
 
 export async function returnedTo(tab: Page, challengeId: string): Promise<URLSearchParams> {

@@ -14,6 +14,7 @@ import {
   startGatewayStandIn,
   waitForValue,
 } from '../../helpers/extension-pages.js';
+import { typePin } from '../../helpers/gateway-driver.js';
 
 const SHOTS = 'tests/screenshots';
 const INIT = 'a1111111-1111-4111-8111-111111111111';
@@ -67,12 +68,6 @@ async function screen(page: Page, name: string): Promise<void> {
 }
 
 /** Types digits with the keyboard into the PIN pad that has focus. */
-async function typePin(page: Page, pin: string): Promise<void> {
-  await page.waitForFunction(() => (document.activeElement as HTMLElement | null)?.dataset.testid === 'pin-digit-0', {
-    timeout: 5_000,
-  });
-  await page.keyboard.type(pin);
-}
 
 const pinError = (page: Page) => page.$eval('[data-testid="pin-error"]', (el) => el.textContent ?? '');
 

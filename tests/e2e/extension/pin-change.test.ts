@@ -20,6 +20,7 @@ import { parseWrappedSecret, unwrapBundleJson, type WrappedSecret } from '../../
 import { EXTENSION_DIR, type ExtensionBrowser, launchWithExtension } from '../../helpers/browser.js';
 import { gatewayWindow, setRelayUrl } from '../../helpers/extension-pages.js';
 import { codeOf, createGatewayClient } from '../../helpers/gateway-client.js';
+import { typePin } from '../../helpers/gateway-driver.js';
 import { startTestRelay, type TestRelay } from '../../helpers/relay.js';
 
 const SHOTS = '.tmp/screenshots';
@@ -95,13 +96,6 @@ async function screen(page: Page, name: string, timeout = 20_000): Promise<void>
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-async function typePin(page: Page, pin: string): Promise<void> {
-  await page.waitForFunction(() => (document.activeElement as HTMLElement | null)?.dataset.testid === 'pin-digit-0', {
-    timeout: 5_000,
-  });
-  await page.keyboard.type(pin);
 }
 
 async function pinError(page: Page, includes: string): Promise<string> {

@@ -40,6 +40,7 @@ import { tinyErc20CreationCode } from '../../helpers/chains/tiny-erc20.js';
 import { waitForStatus } from '../../helpers/chains/wallets.js';
 import { gatewayWindow, setRelayUrl } from '../../helpers/extension-pages.js';
 import { codeOf } from '../../helpers/gateway-client.js';
+import { waitForScreen as screen, typePin } from '../../helpers/gateway-driver.js';
 import { startTestRelay, type TestRelay } from '../../helpers/relay.js';
 
 const SHOTS = '.tmp/screenshots';
@@ -133,19 +134,8 @@ async function openGateway(redirectUrl: string): Promise<{ tab: Page; gateway: P
   return { tab, gateway };
 }
 
-async function screen(page: Page, name: string, timeout = 20_000): Promise<void> {
-  await page.waitForSelector(`[data-screen="${name}"]`, { timeout });
-}
-
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-async function typePin(page: Page, pin: string): Promise<void> {
-  await page.waitForFunction(() => (document.activeElement as HTMLElement | null)?.dataset.testid === 'pin-digit-0', {
-    timeout: 5_000,
-  });
-  await page.keyboard.type(pin);
 }
 
 /** Approve → PIN → done; returns ms from the last PIN digit to the done screen. */
