@@ -6,7 +6,7 @@ import type { Page } from 'puppeteer';
 import { expect } from 'vitest';
 import type { ExtensionBrowser } from '../../helpers/browser.js';
 import { gatewayWindow } from '../../helpers/extension-pages.js';
-import { waitForScreen as screen, typePin } from '../../helpers/gateway-driver.js';
+import { createGatewayDriver, onboardWithKit, waitForScreen as screen, typePin } from '../../helpers/gateway-driver.js';
 import type { TestRelay } from '../../helpers/relay.js';
 
 export { screen, typePin };
@@ -82,22 +82,14 @@ export async function onboardWithWallets(
   pin: string,
   blockchains: string[],
 ): Promise<void> {
-  const init = await challenge(business, 'initialize');
-  const onboarding = await openGateway(chromium, init.redirectUrl);
-  await screen(onboarding.gateway, 'choose-pin');
-  await typePin(onboarding.gateway, pin);
-  await screen(onboarding.gateway, 'confirm-pin');
-  await typePin(onboarding.gateway, pin);
-  await screen(onboarding.gateway, 'recovery-setup', 30_000);
-  await onboarding.gateway.click('[data-testid="recovery-kit"]');
-  await screen(onboarding.gateway, 'recovery-kit');
-  await onboarding.gateway.click('[data-testid="kit-saved-check"]');
-  await onboarding.gateway.click('[data-testid="kit-saved"]');
-  await onboarding.gateway.waitForSelector('[data-testid="recovery-kit"].done');
-  await onboarding.gateway.click('[data-testid="finish-setup"]');
-  await screen(onboarding.gateway, 'done', 30_000);
-  await onboarding.gateway.close();
-  await onboarding.tab.close();
+  const driver = createGatewayDriver({
+    browser: chromium.browser,
+    extensionId: chromium.extensionId,
+    call: business.relay.call,
+    customerId: business.customerId,
+    returnUrl: `${business.relay.url}/demo`,
+  });
+  await onboardWithKit(driver, pin);
 
   const { challengeId, redirectUrl } = await challenge(business, 'wallet/create', { blockchains, accountType: 'eoa' });
   const { tab, gateway } = await openGateway(chromium, redirectUrl);

@@ -40,7 +40,7 @@ import { tinyErc20CreationCode } from '../../helpers/chains/tiny-erc20.js';
 import { waitForStatus } from '../../helpers/chains/wallets.js';
 import { gatewayWindow, setRelayUrl } from '../../helpers/extension-pages.js';
 import { codeOf } from '../../helpers/gateway-client.js';
-import { waitForScreen as screen, typePin } from '../../helpers/gateway-driver.js';
+import { createGatewayDriver, onboardWithKit, waitForScreen as screen, typePin } from '../../helpers/gateway-driver.js';
 import { startTestRelay, type TestRelay } from '../../helpers/relay.js';
 
 const SHOTS = '.tmp/screenshots';
@@ -554,22 +554,14 @@ describe('all four chain families in Chromium', () => {
   });
 
   it('onboards a second customer and creates EVM, Bitcoin (P2WPKH + Taproot), Solana and NEAR wallets in one approval', async () => {
-    const init = await challenge('initialize');
-    const onboarding = await openGateway(init.redirectUrl);
-    await screen(onboarding.gateway, 'choose-pin');
-    await typePin(onboarding.gateway, PIN);
-    await screen(onboarding.gateway, 'confirm-pin');
-    await typePin(onboarding.gateway, PIN);
-    await screen(onboarding.gateway, 'recovery-setup', 30_000);
-    await onboarding.gateway.click('[data-testid="recovery-kit"]');
-    await screen(onboarding.gateway, 'recovery-kit');
-    await onboarding.gateway.click('[data-testid="kit-saved-check"]');
-    await onboarding.gateway.click('[data-testid="kit-saved"]');
-    await onboarding.gateway.waitForSelector('[data-testid="recovery-kit"].done');
-    await onboarding.gateway.click('[data-testid="finish-setup"]');
-    await screen(onboarding.gateway, 'done', 30_000);
-    await onboarding.gateway.close();
-    await onboarding.tab.close();
+    const driver = createGatewayDriver({
+      browser: chromium.browser,
+      extensionId: chromium.extensionId,
+      call: relay.call,
+      customerId,
+      returnUrl: returnUrl(),
+    });
+    await onboardWithKit(driver, PIN);
 
     const { challengeId, redirectUrl } = await challenge('wallet/create', {
       blockchains: ['EVM-LOCAL', 'BTC-REGTEST', 'SOL-LOCAL', 'NEAR-LOCAL'],
