@@ -32,7 +32,7 @@ import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '../bytes.js';
 import { baseMultiplyPublic, baseMultiplySecret, blindFromSeed } from './ed25519-base.js';
 import { decodePublic, encodeMany, msmPublic, multiplyPublic, wnaf } from './ed25519-vartime.js';
-import { baseMultiplyPublicK1, baseMultiplySecretK1, decodeCompressedK1, msmPublicK1 } from './secp256k1-base.js';
+import { baseMultiplyPublicK1, baseMultiplySecretK1, decodeCompressedK1, msmPublicK1 } from '../curves/secp256k1-base.js';
 import { type FrostScheme, schemeInfo } from './suites.js';
 
 /** The point surface this module needs (both noble Point classes have it). */

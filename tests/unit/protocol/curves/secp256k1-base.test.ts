@@ -9,12 +9,12 @@ import {
   decodeCompressedK1,
   doubleProjective,
   msmPublicK1,
-} from '../../../../protocol/frost/secp256k1-base.js';
+} from '../../../../protocol/curves/secp256k1-base.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
 
 const Point = secp256k1.Point;
 const N = Point.Fn.ORDER;
-const rng = createSeededRng('tandem/test/frost/secp256k1-base');
+const rng = createSeededRng('tandem/test/curves/secp256k1-base');
 const scalar = () => (BigInt(`0x${Buffer.from(rng(40)).toString('hex')}`) % (N - 1n)) + 1n;
 const proj = (p: InstanceType<typeof Point>) => ({ X: p.X, Y: p.Y, Z: p.Z });
 const affine = (p: InstanceType<typeof Point>) => ({ x: p.toAffine().x, y: p.toAffine().y });
