@@ -29,6 +29,17 @@ const FOLD = (1n << 32n) + 977n; // 2^256 mod p
 const P2 = 2n * P;
 const B3 = 21n; // 3·b for y² = x³ + 7
 
+/**
+ * secp256k1's GLV endomorphism φ(x, y) = (β·x, y) = λ·(x, y) (SEC 2 §2.4.1; Gallant–Lambert–
+ * Vanstone, CRYPTO 2001) and the reduced lattice basis noble uses to split k = k1 + k2·λ with
+ * |k1|, |k2| < 2^128 (the same constants as @noble/curves' secp256k1 definition).
+ */
+export const GLV_BETA = 0x7ae96a2b657c07106e64479eac3434e99cf0497512f58995c1396c28719501een;
+export const GLV_BASIS: [[bigint, bigint], [bigint, bigint]] = [
+  [0x3086d221a7d46bcde86c90e49284eb15n, -0xe4437ed6010e88286f547fa90abfe4c3n],
+  [0x114ca50f7a8e2f3f657c1108d9d44cfd8n, 0x3086d221a7d46bcde86c90e49284eb15n],
+];
+
 const W = 6;
 const HALF = 1 << (W - 1);
 const MASK = BigInt((1 << W) - 1);
@@ -137,6 +148,19 @@ export function doubleProjective(p: Proj): Proj {
   return { X: X3, Y: Y3, Z: Z3 };
 }
 
+/** a·b mod p for field elements in [0, p), by folding. */
+export function mulModP(a: bigint, b: bigint): bigint {
+  return red(a * b);
+}
+
+/** (X:Y:Z) → −(X:Y:Z). */
+export const negateProjective = (p: Proj): Proj => ({ X: p.X, Y: p.Y === 0n ? 0n : P - p.Y, Z: p.Z });
+
+/** Our projective triple → a noble point (same coordinates; noble checks nothing here). */
+export function toNoblePoint(p: Proj): K1Point {
+  return new secp256k1.Point(p.X, p.Y, p.Z);
+}
+
 export { type Affine, IDENTITY as PROJECTIVE_IDENTITY, type Proj };
 
 let table: Affine[][] | undefined;
@@ -194,9 +218,6 @@ export function baseMultiplySecretK1(k: bigint, blind: Uint8Array): K1Point {
   if (fake.Z < 0n) throw new Error('unreachable');
   return new secp256k1.Point(acc.X, acc.Y, acc.Z);
 }
-
-/** (X:Y:Z) → −(X:Y:Z). */
-const negateProjective = (p: Proj): Proj => ({ X: p.X, Y: p.Y === 0n ? 0n : P - p.Y, Z: p.Z });
 
 /**
  * k·G for a PUBLIC 0 ≤ k < 2^385 (the final-signature check) on the same table, in variable time:

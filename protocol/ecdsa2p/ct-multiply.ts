@@ -6,28 +6,28 @@
  *
  * Why not noble's `Point.multiply`: for a point without a precomputed table it walks 1-bit windows
  * (about 256 doublings and 512 additions, real or fake), 2.4 ms here; with the GLV endomorphism this
- * takes 128 doublings and about 80 additions, about 0.7 ms. The signing protocol multiplies two fresh peer points by its secret χ
- * per signature (sign-steps.ts), and the base OTs of pairing multiply hundreds.
+ * takes 128 doublings and about 80 additions, and on the folded-reduction field code of
+ * protocol/curves/secp256k1-base.ts about 0.35 ms. The signing protocol multiplies two fresh peer
+ * points by its secret χ per signature (sign-steps.ts), and the base OTs of pairing multiply hundreds.
  *
  * Same side-channel posture as noble: the operation sequence does not depend on the scalar, and
- * noble's complete (Renes–Costello–Batina) formulas have no exceptional cases. Table lookups are
+ * the complete (Renes–Costello–Batina) formulas have no exceptional cases. Table lookups are
  * indexed by secret digits and JavaScript BigInt arithmetic is not constant time, as in noble;
  * SECURITY.md says what that means for a JavaScript implementation.
  */
 import { _splitEndoScalar } from '@noble/curves/abstract/weierstrass.js';
+import {
+  addProjective,
+  GLV_BETA as BETA,
+  doubleProjective,
+  GLV_BASIS,
+  mulModP,
+  negateProjective,
+  type Proj,
+  toNoblePoint,
+} from '../curves/secp256k1-base.js';
 import { InvalidArgumentError } from '../errors.js';
-import { CURVE_ORDER, Point } from './group.js';
-
-/**
- * secp256k1's GLV endomorphism φ(x, y) = (β·x, y) = λ·(x, y) (SEC 2 §2.4.1; Gallant–Lambert–
- * Vanstone, CRYPTO 2001) and the reduced lattice basis noble uses to split k = k1 + k2·λ with
- * |k1|, |k2| < 2^128 (the same constants as @noble/curves' secp256k1 definition).
- */
-const BETA = 0x7ae96a2b657c07106e64479eac3434e99cf0497512f58995c1396c28719501een;
-const GLV_BASIS: [[bigint, bigint], [bigint, bigint]] = [
-  [0x3086d221a7d46bcde86c90e49284eb15n, -0xe4437ed6010e88286f547fa90abfe4c3n],
-  [0x114ca50f7a8e2f3f657c1108d9d44cfd8n, 0x3086d221a7d46bcde86c90e49284eb15n],
-];
+import { CURVE_ORDER, type Point } from './group.js';
 
 const WINDOW_BITS = 4;
 /** Digits of an odd scalar below 2^128: 32 windows plus the final (always 1) digit. */
@@ -54,19 +54,22 @@ function recodeOdd(k: bigint): Int8Array {
   return digits;
 }
 
-function endomorphism(p: Point): Point {
-  return new Point(Point.Fp.mul(p.X, BETA), p.Y, p.Z);
+/** φ(X:Y:Z) = (β·X : Y : Z). */
+function endomorphism(p: Proj): Proj {
+  return { X: mulModP(p.X, BETA), Y: p.Y, Z: p.Z };
 }
 
 /** ±entry, the sign being the digit's sign flipped when the half-scalar was negative. */
-function signed(entry: Point, digit: number, flip: boolean): Point {
-  const negated = entry.negate();
+function signed(entry: Proj, digit: number, flip: boolean): Proj {
+  const negated = negateProjective(entry);
   return digit < 0 !== flip ? negated : entry;
 }
 
 /**
  * scalar·point for a secret scalar in [1, n − 1]; the point must be a validated curve point.
- * k = k1 + k2·λ, and k1·P + k2·φ(P) is evaluated with one shared chain of 128 doublings.
+ * k = k1 + k2·λ, and k1·P + k2·φ(P) is evaluated with one shared chain of 128 doublings, on the
+ * complete formulas of protocol/curves/secp256k1-base.ts (folded reduction, about 2× noble's
+ * `add`/`double` on the same points).
  */
 export function multiplySecret(point: Point, scalar: bigint): Point {
   if (typeof scalar !== 'bigint' || scalar <= 0n || scalar >= CURVE_ORDER) {
@@ -80,27 +83,30 @@ export function multiplySecret(point: Point, scalar: bigint): Point {
   const digits1 = recodeOdd(even1 ? k1 + 1n : k1);
   const digits2 = recodeOdd(even2 ? k2 + 1n : k2);
 
-  const table: Point[] = new Array(TABLE_SIZE);
-  const twice = point.double();
-  table[0] = point;
-  for (let j = 1; j < TABLE_SIZE; j++) table[j] = (table[j - 1] as Point).add(twice);
+  const base: Proj = { X: point.X, Y: point.Y, Z: point.Z };
+  const table: Proj[] = new Array(TABLE_SIZE);
+  const twice = doubleProjective(base);
+  table[0] = base;
+  for (let j = 1; j < TABLE_SIZE; j++) table[j] = addProjective(table[j - 1] as Proj, twice);
   const tableEndo = table.map(endomorphism); // φ((2j+1)P) = (2j+1)φ(P)
 
   const top = DIGITS - 1;
-  let acc = signed(table[0] as Point, digits1[top] as number, k1neg).add(
-    signed(tableEndo[0] as Point, digits2[top] as number, k2neg),
+  let acc = addProjective(
+    signed(table[0] as Proj, digits1[top] as number, k1neg),
+    signed(tableEndo[0] as Proj, digits2[top] as number, k2neg),
   );
   for (let i = top - 1; i >= 0; i--) {
-    for (let b = 0; b < WINDOW_BITS; b++) acc = acc.double();
+    for (let b = 0; b < WINDOW_BITS; b++) acc = doubleProjective(acc);
     const d1 = digits1[i] as number;
     const d2 = digits2[i] as number;
-    acc = acc.add(signed(table[(Math.abs(d1) - 1) >> 1] as Point, d1, k1neg));
-    acc = acc.add(signed(tableEndo[(Math.abs(d2) - 1) >> 1] as Point, d2, k2neg));
+    acc = addProjective(acc, signed(table[(Math.abs(d1) - 1) >> 1] as Proj, d1, k1neg));
+    acc = addProjective(acc, signed(tableEndo[(Math.abs(d2) - 1) >> 1] as Proj, d2, k2neg));
   }
   digits1.fill(0);
   digits2.fill(0);
-  const minus1 = acc.subtract(signed(point, 1, k1neg));
+  // Subtracting ±P is adding ∓P: signed(P, −1, flip) is −(±P).
+  const minus1 = addProjective(acc, signed(base, -1, k1neg));
   const afterFirst = even1 ? minus1 : acc;
-  const minus2 = afterFirst.subtract(signed(tableEndo[0] as Point, 1, k2neg));
-  return even2 ? minus2 : afterFirst;
+  const minus2 = addProjective(afterFirst, signed(tableEndo[0] as Proj, -1, k2neg));
+  return toNoblePoint(even2 ? minus2 : afterFirst);
 }

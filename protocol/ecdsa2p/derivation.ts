@@ -9,8 +9,9 @@
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, u32be } from '../bytes.js';
+import { baseMultiplyPublicK1 } from '../curves/secp256k1-base.js';
 import { InvalidArgumentError } from '../errors.js';
-import { Fn, G, type Point } from './group.js';
+import { Fn, type Point } from './group.js';
 
 /** First hardened index, 2^31 (BIP32). */
 export const HARDENED_OFFSET = 0x80000000;
@@ -115,7 +116,7 @@ function childFromHmac(parent: Point, I: Uint8Array): { key: Point; il: bigint }
   }
   // IL = 0 gives K' = K, which BIP32 allows; only the identity child is invalid. IL is public (anyone
   // holding the extended public key derives it), so the variable-time multiplication is fine here.
-  const key = il === 0n ? parent : parent.add(G.multiplyUnsafe(il));
+  const key = il === 0n ? parent : parent.add(baseMultiplyPublicK1(il));
   if (key.is0()) return undefined;
   return { key, il };
 }

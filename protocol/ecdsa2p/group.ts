@@ -7,8 +7,9 @@ import { mapHashToField } from '@noble/curves/abstract/modular.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { fromHex, toHex } from '../bytes.js';
+import { baseMultiplySecretK1 } from '../curves/secp256k1-base.js';
 import type { Rng } from '../rng.js';
-import { encodeTranscript, type TranscriptPart } from '../transcript.js';
+import { encodeTranscript, type TranscriptPart, taggedHash } from '../transcript.js';
 
 export const Point = secp256k1.Point;
 export type Point = InstanceType<typeof secp256k1.Point>;
@@ -56,4 +57,17 @@ export function hashToScalar(tag: string, ...parts: TranscriptPart[]): bigint {
  */
 export function hedgedScalar(rng: Rng, secret: Uint8Array, sessionId: Uint8Array, label: string): bigint {
   return hashToScalar('tandem/ecdsa2p/v1/hedged-scalar', rng(32), secret, sessionId, label);
+}
+
+/**
+ * k·G for a SECRET k (0 allowed: a share of zero is a legal additive-sharing value) on the blinded
+ * fixed-sequence table multiplication of protocol/curves/secp256k1-base.ts, about twice as fast as
+ * noble's `BASE.multiply`. Its 128-bit blind is H(k ‖ context ‖ label): `context` is the session id,
+ * fresh per signature, so a long-term k multiplied in every session is blinded differently each
+ * time, and the blind is unpredictable without k.
+ */
+export function mulBaseSecret(k: bigint, context: Uint8Array, label: string): Point {
+  if (k === 0n) return Point.ZERO;
+  const blind = taggedHash('tandem/ecdsa2p/v1/base-blind', scalarToBytes(k), context, label).subarray(0, 16);
+  return baseMultiplySecretK1(k, blind);
 }

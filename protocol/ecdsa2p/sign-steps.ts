@@ -2,13 +2,22 @@
  * The arithmetic and checks of DKLs23 Protocol 3.6 for one party facing the other, shared by the
  * client and the server state machines in `sign.ts` (which own the schedule, states and messages).
  */
-import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { fromHex, toHex } from '../bytes.js';
+import { concatBytes, toHex } from '../bytes.js';
+import { verifyEcdsaLowS } from '../curves/secp256k1-ecdsa-verify.js';
 import { type PartyRole, ProtocolAbortError } from '../errors.js';
 import type { Rng } from '../rng.js';
 import { commit, opens, SALT_BYTES } from './commitment.js';
 import { multiplySecret } from './ct-multiply.js';
-import { CURVE_ORDER, Fn, G, hedgedScalar, type Point, pointToHex, scalarToBytes, scalarToHex } from './group.js';
+import {
+  CURVE_ORDER,
+  Fn,
+  hedgedScalar,
+  mulBaseSecret,
+  type Point,
+  pointToHex,
+  scalarToBytes,
+  scalarToHex,
+} from './group.js';
 import type { DecodedSignRound2, SignRound2 } from './messages.js';
 import type { OtSenderSetup } from './ot/pairing.js';
 import {
@@ -38,7 +47,7 @@ export function sampleRound1(rng: Rng, secret: bigint, sid: Uint8Array, role: Pa
   const secretBytes = scalarToBytes(secret);
   const instanceKey = hedgedScalar(rng, secretBytes, sid, 'instance-key');
   const inversionMask = hedgedScalar(rng, secretBytes, sid, 'inversion-mask');
-  const instancePoint = G.multiply(instanceKey);
+  const instancePoint = mulBaseSecret(instanceKey, sid, 'instance-point');
   const salt = rng(SALT_BYTES);
   const commitment = commit(INSTANCE_COMMIT_TAG, [sid, role, instancePoint.toBytes(true)], salt);
   return { instanceKey, inversionMask, instancePoint, salt, commitment };
@@ -81,8 +90,8 @@ export function senderRound2(p: Round2Inputs) {
     instancePoint: pointToHex(p.instancePoint),
     salt: toHex(p.salt),
     publicShare: pointToHex(p.publicShare),
-    gammaU: pointToHex(mulG(cU)),
-    gammaV: pointToHex(mulG(cV)),
+    gammaU: pointToHex(mulBaseSecret(cU, p.sid, 'gamma-u')),
+    gammaV: pointToHex(mulBaseSecret(cV, p.sid, 'gamma-v')),
     psi: scalarToHex(Fn.sub(p.inversionMask, p.chi)),
   };
   return { wire, cU, cV };
@@ -144,10 +153,10 @@ export function finishRound3(p: Round3Inputs) {
   const dU = Fn.create(d.shares[0]);
   const dV = Fn.create(d.shares[1]);
   // The Γ checks multiply by the secret χ_i, so they use the fixed-sequence multiplication.
-  if (!multiplySecret(p.peer.instancePoint, p.chi).equals(p.peer.gammaU.add(mulG(dU)))) {
+  if (!multiplySecret(p.peer.instancePoint, p.chi).equals(p.peer.gammaU.add(mulBaseSecret(dU, p.sid, 'check-u')))) {
     abort('gamma-u-inconsistent', 'χ·R_j − Γ^u_j ≠ d^u·G: the RVOLE input was not the committed instance key');
   }
-  if (!multiplySecret(p.peer.publicShare, p.chi).equals(p.peer.gammaV.add(mulG(dV)))) {
+  if (!multiplySecret(p.peer.publicShare, p.chi).equals(p.peer.gammaV.add(mulBaseSecret(dV, p.sid, 'check-v')))) {
     abort('gamma-v-inconsistent', 'χ·pk_j − Γ^v_j ≠ d^v·G: the RVOLE input was not the key share');
   }
   const totalInstancePoint = p.instancePoint.add(p.peer.instancePoint);
@@ -159,11 +168,6 @@ export function finishRound3(p: Round3Inputs) {
   const v = Fn.add(Fn.mul(p.secretKey, mask), Fn.add(p.cV, dV));
   const w = Fn.add(Fn.mul(digestScalar(p.digest), p.inversionMask), Fn.mul(r, v));
   return { u, w, totalInstancePoint };
-}
-
-/** d·G, allowing d = 0 (a share of zero is a legal value of an additive sharing). */
-function mulG(d: bigint): Point {
-  return d === 0n ? G.subtract(G) : G.multiply(d);
 }
 
 /** bits2int(m') mod n for a 32-byte digest (SEC1 §4.1.3 step 5 with |n| = 256). */
@@ -180,7 +184,7 @@ export function assembleSignature(p: {
   u: bigint;
   w: bigint;
   digest: Uint8Array;
-  publicKey: string;
+  publicKey: Point;
   culprit: PartyRole;
 }): Ecdsa2pSignature {
   const invalid = (detail: string): never => {
@@ -196,16 +200,15 @@ export function assembleSignature(p: {
     s = Fn.neg(s); // low-s flips R to −R, whose y has the other parity
     recovery ^= 1;
   }
-  const sig = new secp256k1.Signature(r, s, recovery);
-  const compact = sig.toBytes('compact');
-  if (!secp256k1.verify(compact, p.digest, fromHex(p.publicKey), { prehash: false, lowS: true })) {
+  if (!verifyEcdsaLowS(p.publicKey, digestScalar(p.digest), r, s)) {
     invalid('the combined signature does not verify under the derived public key');
   }
+  const compact = concatBytes(scalarToBytes(r), scalarToBytes(s));
   return {
     r: scalarToHex(r),
     s: scalarToHex(s),
     recovery,
     signature: toHex(compact),
-    publicKey: p.publicKey,
+    publicKey: pointToHex(p.publicKey),
   };
 }

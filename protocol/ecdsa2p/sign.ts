@@ -20,7 +20,7 @@ import { InvalidArgumentError, type PartyRole, ProtocolStateError } from '../err
 import type { Rng } from '../rng.js';
 import type { Envelope, Step } from '../session.js';
 import { deriveNonHardened, formatDerivationPath, parseDerivationPath } from './derivation.js';
-import { Fn, G, pointFromHex, pointToHex, scalarFromHex, scalarToHex } from './group.js';
+import { Fn, mulBaseSecret, pointFromHex, pointToHex, scalarFromHex, scalarToHex } from './group.js';
 import { assertNotBurned, decodeKeyShare, type Ecdsa2pKeyShare } from './key-share.js';
 import {
   assertSessionId,
@@ -286,7 +286,7 @@ function serverOnMsg1(s: SignServerAwaitMsg1, message: unknown, rng: Rng): SignS
   const derived = deriveNonHardened(decoded.publicKey, fromHex(share.chainCode), indices);
   const secretKey = Fn.sub(decoded.secret, zeroShare(fromHex(share.zeroShareSeed), sid)); // sk_S = x_S − ζ
   const round1 = sampleRound1(rng, decoded.secret, sid, 'server');
-  const publicShare = G.multiply(secretKey);
+  const publicShare = mulBaseSecret(secretKey, sid, 'public-share');
   const rvoleAsBob = rvoleReceiverStart({ setup: share.ot.receiver, sessionId: rvoleSessionId(sid, 'client'), rng });
   const chi = Fn.create(rvoleAsBob.b);
   // Server round 2 (Protocol 3.6 step 7): the multiplication as Alice with inputs (r_S, sk_S).
@@ -341,7 +341,7 @@ function clientOnMsg2(s: SignClientAwaitMsg2, message: unknown, rng: Rng): SignS
     instancePoint: pointFromHex(s.instancePoint, 'state.instancePoint'),
   };
   const derivedPublicKey = pointFromHex(s.derivedPublicKey, 'state.derivedPublicKey');
-  const publicShare = G.multiply(mine.secretKey);
+  const publicShare = mulBaseSecret(mine.secretKey, sid, 'public-share');
   // Client round 3, first half: open the server's commitment and check pk_C + pk_S = X + t·G
   // before any OT work, so a stale share never touches the correlations.
   checkPeerOpening({ sid, role: 'client', peerCommitment: msg.commitment, peer: msg, publicShare, derivedPublicKey });
@@ -419,7 +419,7 @@ function serverOnMsg3(s: SignServerAwaitMsg3, message: unknown): SignStep {
     u: Fn.add(round3.u, msg.u),
     w: Fn.add(round3.w, msg.w),
     digest: fromHex(s.digest),
-    publicKey: s.derivedPublicKey,
+    publicKey: pointFromHex(s.derivedPublicKey, 'state.derivedPublicKey'),
     culprit: 'client',
   });
   const payload: SignMsg4 = { u: scalarToHex(round3.u), w: scalarToHex(round3.w) };
@@ -440,7 +440,7 @@ function clientOnMsg4(s: SignClientAwaitMsg4, message: unknown): SignStep {
     u: Fn.add(scalarFromHex(s.u, 'state.u'), msg.u),
     w: Fn.add(scalarFromHex(s.w, 'state.w'), msg.w),
     digest: fromHex(s.digest),
-    publicKey: s.derivedPublicKey,
+    publicKey: pointFromHex(s.derivedPublicKey, 'state.derivedPublicKey'),
     culprit: 'server',
   });
   const done: SignDone = { kind: 'ecdsa2p/sign/done', role: 'client', sessionId: s.sessionId, signature };

@@ -1,6 +1,5 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
-import { wnaf } from '../../../../protocol/frost/ed25519-vartime.js';
 import {
   addMixed,
   addProjective,
@@ -10,6 +9,7 @@ import {
   doubleProjective,
   msmPublicK1,
 } from '../../../../protocol/curves/secp256k1-base.js';
+import { wnaf } from '../../../../protocol/frost/ed25519-vartime.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
 
 const Point = secp256k1.Point;
