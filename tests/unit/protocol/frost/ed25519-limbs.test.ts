@@ -1,0 +1,59 @@
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { describe, expect, it } from 'vitest';
+import { fromLimbs, mul, newLimbs, pow22523, sqr, toLimbs } from '../../../../protocol/frost/ed25519-limbs.js';
+import { createSeededRng } from '../../../../protocol/rng.js';
+
+const P = (1n << 255n) - 19n;
+const Fp = ed25519.Point.Fp;
+const rng = createSeededRng('tandem/test/frost/ed25519-limbs');
+const below2p255 = () => BigInt(`0x${Buffer.from(rng(32)).toString('hex')}`) & ((1n << 255n) - 1n);
+/** Edge values: zero, one, around p and 2^255, single full limbs and full 51-bit chunks. */
+const EDGES = [0n, 1n, 2n, 19n, P - 1n, P - 2n, P, P + 1n, (1n << 255n) - 1n, 1n << 254n, (1n << 17n) - 1n, 1n << 17n];
+EDGES.push((1n << 51n) - 1n, 1n << 51n, (1n << 204n) - 1n, ((1n << 255n) - 1n) ^ ((1n << 17n) - 1n));
+
+describe('ed25519 float64 limb arithmetic (public values)', () => {
+  it('toLimbs/fromLimbs round-trip every value below 2^255 to its residue mod p', () => {
+    for (const x of [...EDGES, ...Array.from({ length: 200 }, below2p255)]) expect(fromLimbs(toLimbs(x))).toBe(x % P);
+  });
+
+  it('sqr and mul equal bigint products mod p, chained 300 times (limb bounds hold), aliasing included', () => {
+    for (const start of [...EDGES, ...Array.from({ length: 20 }, below2p255)]) {
+      const other = below2p255();
+      const a = toLimbs(start);
+      const b = toLimbs(other);
+      const o = newLimbs();
+      let expected = start % P;
+      for (let i = 0; i < 300; i++) {
+        if (i % 3 === 0) {
+          mul(a, b, o);
+          expected = Fp.mul(expected, other % P);
+        } else {
+          sqr(a, o);
+          expected = Fp.sqr(expected);
+        }
+        a.set(o);
+        expect(fromLimbs(a)).toBe(expected);
+      }
+      sqr(a, a); // in place
+      expect(fromLimbs(a)).toBe(Fp.sqr(expected));
+      mul(a, b, b); // output aliasing the second input
+      expect(fromLimbs(b)).toBe(Fp.mul(Fp.sqr(expected), other % P));
+    }
+  });
+
+  it('keeps every limb of a product below 2^17 + 2^14 even from worst-case inputs (all limbs 2^17 + 2^14 − 1)', () => {
+    const worst = new Float64Array(15).fill(2 ** 17 + 2 ** 14 - 1);
+    const value = fromLimbs(worst);
+    const o = newLimbs();
+    sqr(worst, o);
+    for (const limb of o) expect(limb).toBeLessThan(2 ** 17 + 2 ** 14);
+    expect(fromLimbs(o)).toBe(Fp.sqr(value));
+    mul(worst, worst, o);
+    expect(fromLimbs(o)).toBe(Fp.sqr(value));
+  });
+
+  it('pow22523 equals x^((p−5)/8) by noble Fp.pow on edges and random values', () => {
+    const e = (P - 5n) / 8n;
+    for (const x of [...EDGES, ...Array.from({ length: 40 }, below2p255)]) expect(pow22523(x)).toBe(Fp.pow(x % P, e));
+  });
+});
