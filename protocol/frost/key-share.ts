@@ -8,11 +8,11 @@
  */
 import { bytesToNumberLE } from '@noble/curves/utils.js';
 import { fromHex, isHex, toHex } from '../bytes.js';
+import { baseMultiplySecretK1 } from '../curves/secp256k1-base.js';
 import { InvalidArgumentError, type PartyRole } from '../errors.js';
 import { taggedHash } from '../transcript.js';
 import { baseMultiplySecret, blindFromSeed } from './ed25519-base.js';
 import { isInPrimeSubgroupEd25519 } from './ed25519-subgroup.js';
-import { baseMultiplySecretK1 } from '../curves/secp256k1-base.js';
 import { type FrostGroup, type GroupPoint, groupInfo, isFrostGroup } from './suites.js';
 import { decodePoint, decodeScalar } from './wire.js';
 

@@ -30,9 +30,14 @@ import { secp256k1, secp256k1_hasher } from '@noble/curves/secp256k1.js';
 import { bytesToNumberBE, bytesToNumberLE } from '@noble/curves/utils.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, utf8ToBytes } from '../bytes.js';
+import {
+  baseMultiplyPublicK1,
+  baseMultiplySecretK1,
+  decodeCompressedK1,
+  msmPublicK1,
+} from '../curves/secp256k1-base.js';
 import { baseMultiplyPublic, baseMultiplySecret, blindFromSeed } from './ed25519-base.js';
 import { decodePublic, encodeMany, msmPublic, multiplyPublic, wnaf } from './ed25519-vartime.js';
-import { baseMultiplyPublicK1, baseMultiplySecretK1, decodeCompressedK1, msmPublicK1 } from '../curves/secp256k1-base.js';
 import { type FrostScheme, schemeInfo } from './suites.js';
 
 /** The point surface this module needs (both noble Point classes have it). */

@@ -10,9 +10,9 @@
  */
 import { ed25519, ed25519_FROST } from '@noble/curves/ed25519.js';
 import { schnorr, schnorr_FROST, secp256k1, secp256k1_FROST } from '@noble/curves/secp256k1.js';
+import { decodeCompressedK1 } from '../curves/secp256k1-base.js';
 import { isInPrimeSubgroupEd25519 } from './ed25519-subgroup.js';
 import { decodePublic, encodeMany } from './ed25519-vartime.js';
-import { decodeCompressedK1 } from '../curves/secp256k1-base.js';
 
 export type FrostGroup = 'ed25519' | 'secp256k1';
 export type FrostScheme = 'ed25519' | 'secp256k1' | 'bip340';
