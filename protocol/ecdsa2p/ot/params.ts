@@ -75,6 +75,7 @@ export const HASH_TO_CURVE_DST = 'TANDEM-ECDSA2P-OT-V1-BASE-OT_secp256k1_XMD:SHA
 
 /**
  * One-byte domain prefixes of the single-block SHA-256 calls in `block-hash.ts` (column PRG and row
- * hash), so the two uses can never collide.
+ * hash), so the two uses can never collide. 2 was the row hash with one compression per pad
+ * scalar; 3 is its ChaCha20-expanded successor (rvole.ts `RowHash`), never to be confused with it.
  */
-export const BLOCK_DOMAIN = { prg: 1, rowHash: 2 } as const;
+export const BLOCK_DOMAIN = { prg: 1, rowHash: 3 } as const;

@@ -8,7 +8,7 @@
  *   Bob, msg 1:   β ← {0,1}^ξ (plus λ_c pad bits);  b = ⟨g, β⟩ with the public gadget vector g;
  *                 OT-extension message (u, x̃, t̃) for choice bits β.
  *   Alice:        KOS check (abort 'ot-consistency' on failure); per row j < ξ the pads
- *                 v0_j = H(j, q_j), v1_j = H(j, q_j ⊕ Δ) ∈ Z_n^3; â ← Z_n; α = (a_1, a_2, â);
+ *                 v0_j = H(j, q_j), v1_j = H(j, q_j ⊕ Δ) ∈ Z_n^3 (H: `RowHash`); â ← Z_n; α = (a_1, a_2, â);
  *                 ã_j = v0_j − v1_j + α                                   (sent: ξ × 3 scalars)
  *                 her row shares c_j = −v0_j, so c_j + d_j = β_j·α;
  *                 θ = H(transcript, ã) ∈ Z_n^{l×ρ};  η = â + Σ_i θ_i·a_i;
@@ -30,6 +30,7 @@ import { getBit } from './bit-matrix.js';
 import { BlockHasher } from './block-hash.js';
 import { extendAsReceiver, extendAsSender, sessionDigest } from './extension.js';
 import { decodeHex, decodeHexInto, encodeHex, readScalar, writeScalar } from './hex.js';
+import { Keystream96 } from './keystream.js';
 import { addModN, bigIntToWords, isBelowN, reduceOnce, selectWords, subAddModN, wordsToBigInt } from './limbs.js';
 import {
   BLOCK_DOMAIN,
@@ -118,34 +119,37 @@ function gadgetVector(setupId: Uint8Array): bigint[] {
 }
 
 /**
- * The tweakable correlation-robust row hash: RVOLE_WIDTH scalars SHA-256(0x02 ‖ digest ‖ j ‖ row ‖ k),
- * each reduced mod n by one conditional subtraction (bias < 2^-127, since n > 2^256 − 2^129), left
- * as 8 big-endian words each in `out`. With `delta` given it hashes row ⊕ Δ (Alice's second pad).
+ * The tweakable correlation-robust row hash: H(j, row) = the first 96 bytes of the ChaCha20
+ * keystream under SHA-256(0x03 ‖ digest ‖ j ‖ row), cut into RVOLE_WIDTH big-endian scalars, each
+ * reduced mod n by one conditional subtraction (bias < 2^-127, since n > 2^256 − 2^129). The
+ * single-block SHA-256 is the random oracle (bound to the session digest and the row index j); the
+ * ChaCha20 expansion of its 256-bit output is a PRG, so the three pads are pseudorandom exactly when
+ * the key is, for one compression and two ChaCha20 blocks instead of three compressions.
  */
-function hashRowWords(
-  hasher: BlockHasher,
-  j: number,
-  rows: Uint8Array,
-  delta: Uint8Array | undefined,
-  out: Uint32Array,
-): void {
-  const input = hasher.input;
-  input[33] = j >>> 8;
-  input[34] = j & 0xff;
-  const off = j * ROW_BYTES;
-  for (let k = 0; k < ROW_BYTES; k++) input[35 + k] = (rows[off + k] as number) ^ (delta ? (delta[k] as number) : 0);
-  for (let k = 0; k < RVOLE_WIDTH; k++) {
-    input[51] = k;
-    out.set(hasher.digestWords(52), 8 * k);
-    reduceOnce(out, 8 * k);
-  }
-}
+class RowHash {
+  private readonly hasher = new BlockHasher();
+  private readonly keystream = new Keystream96();
 
-function rowHasher(digest: Uint8Array): BlockHasher {
-  const hasher = new BlockHasher();
-  hasher.input[0] = BLOCK_DOMAIN.rowHash;
-  hasher.input.set(digest, 1);
-  return hasher;
+  constructor(digest: Uint8Array) {
+    this.hasher.input[0] = BLOCK_DOMAIN.rowHash;
+    this.hasher.input.set(digest, 1);
+  }
+
+  /** Writes H(j, row_j) — with `delta`, H(j, row_j ⊕ Δ), Alice's second pad — as 8 words per scalar. */
+  hashInto(j: number, rows: Uint8Array, delta: Uint8Array | undefined, out: Uint32Array): void {
+    const input = this.hasher.input;
+    input[33] = j >>> 8;
+    input[34] = j & 0xff;
+    const off = j * ROW_BYTES;
+    for (let k = 0; k < ROW_BYTES; k++) input[35 + k] = (rows[off + k] as number) ^ (delta ? (delta[k] as number) : 0);
+    this.keystream.expand(this.hasher.digestWords(51), out, 0);
+    for (let k = 0; k < RVOLE_WIDTH; k++) reduceOnce(out, 8 * k);
+  }
+
+  clear(): void {
+    this.hasher.clear();
+    this.keystream.clear();
+  }
 }
 
 function thetaVector(digest: Uint8Array, msg1Digest: Uint8Array, aTildeBytes: Uint8Array): bigint[] {
@@ -350,7 +354,7 @@ function senderRespond(
   const aHat = randomScalar(p.rng);
   const alpha = [p.inputs[0], p.inputs[1], aHat];
 
-  const hasher = rowHasher(digest);
+  const rowHash = new RowHash(digest);
   const v0 = new Uint32Array(8 * RVOLE_WIDTH);
   const v1 = new Uint32Array(8 * RVOLE_WIDTH);
   const alphaWords = new Uint32Array(8 * RVOLE_WIDTH);
@@ -364,8 +368,8 @@ function senderRespond(
   const aTildeHex: string[] = new Array(XI);
   const v0Rows: bigint[] = new Array(XI * RVOLE_WIDTH);
   for (let j = 0; j < XI; j++) {
-    hashRowWords(hasher, j, ext.rows, undefined, v0);
-    hashRowWords(hasher, j, ext.rows, setup.delta, v1);
+    rowHash.hashInto(j, ext.rows, undefined, v0);
+    rowHash.hashInto(j, ext.rows, setup.delta, v1);
     const offset = rowOffset?.(j);
     if (offset) {
       for (let k = 0; k < RVOLE_WIDTH; k++)
@@ -384,7 +388,7 @@ function senderRespond(
   v0.fill(0);
   v1.fill(0);
   aTildeWords.fill(0);
-  hasher.clear();
+  rowHash.clear();
   ext.rows.fill(0);
 
   const theta = thetaVector(digest, msg1Digest, aTildeBytes);
@@ -536,7 +540,7 @@ export function rvoleReceiverFinish(p: {
   const t0 = theta[0] as bigint;
   const t1 = theta[1] as bigint;
   const g = gadgetVector(setupId);
-  const hasher = rowHasher(digest);
+  const rowHash = new RowHash(digest);
   const w = new Uint32Array(8 * RVOLE_WIDTH);
   const sum = new Uint32Array(8);
   const d = new Uint32Array(8 * RVOLE_WIDTH);
@@ -544,7 +548,7 @@ export function rvoleReceiverFinish(p: {
   let sum0 = 0n;
   let sum1 = 0n;
   for (let j = 0; j < XI; j++) {
-    hashRowWords(hasher, j, rows, undefined, w);
+    rowHash.hashInto(j, rows, undefined, w);
     // d_j = w_j + β_j·ã_j: both candidates computed, one selected by a mask of β_j.
     const bit = getBit(beta, j);
     for (let k = 0; k < RVOLE_WIDTH; k++) {
@@ -562,7 +566,7 @@ export function rvoleReceiverFinish(p: {
   w.fill(0);
   d.fill(0);
   sum.fill(0);
-  hasher.clear();
+  rowHash.clear();
   rows.fill(0);
   beta.fill(0);
   const mu = muDigest(digest, msg1Digest, muTilde);

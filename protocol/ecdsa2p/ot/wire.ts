@@ -2,10 +2,11 @@
  * Boundary checks for OT-layer messages and setups. Every failure becomes an `InvalidMessageError`
  * that names the field and the sender and says what was expected, never echoing the value.
  */
+import { decodeCompressedK1 } from '../../curves/secp256k1-base.js';
 import { InvalidMessageError, type PartyRole } from '../../errors.js';
 import { decodeHex } from './hex.js';
 import { POINT_BYTES } from './params.js';
-import { N, Point } from './scalar.js';
+import { N, type Point } from './scalar.js';
 
 export interface Origin {
   from: PartyRole;
@@ -81,7 +82,7 @@ export function expectPoint(value: unknown, field: string, origin: Origin): { po
   const bytes = expectHex(value, field, origin, POINT_BYTES);
   let point: Point;
   try {
-    point = Point.fromBytes(bytes);
+    point = decodeCompressedK1(bytes);
   } catch {
     return fail(origin, field, 'a compressed secp256k1 point on the curve', 'an invalid encoding');
   }
