@@ -7,7 +7,7 @@ import { mapHashToField } from '@noble/curves/abstract/modular.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { fromHex, toHex } from '../bytes.js';
-import { baseMultiplySecretK1 } from '../curves/secp256k1-base.js';
+import { baseMultiplySecretK1, decodeCompressedK1 } from '../curves/secp256k1-base.js';
 import type { Rng } from '../rng.js';
 import { encodeTranscript, type TranscriptPart, taggedHash } from '../transcript.js';
 
@@ -39,7 +39,7 @@ export function pointToHex(point: Point): string {
 
 /** Decodes a compressed point we stored ourselves (noble rejects off-curve points and the identity). */
 export function pointFromHex(value: string, field: string): Point {
-  return Point.fromBytes(fromHex(value, field, POINT_BYTES));
+  return decodeCompressedK1(fromHex(value, field, POINT_BYTES));
 }
 
 /**

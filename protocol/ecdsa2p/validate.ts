@@ -3,9 +3,11 @@
  * checks turns it into a typed value; each failure names the field, the sender and the round
  * (style anchors §9.3), and never echoes the value itself.
  */
+
 import { fromHex, isHex } from '../bytes.js';
+import { decodeCompressedK1 } from '../curves/secp256k1-base.js';
 import { InvalidMessageError, type PartyRole } from '../errors.js';
-import { CURVE_ORDER, Fn, POINT_BYTES, Point, SCALAR_BYTES } from './group.js';
+import { CURVE_ORDER, Fn, POINT_BYTES, type Point, SCALAR_BYTES } from './group.js';
 
 /** Who sent the data being parsed and in which round, for error reports. */
 export interface MessageOrigin {
@@ -56,7 +58,7 @@ export function expectHex(value: unknown, field: string, origin: MessageOrigin, 
 export function expectPoint(value: unknown, field: string, origin: MessageOrigin): Point {
   const bytes = expectHex(value, field, origin, POINT_BYTES);
   try {
-    return Point.fromBytes(bytes);
+    return decodeCompressedK1(bytes);
   } catch {
     return fail(origin, field, 'a compressed secp256k1 point on the curve', 'an invalid encoding');
   }
