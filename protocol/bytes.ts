@@ -24,7 +24,29 @@ export function fromHex(value: unknown, field = 'hex', bytes?: number): Uint8Arr
   return hexToBytes(value);
 }
 
-export const toHex = bytesToHex;
+/** ASCII codes of the two hex digits of each byte value: HEX_CODES[2b], HEX_CODES[2b + 1]. */
+const HEX_CODES = new Uint8Array(512);
+for (let b = 0; b < 256; b++) {
+  const digits = b.toString(16).padStart(2, '0');
+  HEX_CODES[2 * b] = digits.charCodeAt(0);
+  HEX_CODES[2 * b + 1] = digits.charCodeAt(1);
+}
+const ASCII = new TextDecoder();
+
+/**
+ * Lower-case hex of `bytes`. Built as ASCII bytes and decoded once, which gives a flat string:
+ * appending two characters at a time (noble's `bytesToHex` on Node 20) builds a rope that every
+ * later read — hashing, JSON, decoding the 50 KB protocol messages — first has to flatten.
+ */
+export function toHex(bytes: Uint8Array): string {
+  const codes = new Uint8Array(2 * bytes.length);
+  for (let i = 0, o = 0; i < bytes.length; i++, o += 2) {
+    const b = 2 * (bytes[i] as number);
+    codes[o] = HEX_CODES[b] as number;
+    codes[o + 1] = HEX_CODES[b + 1] as number;
+  }
+  return ASCII.decode(codes);
+}
 
 /** Constant-time equality for byte arrays of any length (length itself is not secret). */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -4,8 +4,7 @@
  * which profiling showed to be a fifth of an RVOLE run; these validate while decoding, in one pass.
  * Only lower-case hex is accepted, exactly like `isHex`.
  */
-
-const HEX_CHARS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+import { toHex } from '../../bytes.js';
 
 /** Nibble value per char code ('0'–'9', 'a'–'f'), −1 otherwise (upper case is rejected). */
 const NIBBLE = new Int8Array(256).fill(-1);
@@ -36,11 +35,9 @@ export function decodeHex(hex: unknown, length: number): Uint8Array | undefined 
   return decodeHexInto(hex, length, out, 0) ? out : undefined;
 }
 
-/** Lower-case hex of `bytes[start, end)`. */
+/** Lower-case hex of `bytes[start, end)` (flat string: see `toHex`). */
 export function encodeHex(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += HEX_CHARS[bytes[i] as number];
-  return s;
+  return toHex(bytes.subarray(start, end));
 }
 
 const MASK_64 = (1n << 64n) - 1n;
