@@ -8,13 +8,14 @@
  * ~254 squarings, and signing runs about fourteen per party.
  *
  * Representation: x = Σ a_i·2^(17·i), i = 0..14 (255 bits, so 2^255 ≡ 19 folds the top), limbs
- * non-negative integers. Exactness (every intermediate is an integer below 2^53, so float64
- * arithmetic is exact): inputs have limbs < 2^17 + 2^14; a product column sums at most 15 partial
- * products, and the folded column t_k = col_k + 19·col_(k+15) at most (k + 1) + 19·(14 − k) ≤ 267 of
- * them, each < (2^17 + 2^14)^2 < 2^34.2, so t_k < 2^42.3; carries are < 2^25.3, and the final carry
- * ·19 re-enters limb 0 and leaves limb 1 below 2^17 + 2^13 (hence the input bound holds again).
- * Values are kept below 2^255 + 2^31, not necessarily fully reduced; `fromLimbs` reduces.
- * Scaling by 2^−17 is exact, so Math.floor(v·2^−17) is the exact quotient.
+ * signed integers. Exactness (every intermediate is an integer below 2^53 in size, so float64
+ * arithmetic is exact): `sqr`/`mul` accept limbs of size < 2^21; a folded output column
+ * t_k = col_k + 19·col_(k+15) sums at most (k + 1) + 19·(14 − k) ≤ 267 partial products, each
+ * < 2^42, so |t_k| < 2^50.1; carries are < 2^33.1 in size, the carry out of the top limb re-enters
+ * limb 0 times 19, and two short carry steps leave every output limb in [−16, 2^17 + 16). So
+ * limb-wise sums and differences of up to 15 products (`addL`, `subL`, …) are valid inputs again.
+ * Values are not kept fully reduced (nor non-negative); `fromLimbs` reduces into [0, p).
+ * Scaling by 2^−17 is exact, so Math.floor(v·2^−17) is the exact (floor) quotient, negatives too.
  *
  * The two products below are unrolled (generated once by a short script; each output column is
  * Σ_(i+j=k) a_i·b_j + 19·Σ_(i+j=k+15) a_i·b_j, squaring doubling the cross terms). Inputs are read
@@ -51,7 +52,8 @@ export function toLimbs(x: bigint, o: Limbs = newLimbs()): Limbs {
 
 /** The value of `a`, fully reduced into [0, p). */
 export function fromLimbs(a: Limbs): bigint {
-  // Normalise the carries first so every limb is below 2^17 and each chunk of three fits 51 bits.
+  // Normalise the carries first so every limb is in [0, 2^17) and each chunk of three fits 51 bits;
+  // the carry out of the top limb (weight 2^255 after the five shifts below) may be negative.
   const l = Float64Array.from(a);
   let c = 0;
   for (let i = 0; i < 15; i++) {
@@ -59,16 +61,46 @@ export function fromLimbs(a: Limbs): bigint {
     c = Math.floor(v * INV);
     l[i] = v - c * RADIX;
   }
-  let x = BigInt(c); // the carry out of the top limb, weight 2^255 after the five shifts below
+  let x = BigInt(c);
   for (let k = 12; k >= 0; k -= 3) {
     const chunk = (l[k] as number) + RADIX * ((l[k + 1] as number) + RADIX * (l[k + 2] as number));
     x = (x << 51n) | BigInt(chunk);
   }
-  x = (x & ((1n << 255n) - 1n)) + (x >> 255n) * 19n;
-  return x >= P ? x - P : x;
+  x %= P;
+  return x < 0n ? x + P : x;
 }
 
-export function sqr(a: Limbs, o: Limbs): void {
+/** o = a + b, limb-wise (no carry; see the bounds above). */
+export function addL(a: Limbs, b: Limbs, o: Limbs): Limbs {
+  for (let i = 0; i < 15; i++) o[i] = (a[i] as number) + (b[i] as number);
+  return o;
+}
+
+/** o = a − b, limb-wise. */
+export function subL(a: Limbs, b: Limbs, o: Limbs): Limbs {
+  for (let i = 0; i < 15; i++) o[i] = (a[i] as number) - (b[i] as number);
+  return o;
+}
+
+/** o = −a − b, limb-wise. */
+export function negSubL(a: Limbs, b: Limbs, o: Limbs): Limbs {
+  for (let i = 0; i < 15; i++) o[i] = -(a[i] as number) - (b[i] as number);
+  return o;
+}
+
+/** o = −a, limb-wise. */
+export function negL(a: Limbs, o: Limbs): Limbs {
+  for (let i = 0; i < 15; i++) o[i] = -(a[i] as number);
+  return o;
+}
+
+/** o = 2a, limb-wise. */
+export function dblL(a: Limbs, o: Limbs): Limbs {
+  for (let i = 0; i < 15; i++) o[i] = 2 * (a[i] as number);
+  return o;
+}
+
+export function sqr(a: Limbs, o: Limbs): Limbs {
   const a0 = a[0] as number;
   const a1 = a[1] as number;
   const a2 = a[2] as number;
@@ -148,10 +180,14 @@ export function sqr(a: Limbs, o: Limbs): void {
   v = o[0] + 19 * c;
   c = Math.floor(v * INV);
   o[0] = v - c * RADIX;
-  o[1] = (o[1] as number) + c;
+  v = (o[1] as number) + c;
+  c = Math.floor(v * INV);
+  o[1] = v - c * RADIX;
+  o[2] = (o[2] as number) + c;
+  return o;
 }
 
-export function mul(a: Limbs, b: Limbs, o: Limbs): void {
+export function mul(a: Limbs, b: Limbs, o: Limbs): Limbs {
   const a0 = a[0] as number;
   const a1 = a[1] as number;
   const a2 = a[2] as number;
@@ -430,7 +466,11 @@ export function mul(a: Limbs, b: Limbs, o: Limbs): void {
   v = o[0] + 19 * c;
   c = Math.floor(v * INV);
   o[0] = v - c * RADIX;
-  o[1] = (o[1] as number) + c;
+  v = (o[1] as number) + c;
+  c = Math.floor(v * INV);
+  o[1] = v - c * RADIX;
+  o[2] = (o[2] as number) + c;
+  return o;
 }
 
 /** a^(2^n) into o (o may be a). */

@@ -16,7 +16,7 @@ describe('ed25519 blinded constant-time base multiplication (secret scalars)', (
   });
 
   it('equals noble at window-boundary scalars and extreme blinds (all-zero, all-one bytes)', () => {
-    for (const k of [1n, 2n, 31n, 32n, 33n, 63n, 64n, L - 1n, L - 32n, (L - 1n) / 2n]) {
+    for (const k of [1n, 2n, 31n, 32n, 33n, 63n, 64n, 65n, 127n, 128n, 129n, L - 1n, L - 64n, (L - 1n) / 2n]) {
       for (const blind of [new Uint8Array(16), new Uint8Array(16).fill(0xff)]) {
         expect(baseMultiplySecret(k, blind).equals(ed25519.Point.BASE.multiply(k))).toBe(true);
       }
@@ -39,7 +39,8 @@ describe('ed25519 blinded constant-time base multiplication (secret scalars)', (
 
 describe('ed25519 table base multiplication for public scalars', () => {
   it('equals noble BASE.multiplyUnsafe, including 0, window-boundary scalars and values ≥ L', () => {
-    const cases = [0n, 1n, 31n, 32n, 33n, 63n, 64n, L - 1n, L, 2n * L + 5n, (1n << 300n) + 7n];
+    const cases = [0n, 1n, 31n, 32n, 33n, 63n, 64n, 65n, 127n, 128n, 129n, L - 1n, L, 2n * L + 5n, (1n << 300n) + 7n];
+    cases.push((1n << 381n) - 1n, (1n << 380n) + 64n, ((1n << 381n) - 1n) / 3n);
     for (let i = 0; i < 20; i++) cases.push(scalar());
     for (const k of cases) {
       const expected = ed25519.Point.BASE.multiplyUnsafe(k % L);

@@ -1,6 +1,18 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
-import { fromLimbs, mul, newLimbs, pow22523, sqr, toLimbs } from '../../../../protocol/frost/ed25519-limbs.js';
+import {
+  addL,
+  dblL,
+  fromLimbs,
+  mul,
+  negL,
+  negSubL,
+  newLimbs,
+  pow22523,
+  sqr,
+  subL,
+  toLimbs,
+} from '../../../../protocol/frost/ed25519-limbs.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
 
 const P = (1n << 255n) - 19n;
@@ -41,15 +53,35 @@ describe('ed25519 float64 limb arithmetic (public values)', () => {
     }
   });
 
-  it('keeps every limb of a product below 2^17 + 2^14 even from worst-case inputs (all limbs 2^17 + 2^14 − 1)', () => {
-    const worst = new Float64Array(15).fill(2 ** 17 + 2 ** 14 - 1);
-    const value = fromLimbs(worst);
+  it('is exact on worst-case inputs (every limb ±(2^21 − 1)) and leaves every output limb in [−16, 2^17 + 16)', () => {
     const o = newLimbs();
-    sqr(worst, o);
-    for (const limb of o) expect(limb).toBeLessThan(2 ** 17 + 2 ** 14);
-    expect(fromLimbs(o)).toBe(Fp.sqr(value));
-    mul(worst, worst, o);
-    expect(fromLimbs(o)).toBe(Fp.sqr(value));
+    for (const sign of [1, -1]) {
+      const worst = new Float64Array(15).fill(sign * (2 ** 21 - 1));
+      const mixed = worst.map((v, i) => (i % 2 === 0 ? v : -v));
+      for (const [a, b] of [
+        [worst, worst],
+        [worst, mixed],
+        [mixed, mixed],
+      ] as const) {
+        mul(a, b, o);
+        for (const limb of o) expect(limb >= -16 && limb < 2 ** 17 + 16).toBe(true);
+        expect(fromLimbs(o)).toBe(Fp.mul(fromLimbs(a), fromLimbs(b)));
+        sqr(a, o);
+        expect(fromLimbs(o)).toBe(Fp.sqr(fromLimbs(a)));
+      }
+    }
+  });
+
+  it('limb-wise addL, subL, negSubL, negL and dblL give the field sum, difference and negation', () => {
+    for (let i = 0; i < 50; i++) {
+      const [x, y] = [below2p255(), below2p255()];
+      const [a, b, o] = [toLimbs(x), toLimbs(y), newLimbs()];
+      expect(fromLimbs(addL(a, b, o))).toBe(Fp.add(x % P, y % P));
+      expect(fromLimbs(subL(a, b, o))).toBe(Fp.sub(x % P, y % P));
+      expect(fromLimbs(negSubL(a, b, o))).toBe(Fp.neg(Fp.add(x % P, y % P)));
+      expect(fromLimbs(negL(a, o))).toBe(Fp.neg(x % P));
+      expect(fromLimbs(dblL(a, o))).toBe(Fp.add(x % P, x % P));
+    }
   });
 
   it('pow22523 equals x^((p−5)/8) by noble Fp.pow on edges and random values', () => {

@@ -3,10 +3,20 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../../../../protocol/bytes.js';
 import {
+  addCached,
+  type Cached,
+  cache,
+  cacheAffineMany,
   decodePublic,
+  double,
   encodeMany,
+  extFromPoint,
+  extIdentity,
+  extToPoint,
   msmPublic,
   multiplyPublic,
+  negateCached,
+  newScratch,
   wnaf,
 } from '../../../../protocol/frost/ed25519-vartime.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
@@ -166,5 +176,25 @@ describe('encodeMany (one shared inversion)', () => {
       expect(Buffer.from(got[i] as Uint8Array).toString('hex')).toBe(Buffer.from(p.toBytes()).toString('hex'));
     }
     expect(encodeMany([])).toEqual([]);
+  });
+});
+
+describe('limb point formulas (cached and affine cached forms)', () => {
+  it('adding a point in cached, affine cached (shared inversion) and negated forms equals noble add/subtract', () => {
+    const s = newScratch();
+    const qs = [Point.BASE.multiply(scalar() || 1n).double(), T8, Point.ZERO, msmPublic([Point.BASE], [scalar()])];
+    const affine = cacheAffineMany(qs.map(extFromPoint));
+    for (const [i, q] of qs.entries()) {
+      const p = Point.BASE.multiply(scalar() || 1n).add(T8);
+      for (const [form, expected] of [
+        [cache(extFromPoint(q)), p.add(q)],
+        [affine[i] as Cached, p.add(q)],
+        [negateCached(affine[i] as Cached), p.subtract(q)],
+        [negateCached(cache(extFromPoint(q))), p.subtract(q)],
+      ] as const) {
+        expect(extToPoint(addCached(extFromPoint(p), form, extIdentity(), s)).equals(expected)).toBe(true);
+      }
+      expect(extToPoint(double(extFromPoint(p), extIdentity(), s)).equals(p.double())).toBe(true);
+    }
   });
 });
