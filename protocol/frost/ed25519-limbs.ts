@@ -50,14 +50,17 @@ export function toLimbs(x: bigint, o: Limbs = newLimbs()): Limbs {
   return o;
 }
 
+/** Normalised copy used by `fromLimbs` (overwritten on every call; holds only the value converted). */
+const normalised = new Float64Array(15);
+
 /** The value of `a`, fully reduced into [0, p). */
 export function fromLimbs(a: Limbs): bigint {
   // Normalise the carries first so every limb is in [0, 2^17) and each chunk of three fits 51 bits;
   // the carry out of the top limb (weight 2^255 after the five shifts below) may be negative.
-  const l = Float64Array.from(a);
+  const l = normalised;
   let c = 0;
   for (let i = 0; i < 15; i++) {
-    const v = (l[i] as number) + c;
+    const v = (a[i] as number) + c;
     c = Math.floor(v * INV);
     l[i] = v - c * RADIX;
   }
@@ -66,6 +69,8 @@ export function fromLimbs(a: Limbs): bigint {
     const chunk = (l[k] as number) + RADIX * ((l[k + 1] as number) + RADIX * (l[k + 2] as number));
     x = (x << 51n) | BigInt(chunk);
   }
+  l.fill(0);
+  if (x >= 0n && x < P) return x;
   x %= P;
   return x < 0n ? x + P : x;
 }
@@ -484,24 +489,18 @@ function sqrN(a: Limbs, n: number, o: Limbs): Limbs {
 export function pow22523(value: bigint): bigint {
   const x = toLimbs(value);
   const t = newLimbs();
-  const b2 = newLimbs();
-  sqr(x, t);
-  mul(t, x, b2); // x^3
-  const b4 = newLimbs();
-  mul(sqrN(b2, 2, t), b2, b4); // x^15
-  const b5 = newLimbs();
-  mul(sqrN(b4, 1, t), x, b5); // x^31
-  const b10 = newLimbs();
-  mul(sqrN(b5, 5, t), b5, b10);
-  const b20 = newLimbs();
-  mul(sqrN(b10, 10, t), b10, b20);
-  const b40 = newLimbs();
-  mul(sqrN(b20, 20, t), b20, b40);
-  const b80 = newLimbs();
-  mul(sqrN(b40, 40, t), b40, b80);
   const acc = newLimbs();
-  mul(sqrN(b80, 80, t), b80, acc); // b160
-  mul(sqrN(acc, 80, t), b80, acc); // b240
+  const b10 = newLimbs();
+  const b80 = newLimbs();
+  mul(sqr(x, t), x, acc); // x^3
+  mul(sqrN(acc, 2, t), acc, acc); // x^15
+  mul(sqr(acc, t), x, acc); // x^31
+  mul(sqrN(acc, 5, t), acc, b10); // x^(2^10 − 1)
+  mul(sqrN(b10, 10, t), b10, acc); // x^(2^20 − 1)
+  mul(sqrN(acc, 20, t), acc, acc); // x^(2^40 − 1)
+  mul(sqrN(acc, 40, t), acc, b80); // x^(2^80 − 1)
+  mul(sqrN(b80, 80, t), b80, acc); // x^(2^160 − 1)
+  mul(sqrN(acc, 80, t), b80, acc); // x^(2^240 − 1)
   mul(sqrN(acc, 10, t), b10, acc); // x^(2^250 − 1)
   mul(sqrN(acc, 2, t), x, acc); // x^(2^252 − 3)
   return fromLimbs(acc);

@@ -300,7 +300,11 @@ export function signingContext(
   const groupCommitmentBytes = groupCommitment.toBytes();
   const negatedNonces = s.evenY && groupCommitmentBytes[0] === 0x03;
   const challenge = s.H2(groupCommitmentBytes, groupKeyBytes, message);
-  const lambdas: [bigint, bigint] = [Fn.div(ids[1], Fn.sub(ids[1], ids[0])), Fn.div(ids[0], Fn.sub(ids[0], ids[1]))];
+  // λ_0 = x_1 / (x_1 − x_0) and λ_1 = x_0 / (x_0 − x_1) = −x_0 / (x_1 − x_0): one shared inverse,
+  // and none for the default identifiers 1 and 2, whose difference is ±1.
+  const diff = Fn.sub(ids[1], ids[0]);
+  const invDiff = diff === 1n ? 1n : diff === Fn.ORDER - 1n ? diff : Fn.div(1n, diff);
+  const lambdas: [bigint, bigint] = [Fn.mul(ids[1], invDiff), Fn.neg(Fn.mul(ids[0], invDiff))];
   return {
     scheme,
     groupKeyBytes,
