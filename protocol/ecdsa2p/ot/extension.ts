@@ -22,9 +22,9 @@ import { chacha20 } from '@noble/ciphers/chacha.js';
 import { equalBytes } from '../../bytes.js';
 import { taggedHash } from '../../transcript.js';
 import { getBit, transposeColumns } from './bit-matrix.js';
-import { BlockHasher } from './block-hash.js';
 import { gfFromBytes, gfMul, gfReduce, gfToBytes, xorShiftedInto } from './gf128.js';
-import { BLOCK_DOMAIN, COLUMN_BYTES, EXTENDED_ROWS, LAMBDA_C, ROW_BYTES, TAG, XI } from './params.js';
+import { Keystream } from './keystream.js';
+import { COLUMN_BYTES, EXTENDED_ROWS, LAMBDA_C, ROW_BYTES, TAG, XI } from './params.js';
 
 /** The 32-byte digest that binds one extension/RVOLE run to its setup and session. */
 export function sessionDigest(setupId: Uint8Array, sessionId: Uint8Array): Uint8Array {
@@ -32,35 +32,19 @@ export function sessionDigest(setupId: Uint8Array, sessionId: Uint8Array): Uint8
 }
 
 /**
- * PRG(seed) for one column: SHA-256(0x01 ‖ seed ‖ digest[0..16) ‖ u16 column ‖ u8 block) for
- * blocks 0, 1, 2, truncated to ℓ'/8 bytes.
+ * PRG(seed_i) for every column i: the λ_c columns of ℓ' bits, column-major. Column i is the first
+ * ℓ'/8 bytes of the ChaCha20 keystream under the base-OT seed_i (a uniformly random 32-byte key)
+ * with the first 12 bytes of the session digest as nonce, so each signature's run of the extension
+ * gets fresh columns from the same seeds (a nonce repeats only if two session digests collide in
+ * 96 bits).
  */
-function expandColumn(
-  hasher: BlockHasher,
-  seed: Uint8Array,
-  digest: Uint8Array,
-  column: number,
-  out: Uint8Array,
-  offset: number,
-): void {
-  const input = hasher.input;
-  input[0] = BLOCK_DOMAIN.prg;
-  input.set(seed, 1);
-  input.set(digest.subarray(0, 16), 33);
-  input[49] = column >>> 8;
-  input[50] = column & 0xff;
-  for (let block = 0; block * 32 < COLUMN_BYTES; block++) {
-    input[51] = block;
-    hasher.hashInto(52, out, offset + block * 32, Math.min(32, COLUMN_BYTES - block * 32));
-  }
-}
-
-/** PRG(seed_i) for every column i: the λ_c columns of ℓ' bits, column-major. */
 export function expandColumns(seeds: readonly Uint8Array[], digest: Uint8Array): Uint8Array {
-  const hasher = new BlockHasher();
+  const keystream = new Keystream();
+  const nonce = digest.subarray(0, 12);
   const columns = new Uint8Array(LAMBDA_C * COLUMN_BYTES);
-  for (let i = 0; i < LAMBDA_C; i++) expandColumn(hasher, seeds[i] as Uint8Array, digest, i, columns, i * COLUMN_BYTES);
-  hasher.clear();
+  for (let i = 0; i < LAMBDA_C; i++)
+    keystream.expandBytes(seeds[i] as Uint8Array, nonce, columns, i * COLUMN_BYTES, COLUMN_BYTES);
+  keystream.clear();
   return columns;
 }
 

@@ -1,9 +1,10 @@
 /**
- * The first 96 bytes of the ChaCha20 keystream (RFC 8439 §2.3–2.4: nonce 0, counters 0 and 1) under
- * a 32-byte key, on 32-bit words and without per-call allocations. The RVOLE row hash expands each
- * single-block SHA-256 output into its three pads with it (rvole.ts): two ChaCha20 blocks cost less
- * than the two extra SHA-256 compressions they replace, and a PRG keyed by a random-oracle output is
- * indistinguishable from a longer random-oracle output.
+ * Short ChaCha20 keystreams (RFC 8439 §2.3–2.4) without per-call allocations, for the OT layer's two
+ * PRGs: the RVOLE row hash expands each single-block SHA-256 output into its three pads (rvole.ts;
+ * a PRG keyed by a random-oracle output is indistinguishable from a longer random-oracle output),
+ * and the OT extension expands each base-OT seed into its column (extension.ts), with the session
+ * digest as nonce. Two ChaCha20 blocks cost less than the two or three SHA-256 compressions they
+ * replace.
  *
  * It runs noble's audited block function (`chachaCore`, reached through the `__TESTS` export of the
  * pinned @noble/ciphers 2.4.0, because the public `chacha20()` spends most of its time on per-call
@@ -23,9 +24,17 @@ export const KEYSTREAM_WORDS = 24;
 
 const bswap = (x: number): number => ((x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
 
-export class Keystream96 {
+const readLE = (bytes: Uint8Array, i: number): number =>
+  ((bytes[i] as number) |
+    ((bytes[i + 1] as number) << 8) |
+    ((bytes[i + 2] as number) << 16) |
+    ((bytes[i + 3] as number) << 24)) >>>
+  0;
+
+export class Keystream {
   private readonly key = new Uint32Array(8);
   private readonly block = new Uint32Array(16);
+  private readonly nonce = new Uint32Array(3);
 
   /**
    * Writes keystream bytes [0, 96) as 24 BIG-endian words into `out[offset…]`, for the key whose
@@ -42,9 +51,28 @@ export class Keystream96 {
     for (let i = 0; i < KEYSTREAM_WORDS - 16; i++) out[offset + 16 + i] = bswap(block[i] as number);
   }
 
+  /**
+   * Writes keystream bytes [0, length) under `key` (32 bytes) and `nonce` (12 bytes), from block
+   * counter 0, into `out[offset…]`.
+   */
+  expandBytes(key: Uint8Array, nonce: Uint8Array, out: Uint8Array, offset: number, length: number): void {
+    const k = this.key;
+    for (let i = 0; i < 8; i++) k[i] = readLE(key, 4 * i);
+    const n = this.nonce;
+    for (let i = 0; i < 3; i++) n[i] = readLE(nonce, 4 * i);
+    const block = this.block;
+    for (let counter = 0; 64 * counter < length; counter++) {
+      chachaCore(SIGMA, k, n, block, counter);
+      const end = Math.min(64, length - 64 * counter);
+      for (let b = 0; b < end; b++)
+        out[offset + 64 * counter + b] = ((block[b >>> 2] as number) >>> (8 * (b & 3))) & 0xff;
+    }
+  }
+
   /** Wipes the key and the last block (best effort). */
   clear(): void {
     this.key.fill(0);
     this.block.fill(0);
+    this.nonce.fill(0);
   }
 }

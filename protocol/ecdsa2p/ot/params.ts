@@ -74,8 +74,9 @@ export const TAG = {
 export const HASH_TO_CURVE_DST = 'TANDEM-ECDSA2P-OT-V1-BASE-OT_secp256k1_XMD:SHA-256_SSWU_RO_';
 
 /**
- * One-byte domain prefixes of the single-block SHA-256 calls in `block-hash.ts` (column PRG and row
- * hash), so the two uses can never collide. 2 was the row hash with one compression per pad
- * scalar; 3 is its ChaCha20-expanded successor (rvole.ts `RowHash`), never to be confused with it.
+ * One-byte domain prefix of the single-block SHA-256 calls in `block-hash.ts`. 1 was the column PRG
+ * and 2 the row hash with one compression per pad scalar, both retired (the columns now come from
+ * ChaCha20 under the seeds, extension.ts); 3 is the ChaCha20-expanded row hash (rvole.ts `RowHash`),
+ * never to be confused with either.
  */
-export const BLOCK_DOMAIN = { prg: 1, rowHash: 3 } as const;
+export const BLOCK_DOMAIN = { rowHash: 3 } as const;

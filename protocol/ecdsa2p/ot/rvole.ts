@@ -30,7 +30,7 @@ import { getBit } from './bit-matrix.js';
 import { BlockHasher } from './block-hash.js';
 import { extendAsReceiver, extendAsSender, sessionDigest } from './extension.js';
 import { decodeHex, decodeHexInto, encodeHex, readScalar, writeScalar } from './hex.js';
-import { Keystream96 } from './keystream.js';
+import { Keystream } from './keystream.js';
 import { addModN, bigIntToWords, isBelowN, reduceOnce, selectWords, subAddModN, wordsToBigInt } from './limbs.js';
 import {
   BLOCK_DOMAIN,
@@ -128,7 +128,7 @@ function gadgetVector(setupId: Uint8Array): bigint[] {
  */
 class RowHash {
   private readonly hasher = new BlockHasher();
-  private readonly keystream = new Keystream96();
+  private readonly keystream = new Keystream();
 
   constructor(digest: Uint8Array) {
     this.hasher.input[0] = BLOCK_DOMAIN.rowHash;
