@@ -40,6 +40,26 @@ export function sqrt(a: bigint): bigint | undefined {
 }
 
 /**
+ * For a ≠ 0, one exponentiation that yields either a square root of a (`square` true) or, when a
+ * is not a square, a square root of 2a (2 is not a square mod p, so 2a is): β = a^((p+3)/8) has
+ * β² = a·a^((p−1)/4) with a^((p−1)/4) ∈ {1, −1} for squares and {√−1, −√−1} otherwise, and the
+ * constant factors below turn β into the root wanted. (The trick of Pornin's `sqrt_ext`, ePrint
+ * 2022/1164.) Undefined for a = 0.
+ */
+export function sqrtOrSqrtTwice(a: bigint): { root: bigint; square: boolean } | undefined {
+  if (a === 0n) return undefined;
+  const beta = red(pow22523(a) * a);
+  const beta2 = red(beta * beta);
+  if (beta2 === a) return { root: beta, square: true };
+  if (beta2 === P - a) return { root: red(beta * SQRT_M1), square: true };
+  const ia = red(SQRT_M1 * a);
+  // β² = √−1·a: (β·c)² = 2a for c² = −2√−1; β² = −√−1·a: c² = 2√−1.
+  if (beta2 === ia) return { root: red(beta * SQRT_MINUS_2I), square: false };
+  if (beta2 === P - ia) return { root: red(beta * SQRT_2I), square: false };
+  throw new Error('sqrtOrSqrtTwice: unreachable (β² must be ±a or ±√−1·a)');
+}
+
+/**
  * √(u/v) for v ≠ 0 with one exponentiation (RFC 8032 §5.1.3 step 2): x = u·v³·(u·v⁷)^((p−5)/8),
  * then v·x² is u (x is a root), −u (x·√−1 is), or neither (no root: undefined).
  */
@@ -75,3 +95,7 @@ export function legendre(a: bigint): -1 | 0 | 1 {
   }
   return n === 1n ? t : 0;
 }
+
+/** √(2·√−1) and √(−2·√−1) (both exist: 2 and √−1 are non-squares mod p, −1 is a square). */
+const SQRT_2I = sqrt(red(2n * SQRT_M1)) as bigint;
+const SQRT_MINUS_2I = sqrt(P - red(2n * SQRT_M1)) as bigint;

@@ -1,8 +1,8 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../../../../protocol/bytes.js';
-import { legendre, P, red, sqrt } from '../../../../protocol/frost/ed25519-field.js';
-import { isInPrimeSubgroupEd25519 } from '../../../../protocol/frost/ed25519-subgroup.js';
+import { legendre, P, red, sqrt, sqrtOrSqrtTwice } from '../../../../protocol/frost/ed25519-field.js';
+import { fastSubgroupTestForTests, isInPrimeSubgroupEd25519 } from '../../../../protocol/frost/ed25519-subgroup.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
 
 const Point = ed25519.Point;
@@ -60,6 +60,23 @@ describe('ed25519 prime-order-subgroup test by halving', () => {
     expect(isInPrimeSubgroupEd25519(1n)).toBe(true);
   });
 
+  it('the fast path (one Legendre symbol) decides every G·k + T on its own and agrees with noble', () => {
+    for (let round = 0; round < 30; round++) {
+      const prime = Point.BASE.multiply(randomScalar());
+      for (const t of TORSION) {
+        const p = prime.add(t);
+        expect(fastSubgroupTestForTests(y(p))).toBe(p.isTorsionFree());
+      }
+    }
+  });
+
+  it('the fast path defers (undefined) rather than answer on the identity and the order-2 point', () => {
+    expect(fastSubgroupTestForTests(1n)).toBeUndefined();
+    expect(fastSubgroupTestForTests(P - 1n)).toBeUndefined();
+    // and the exported test still answers them
+    expect(isInPrimeSubgroupEd25519(P - 1n)).toBe(false);
+  });
+
   it('accepts the base point and G·(L − 1)', () => {
     expect(isInPrimeSubgroupEd25519(y(Point.BASE))).toBe(true);
     expect(isInPrimeSubgroupEd25519(y(Point.BASE.multiply(L - 1n)))).toBe(true);
@@ -92,5 +109,24 @@ describe('ed25519-field (public values only)', () => {
     expect(sqrt(0n)).toBe(0n);
     expect(legendre(P - 1n)).toBe(1); // −1 is a square because p ≡ 1 (mod 4)
     expect(legendre(2n)).toBe(-1); // p ≡ 5 (mod 8)
+  });
+
+  it('sqrtOrSqrtTwice gives a root of a for squares and of 2a for non-squares, undefined for 0', () => {
+    const Fp = Point.Fp;
+    let squares = 0;
+    for (let i = 0; i < 60; i++) {
+      const a = Fp.create(BigInt(`0x${Buffer.from(rng(32)).toString('hex')}`)) || 1n;
+      const got = sqrtOrSqrtTwice(a) as { root: bigint; square: boolean };
+      expect(got.square).toBe(legendre(a) === 1);
+      expect(Fp.sqr(got.root)).toBe(got.square ? a : Fp.add(a, a));
+      if (got.square) squares++;
+    }
+    expect(squares).toBeGreaterThan(10); // both branches exercised
+    expect(squares).toBeLessThan(50);
+    for (const a of [1n, P - 1n, 2n, P - 2n]) {
+      const got = sqrtOrSqrtTwice(a) as { root: bigint; square: boolean };
+      expect(Fp.sqr(got.root)).toBe(got.square ? a : Fp.add(a, a));
+    }
+    expect(sqrtOrSqrtTwice(0n)).toBeUndefined();
   });
 });
