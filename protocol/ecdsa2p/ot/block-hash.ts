@@ -1,8 +1,7 @@
 /**
  * SHA-256 of short messages (at most 55 bytes, i.e. one compression block), without the per-call
- * allocations of `sha256()`. The OT extension and the RVOLE hash thousands of 16–52-byte inputs
- * per signature (PRG blocks, row hashes, gadget entries), and the generic API costs about three
- * times the compression itself in JavaScript.
+ * allocations of `sha256()`. The RVOLE hashes about a thousand 51-byte rows per signature, and
+ * the generic API costs about three times the compression itself in JavaScript.
  *
  * The result is exactly SHA-256(message) (FIPS 180-4 padding is applied here); a unit test compares
  * it with `@noble/hashes` `sha256`. It reuses noble's audited compression function through its
@@ -21,8 +20,6 @@ export class BlockHasher extends _SHA256 {
   readonly input = new Uint8Array(64);
   private readonly inputView = new DataView(this.input.buffer);
   private readonly words = new Uint32Array(8);
-  private readonly digestBytes = new Uint8Array(32);
-  private readonly digestView = new DataView(this.digestBytes.buffer);
 
   /** Compresses `input[0, length)` and returns the 8 big-endian state words (reused buffer). */
   digestWords(length: number): Uint32Array {
@@ -46,33 +43,10 @@ export class BlockHasher extends _SHA256 {
     return w;
   }
 
-  /** Compresses `input[0, length)` and writes the first `count` (≤ 32) digest bytes to `out[offset…]`. */
-  hashInto(length: number, out: Uint8Array, offset: number, count = 32): void {
-    const w = this.digestWords(length);
-    for (let i = 0; i < count; i++) out[offset + i] = ((w[i >>> 2] as number) >>> (24 - 8 * (i & 3))) & 0xff;
-  }
-
-  /**
-   * Compresses `input[0, length)` and returns the digest as a big-endian integer in [0, 2^256)
-   * (four 64-bit reads are about twice as fast as assembling eight 32-bit words).
-   */
-  digestBigInt(length: number): bigint {
-    const w = this.digestWords(length);
-    const view = this.digestView;
-    for (let k = 0; k < 8; k++) view.setUint32(4 * k, w[k] as number, false);
-    return (
-      (view.getBigUint64(0) << 192n) |
-      (view.getBigUint64(8) << 128n) |
-      (view.getBigUint64(16) << 64n) |
-      view.getBigUint64(24)
-    );
-  }
-
   /** Wipes the input block and the chaining state (best effort). */
   clear(): void {
     this.input.fill(0);
     this.words.fill(0);
-    this.digestBytes.fill(0);
     this.set(0, 0, 0, 0, 0, 0, 0, 0);
   }
 }
