@@ -318,3 +318,40 @@ export function decodeCompressedK1(bytes: Uint8Array): K1Point {
   if ((y & 1n) !== BigInt(prefix & 1)) y = P - y;
   return new secp256k1.Point(x, y, 1n);
 }
+
+/**
+ * SEC 1 §2.3.3 compressed encodings of several points with ONE field inversion (Montgomery's
+ * simultaneous-inversion trick: prefix products of the Z coordinates, one inverse, then back
+ * substitution), instead of one inversion per `toBytes`. Throws on the identity, which has no
+ * compressed encoding. The coordinates are not secret here: the encodings are sent or stored.
+ */
+export function encodeCompressedManyK1(points: readonly K1Point[]): Uint8Array[] {
+  const count = points.length;
+  if (count === 0) return [];
+  const prefix: bigint[] = new Array(count);
+  let acc = 1n;
+  for (let i = 0; i < count; i++) {
+    const z = (points[i] as K1Point).Z;
+    if (z === 0n) throw new Error('encodeCompressedManyK1: the identity has no compressed encoding');
+    prefix[i] = acc;
+    acc = red(acc * z);
+  }
+  let inverse = secp256k1.Point.Fp.inv(acc); // 1 / (Z_0 · … · Z_{count−1})
+  const out: Uint8Array[] = new Array(count);
+  for (let i = count - 1; i >= 0; i--) {
+    const point = points[i] as K1Point;
+    const zInverse = red(inverse * (prefix[i] as bigint));
+    inverse = red(inverse * point.Z);
+    const x = red(point.X * zInverse);
+    const y = red(point.Y * zInverse);
+    const bytes = new Uint8Array(33);
+    bytes[0] = y & 1n ? 0x03 : 0x02;
+    let rest = x;
+    for (let b = 32; b >= 1; b--) {
+      bytes[b] = Number(rest & 0xffn);
+      rest >>= 8n;
+    }
+    out[i] = bytes;
+  }
+  return out;
+}

@@ -7,7 +7,7 @@ import { mapHashToField } from '@noble/curves/abstract/modular.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { fromHex, toHex } from '../bytes.js';
-import { baseMultiplySecretK1, decodeCompressedK1 } from '../curves/secp256k1-base.js';
+import { baseMultiplySecretK1, decodeCompressedK1, encodeCompressedManyK1 } from '../curves/secp256k1-base.js';
 import type { Rng } from '../rng.js';
 import { encodeTranscript, type TranscriptPart, taggedHash } from '../transcript.js';
 
@@ -35,6 +35,11 @@ export function scalarFromHex(value: string, field: string): bigint {
 
 export function pointToHex(point: Point): string {
   return toHex(point.toBytes(true));
+}
+
+/** `pointToHex` of several points with one shared field inversion (none may be the identity). */
+export function pointsToHex(points: readonly Point[]): string[] {
+  return encodeCompressedManyK1(points).map(toHex);
 }
 
 /** Decodes a compressed point we stored ourselves (noble rejects off-curve points and the identity). */

@@ -14,6 +14,7 @@ import {
   hedgedScalar,
   mulBaseSecret,
   type Point,
+  pointsToHex,
   pointToHex,
   scalarToBytes,
   scalarToHex,
@@ -85,13 +86,20 @@ export function senderRound2(p: Round2Inputs) {
   });
   const cU = Fn.create(rvole.shares[0]);
   const cV = Fn.create(rvole.shares[1]);
+  // Γ^u or Γ^v is the identity only when c^u or c^v is 0 (probability 2^-256): encoded one by one then.
+  const gammaU = mulBaseSecret(cU, p.sid, 'gamma-u');
+  const gammaV = mulBaseSecret(cV, p.sid, 'gamma-v');
+  const [instancePoint, publicShare, gammaUHex, gammaVHex] =
+    gammaU.is0() || gammaV.is0()
+      ? [p.instancePoint, p.publicShare, gammaU, gammaV].map(pointToHex)
+      : pointsToHex([p.instancePoint, p.publicShare, gammaU, gammaV]);
   const wire: SignRound2 = {
     rvoleSender: rvole.message,
-    instancePoint: pointToHex(p.instancePoint),
+    instancePoint: instancePoint as string,
     salt: toHex(p.salt),
-    publicShare: pointToHex(p.publicShare),
-    gammaU: pointToHex(mulBaseSecret(cU, p.sid, 'gamma-u')),
-    gammaV: pointToHex(mulBaseSecret(cV, p.sid, 'gamma-v')),
+    publicShare: publicShare as string,
+    gammaU: gammaUHex as string,
+    gammaV: gammaVHex as string,
     psi: scalarToHex(Fn.sub(p.inversionMask, p.chi)),
   };
   return { wire, cU, cV };

@@ -7,6 +7,7 @@ import {
   baseMultiplySecretK1,
   decodeCompressedK1,
   doubleProjective,
+  encodeCompressedManyK1,
   msmPublicK1,
 } from '../../../../protocol/curves/secp256k1-base.js';
 import { wnaf } from '../../../../protocol/frost/ed25519-vartime.js';
@@ -143,5 +144,22 @@ describe('decodeCompressedK1 (SEC 1 compressed points)', () => {
       expect(() => decodeCompressedK1(b)).toThrow(/prefix/);
     }
     expect(() => decodeCompressedK1(Point.BASE.toBytes(false))).toThrow(/33 bytes/);
+  });
+});
+
+describe('encodeCompressedManyK1 (one inversion for several points)', () => {
+  it('equals noble toBytes(true) for projective points with Z ≠ 1, one point, and none', () => {
+    const points = Array.from({ length: 7 }, () => Point.BASE.multiply(scalar()).double());
+    expect(encodeCompressedManyK1(points).map((b) => Buffer.from(b).toString('hex'))).toEqual(
+      points.map((p) => Buffer.from(p.toBytes(true)).toString('hex')),
+    );
+    expect(Buffer.from(encodeCompressedManyK1([points[0] as InstanceType<typeof Point>])[0] as Uint8Array)).toEqual(
+      Buffer.from((points[0] as InstanceType<typeof Point>).toBytes(true)),
+    );
+    expect(encodeCompressedManyK1([])).toEqual([]);
+  });
+
+  it('refuses the identity', () => {
+    expect(() => encodeCompressedManyK1([Point.BASE, Point.ZERO])).toThrow(/identity/);
   });
 });
