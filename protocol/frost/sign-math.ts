@@ -297,7 +297,7 @@ export function signingContext(
       : c.hidingPoint.add(s.mulPublic(c.bindingPoint, rho));
   const groupCommitment = share(signers[0], bindingFactors[0]).add(share(signers[1], bindingFactors[1]));
   if (groupCommitment.equals(s.zero)) throw new Error('group commitment is the identity');
-  const groupCommitmentBytes = groupCommitment.toBytes();
+  const groupCommitmentBytes = s.encodeMany([groupCommitment])[0] as Uint8Array;
   const negatedNonces = s.evenY && groupCommitmentBytes[0] === 0x03;
   const challenge = s.H2(groupCommitmentBytes, groupKeyBytes, message);
   // λ_0 = x_1 / (x_1 − x_0) and λ_1 = x_0 / (x_0 − x_1) = −x_0 / (x_1 − x_0): one shared inverse,
