@@ -171,7 +171,7 @@ export function cacheAffineMany(points: readonly Ext[]): Cached[] {
   const y = newLimbs();
   for (let i = points.length - 1; i >= 0; i--) {
     const p = points[i] as Ext;
-    if (i === 0) iz.set(inverse);
+    if (i === 0) for (let j = 0; j < inverse.length; j++) iz[j] = inverse[j] as number;
     else mul(inverse, prefix[i - 1] as Limbs, iz);
     mul(inverse, p.Z, inverse);
     mul(p.X, iz, x);
@@ -189,7 +189,7 @@ export function cacheAffineMany(points: readonly Ext[]): Cached[] {
 }
 
 export function copyExt(p: Ext): Ext {
-  return { X: Float64Array.from(p.X), Y: Float64Array.from(p.Y), Z: Float64Array.from(p.Z), T: Float64Array.from(p.T) };
+  return { X: p.X.slice(), Y: p.Y.slice(), Z: p.Z.slice(), T: p.T.slice() };
 }
 
 /** Odd multiples P, 3P, …, (2^(W−1) − 1)P in cached form, each with its negation. */
