@@ -37,6 +37,22 @@ export function pointToHex(point: Point): string {
   return toHex(point.toBytes(true));
 }
 
+/** SEC 1 uncompressed encoding length (0x04 ‖ x ‖ y). */
+export const UNCOMPRESSED_POINT_BYTES = 65;
+
+/**
+ * A point a party keeps in its OWN state between rounds, uncompressed: reading it back then costs
+ * the curve-equation check instead of a square root. Wire messages stay compressed.
+ */
+export function statePointToHex(point: Point): string {
+  return toHex(point.toBytes(false));
+}
+
+/** Reads a `statePointToHex` value back (noble checks the prefix, x, y < p and the curve equation). */
+export function statePointFromHex(value: string, field: string): Point {
+  return Point.fromBytes(fromHex(value, field, UNCOMPRESSED_POINT_BYTES));
+}
+
 /** `pointToHex` of several points with one shared field inversion (none may be the identity). */
 export function pointsToHex(points: readonly Point[]): string[] {
   return encodeCompressedManyK1(points).map(toHex);

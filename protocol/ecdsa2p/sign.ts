@@ -20,7 +20,7 @@ import { InvalidArgumentError, type PartyRole, ProtocolStateError } from '../err
 import type { Rng } from '../rng.js';
 import type { Envelope, Step } from '../session.js';
 import { deriveNonHardened, formatDerivationPath, parseDerivationPath } from './derivation.js';
-import { Fn, mulBaseSecret, pointFromHex, pointToHex, scalarFromHex, scalarToHex } from './group.js';
+import { Fn, mulBaseSecret, scalarFromHex, scalarToHex, statePointFromHex, statePointToHex } from './group.js';
 import { assertNotBurned, decodeKeyShare, type Ecdsa2pKeyShare } from './key-share.js';
 import {
   assertSessionId,
@@ -62,7 +62,7 @@ interface SignCommon {
   /** 32-byte hex. */
   sessionId: string;
   digest: string;
-  /** Derived public key X + t·G. */
+  /** Derived public key X + t·G (states keep their points uncompressed: `statePointToHex`). */
   derivedPublicKey: string;
 }
 
@@ -196,12 +196,12 @@ export function startSignClient(params: StartSignParams & { serverNonce: string 
     kind: 'ecdsa2p/sign/client/await-msg2',
     sessionId,
     digest,
-    derivedPublicKey: pointToHex(derived.publicKey),
+    derivedPublicKey: statePointToHex(derived.publicKey),
     secretKey: scalarToHex(secretKey),
     instanceKey: scalarToHex(round1.instanceKey),
     inversionMask: scalarToHex(round1.inversionMask),
     chi: scalarToHex(Fn.create(rvole.b)),
-    instancePoint: pointToHex(round1.instancePoint),
+    instancePoint: statePointToHex(round1.instancePoint),
     salt: toHex(round1.salt),
     rvoleReceiver: rvole.state,
     otSender: share.ot.sender,
@@ -313,13 +313,13 @@ function serverOnMsg1(s: SignServerAwaitMsg1, message: unknown, rng: Rng): SignS
     kind: 'ecdsa2p/sign/server/await-msg3',
     sessionId,
     digest: s.digest,
-    derivedPublicKey: pointToHex(derived.publicKey),
+    derivedPublicKey: statePointToHex(derived.publicKey),
     secretKey: scalarToHex(secretKey),
     instanceKey: scalarToHex(round1.instanceKey),
     inversionMask: scalarToHex(round1.inversionMask),
     chi: scalarToHex(chi),
-    instancePoint: pointToHex(round1.instancePoint),
-    publicShare: pointToHex(publicShare),
+    instancePoint: statePointToHex(round1.instancePoint),
+    publicShare: statePointToHex(publicShare),
     cU: scalarToHex(round2.cU),
     cV: scalarToHex(round2.cV),
     peerCommitment: toHex(msg.commitment),
@@ -338,9 +338,9 @@ function clientOnMsg2(s: SignClientAwaitMsg2, message: unknown, rng: Rng): SignS
     instanceKey: scalarFromHex(s.instanceKey, 'state.instanceKey'),
     inversionMask: scalarFromHex(s.inversionMask, 'state.inversionMask'),
     chi: scalarFromHex(s.chi, 'state.chi'),
-    instancePoint: pointFromHex(s.instancePoint, 'state.instancePoint'),
+    instancePoint: statePointFromHex(s.instancePoint, 'state.instancePoint'),
   };
-  const derivedPublicKey = pointFromHex(s.derivedPublicKey, 'state.derivedPublicKey');
+  const derivedPublicKey = statePointFromHex(s.derivedPublicKey, 'state.derivedPublicKey');
   const publicShare = mulBaseSecret(mine.secretKey, sid, 'public-share');
   // Client round 3, first half: open the server's commitment and check pk_C + pk_S = X + t·G
   // before any OT work, so a stale share never touches the correlations.
@@ -377,7 +377,7 @@ function clientOnMsg2(s: SignClientAwaitMsg2, message: unknown, rng: Rng): SignS
     sessionId: s.sessionId,
     digest: s.digest,
     derivedPublicKey: s.derivedPublicKey,
-    totalInstancePoint: pointToHex(round3.totalInstancePoint),
+    totalInstancePoint: statePointToHex(round3.totalInstancePoint),
     u: scalarToHex(round3.u),
     w: scalarToHex(round3.w),
   };
@@ -390,13 +390,14 @@ function serverOnMsg3(s: SignServerAwaitMsg3, message: unknown): SignStep {
   const msg = parseSignMsg3(env.payload, 'client');
   const sid = fromHex(s.sessionId);
   const secretKey = scalarFromHex(s.secretKey, 'state.secretKey');
+  const derivedPublicKey = statePointFromHex(s.derivedPublicKey, 'state.derivedPublicKey');
   checkPeerOpening({
     sid,
     role: 'server',
     peerCommitment: fromHex(s.peerCommitment),
     peer: msg,
-    publicShare: pointFromHex(s.publicShare, 'state.publicShare'),
-    derivedPublicKey: pointFromHex(s.derivedPublicKey, 'state.derivedPublicKey'),
+    publicShare: statePointFromHex(s.publicShare, 'state.publicShare'),
+    derivedPublicKey,
   });
   const round3 = finishRound3({
     sid,
@@ -408,7 +409,7 @@ function serverOnMsg3(s: SignServerAwaitMsg3, message: unknown): SignStep {
     instanceKey: scalarFromHex(s.instanceKey, 'state.instanceKey'),
     inversionMask: scalarFromHex(s.inversionMask, 'state.inversionMask'),
     chi: scalarFromHex(s.chi, 'state.chi'),
-    instancePoint: pointFromHex(s.instancePoint, 'state.instancePoint'),
+    instancePoint: statePointFromHex(s.instancePoint, 'state.instancePoint'),
     cU: scalarFromHex(s.cU, 'state.cU'),
     cV: scalarFromHex(s.cV, 'state.cV'),
   });
@@ -419,7 +420,7 @@ function serverOnMsg3(s: SignServerAwaitMsg3, message: unknown): SignStep {
     u: Fn.add(round3.u, msg.u),
     w: Fn.add(round3.w, msg.w),
     digest: fromHex(s.digest),
-    publicKey: pointFromHex(s.derivedPublicKey, 'state.derivedPublicKey'),
+    publicKey: derivedPublicKey,
     culprit: 'client',
   });
   const payload: SignMsg4 = { u: scalarToHex(round3.u), w: scalarToHex(round3.w) };
@@ -436,11 +437,11 @@ function clientOnMsg4(s: SignClientAwaitMsg4, message: unknown): SignStep {
   const env = parseEnvelope(message, { protocol: SIGN_PROTOCOL, sessionId: s.sessionId, round: 4, from: 'server' });
   const msg = parseSignMsg4(env.payload, 'server');
   const signature = assembleSignature({
-    totalInstancePoint: pointFromHex(s.totalInstancePoint, 'state.totalInstancePoint'),
+    totalInstancePoint: statePointFromHex(s.totalInstancePoint, 'state.totalInstancePoint'),
     u: Fn.add(scalarFromHex(s.u, 'state.u'), msg.u),
     w: Fn.add(scalarFromHex(s.w, 'state.w'), msg.w),
     digest: fromHex(s.digest),
-    publicKey: pointFromHex(s.derivedPublicKey, 'state.derivedPublicKey'),
+    publicKey: statePointFromHex(s.derivedPublicKey, 'state.derivedPublicKey'),
     culprit: 'server',
   });
   const done: SignDone = { kind: 'ecdsa2p/sign/done', role: 'client', sessionId: s.sessionId, signature };
