@@ -26,6 +26,7 @@ import {
   addL,
   dblL,
   fromLimbs,
+  invert as invertLimbs,
   type Limbs,
   mul,
   negL,
@@ -164,7 +165,7 @@ export function cacheAffineMany(points: readonly Ext[]): Cached[] {
     product = mul(product, p.Z, newLimbs());
     prefix.push(product);
   }
-  const inverse = toLimbs(ed25519.Point.Fp.inv(fromLimbs(product)));
+  const inverse = toLimbs(invertLimbs(fromLimbs(product)));
   const out: Cached[] = new Array(points.length);
   const iz = newLimbs();
   const x = newLimbs();
@@ -254,8 +255,8 @@ export function decodePublic(bytes: Uint8Array): EdPoint {
 
 /**
  * RFC 8032 encodings of several points with one field inversion (Montgomery's trick: invert the
- * product of the Z coordinates, then peel off each 1/Z with two products). Same bytes as
- * `toBytes()`, which spends one inversion (~25 µs) per point.
+ * product of the Z coordinates, then peel off each 1/Z with two products; the inversion on limbs,
+ * ed25519-limbs.ts). Same bytes as `toBytes()`, which spends one noble inversion per point.
  */
 export function encodeMany(points: readonly EdPoint[]): Uint8Array[] {
   const prefix: bigint[] = [];
@@ -264,7 +265,7 @@ export function encodeMany(points: readonly EdPoint[]): Uint8Array[] {
     product = red(product * p.Z);
     prefix.push(product);
   }
-  let inverse = points.length === 0 ? 1n : ed25519.Point.Fp.inv(product);
+  let inverse = points.length === 0 ? 1n : invertLimbs(product);
   const out: Uint8Array[] = new Array(points.length);
   for (let i = points.length - 1; i >= 0; i--) {
     const p = points[i] as EdPoint;

@@ -4,6 +4,7 @@ import {
   addL,
   dblL,
   fromLimbs,
+  invert,
   mul,
   negL,
   negSubL,
@@ -93,5 +94,12 @@ describe('ed25519 float64 limb arithmetic (public values)', () => {
   it('pow22523 equals x^((p−5)/8) by noble Fp.pow on edges and random values', () => {
     const e = (P - 5n) / 8n;
     for (const x of [...EDGES, ...Array.from({ length: 40 }, below2p255)]) expect(pow22523(x)).toBe(Fp.pow(x % P, e));
+  });
+
+  it('invert equals noble Fp.inv on edges and random values (and maps 0 to 0)', () => {
+    for (const x of [...EDGES, ...Array.from({ length: 40 }, below2p255)]) {
+      const r = x % P;
+      expect(invert(x)).toBe(r === 0n ? 0n : Fp.inv(r));
+    }
   });
 });
