@@ -9,6 +9,9 @@
  * run here, in the parent.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evmMessageBytes, personalSignDigest } from '../../protocol/chains/evm/messages.js';
 import type { Ecdsa2pKeyShare } from '../../protocol/ecdsa2p/index.js';
@@ -33,6 +36,7 @@ const ECDSA_SIGNATURES = 64;
 const ED25519_SIGNATURES = 256;
 const ECDSA_CPU_TARGET_MS = 15;
 const MESSAGE = 'Tandem benchmark: sign in';
+const PROFILE_DIR = process.env.TANDEM_BENCH_CPU_PROF;
 
 // ---------------------------------------------------------------------------------------------
 // Child: the relay
@@ -42,14 +46,17 @@ type RequestBody =
   | { op: 'setup-ed25519' }
   | { op: 'challenges'; customerId: string; kind: 'initialize' | 'sign-message'; n: number; walletId?: string }
   | { op: 'cpu' }
+  | { op: 'profile-start' }
+  | { op: 'profile-stop'; file: string }
   | { op: 'stop' };
 type Request = RequestBody & { id: number };
-type Reply = { ready?: string; id?: number; ok?: unknown; error?: string };
+type Reply = { ready?: string; database?: string; id?: number; ok?: unknown; error?: string };
 
 async function childMain() {
   // All 32 clients connect from 127.0.0.1 at once: allow that many pending handshakes from one IP.
   const relay: MpcTestRelay = await startMpcTestRelay({ mpcLimits: { maxPendingHandshakesPerIp: CLIENTS * 2 } });
   const send = (msg: unknown) => process.send?.(msg);
+  let profiler: Session | undefined;
   process.on('message', async (req: Request) => {
     try {
       switch (req.op) {
@@ -80,6 +87,21 @@ async function childMain() {
         case 'cpu':
           send({ id: req.id, ok: process.cpuUsage() });
           return;
+        case 'profile-start':
+          profiler = new Session();
+          profiler.connect();
+          await profiler.post('Profiler.enable');
+          await profiler.post('Profiler.start');
+          send({ id: req.id, ok: true });
+          return;
+        case 'profile-stop': {
+          const { profile } = (await profiler?.post('Profiler.stop')) ?? {};
+          profiler?.disconnect();
+          profiler = undefined;
+          if (profile) writeFileSync(req.file, JSON.stringify(profile));
+          send({ id: req.id, ok: true });
+          return;
+        }
         case 'stop':
           await relay.stop();
           send({ id: req.id, ok: true });
@@ -89,7 +111,7 @@ async function childMain() {
       send({ id: req.id, error: (error as Error).stack ?? String(error) });
     }
   });
-  send({ ready: relay.wsUrl });
+  send({ ready: relay.wsUrl, database: relay.db.kind });
 }
 
 if (process.env.TANDEM_BENCH_RELAY_CHILD === '1' && process.send) void childMain();
@@ -99,30 +121,27 @@ if (process.env.TANDEM_BENCH_RELAY_CHILD === '1' && process.send) void childMain
 
 interface RelayChild {
   wsUrl: string;
+  /** 'pglite', or 'postgres' when DATABASE_URL is set. */
+  database: string;
   call<T>(req: RequestBody): Promise<T>;
   stop(): Promise<void>;
 }
 
 async function startRelayChild(): Promise<RelayChild> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
-    // TANDEM_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the relay child there.
-    execArgv: [
-      '--import',
-      'tsx',
-      ...(process.env.TANDEM_BENCH_CPU_PROF
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.TANDEM_BENCH_CPU_PROF}`]
-        : []),
-    ],
+    // TANDEM_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the whole relay child there, and one of
+    // the measured window only (relay-<scheme>-measured.cpuprofile: no start-up, keygen or warm-up).
+    execArgv: ['--import', 'tsx', ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
     env: { ...process.env, TANDEM_BENCH_RELAY_CHILD: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let next = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  const wsUrl = await new Promise<string>((resolve, reject) => {
+  const { wsUrl, database } = await new Promise<{ wsUrl: string; database: string }>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`relay child exited with ${code}`)));
     child.on('message', (msg: Reply) => {
-      if (msg.ready) return resolve(msg.ready);
+      if (msg.ready) return resolve({ wsUrl: msg.ready, database: msg.database ?? 'unknown' });
       const p = pending.get(msg.id ?? -1);
       if (!p) return;
       pending.delete(msg.id ?? -1);
@@ -139,6 +158,7 @@ async function startRelayChild(): Promise<RelayChild> {
   };
   return {
     wsUrl,
+    database,
     call,
     async stop() {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -201,6 +221,7 @@ async function benchSign(scheme: 'ecdsa' | 'ed25519', signatures: number): Promi
 
     const queue = await challenges(signatures);
     const latencies: number[] = [];
+    if (PROFILE_DIR) await relay.call({ op: 'profile-start' });
     const cpuBefore = await relay.call<NodeJS.CpuUsage>({ op: 'cpu' });
     const t0 = performance.now();
     await Promise.all(
@@ -214,6 +235,9 @@ async function benchSign(scheme: 'ecdsa' | 'ed25519', signatures: number): Promi
     );
     const elapsedMs = performance.now() - t0;
     const cpuAfter = await relay.call<NodeJS.CpuUsage>({ op: 'cpu' });
+    if (PROFILE_DIR) {
+      await relay.call({ op: 'profile-stop', file: join(PROFILE_DIR, `relay-${scheme}-measured.cpuprofile`) });
+    }
     await Promise.all(clients.map((c) => c.close()));
     const cpuMs = (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1000;
     const sorted = [...latencies].sort((a, b) => a - b);
@@ -228,6 +252,7 @@ async function benchSign(scheme: 'ecdsa' | 'ed25519', signatures: number): Promi
         clients: CLIENTS,
         ceremoniesPerSecond: round((signatures / elapsedMs) * 1000, 2),
         relayCpuMsPerSignature: perSignatureCpu,
+        database: relay.database,
         ...(scheme === 'ecdsa'
           ? { relayCpuTargetMs: ECDSA_CPU_TARGET_MS, meetsCpuTarget: perSignatureCpu <= ECDSA_CPU_TARGET_MS }
           : {}),

@@ -382,14 +382,13 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
     try {
       if (!UUID_RE.test(message.challengeId))
         throw new ChallengeUnavailableError('unknown', message.challengeId, 'does not exist');
-      challenge = await deps.db.transaction((tx) =>
-        claimChallenge(tx, message.challengeId, {
-          expectKind: handler.challengeKinds,
-          expectCustomerId: dev.customerId,
-          actor: `device:${dev.deviceId}`,
-          ip,
-        }),
-      );
+      // One statement claims and audits (challenge.claimed): atomic without a transaction around it.
+      challenge = await claimChallenge(deps.db, message.challengeId, {
+        expectKind: handler.challengeKinds,
+        expectCustomerId: dev.customerId,
+        actor: `device:${dev.deviceId}`,
+        ip,
+      });
     } catch (error) {
       if (!(error instanceof ChallengeUnavailableError)) throw error;
       const code = `challenge-${error.reason.replace('_', '-')}` as CeremonyRefusalCode;
@@ -496,16 +495,21 @@ export function createMpcConnection(deps: MpcDependencies, transport: MpcTranspo
   async function finishCeremony(active: ActiveCeremony, done: CeremonyDone) {
     ceremonies.delete(active.ceremonyId);
     try {
+      const completed = { ceremonyId: active.ceremonyId, ceremony: active.name };
       await deps.db.transaction(async (tx) => {
         await done.persist?.(tx);
-        if (done.completeChallenge !== false) {
-          await completeChallenge(tx, active.challenge.id, done.result, { actor: `device:${device?.deviceId}`, ip });
+        if (done.completeChallenge === false) {
+          await auditEvent('mpc.ceremony.completed', completed, active.challenge, tx);
+          return;
         }
-        await auditEvent(
-          'mpc.ceremony.completed',
-          { ceremonyId: active.ceremonyId, ceremony: active.name },
-          active.challenge,
+        // The completion, its challenge.completed entry and ours in one statement (then the webhook).
+        const actor = auditEntry('mpc.ceremony.completed', completed, active.challenge).actor;
+        await completeChallenge(
           tx,
+          active.challenge.id,
+          done.result,
+          { actor: `device:${device?.deviceId}`, ip },
+          { actor, action: 'mpc.ceremony.completed', details: completed },
         );
       });
     } catch (error) {

@@ -68,6 +68,76 @@ describe('challenge store', () => {
     expect(await auditActions(c.id)).toEqual(['challenge.created', 'challenge.claimed', 'challenge.completed']);
   });
 
+  it('claims outside a transaction with its audit entry (actor, address, kind) written by the same statement', async () => {
+    const c = await newChallenge();
+    await claimChallenge(db, c.id, { actor: 'device:d1', ip: '203.0.113.9' });
+    const byDefault = await newChallenge();
+    await claimChallenge(db, byDefault.id);
+    const r = await db.query<Record<string, unknown>>(
+      `SELECT organisation_id, customer_id, actor, target, details, ip FROM audit_log
+        WHERE action = 'challenge.claimed' AND target = ANY ($1::text[]) ORDER BY id`,
+      [[`challenge:${c.id}`, `challenge:${byDefault.id}`]],
+    );
+    expect(r.rows).toEqual([
+      {
+        organisation_id: org.organisationId,
+        customer_id: org.customerId,
+        actor: 'device:d1',
+        target: `challenge:${c.id}`,
+        details: { kind: 'sign-message' },
+        ip: '203.0.113.9',
+      },
+      {
+        organisation_id: org.organisationId,
+        customer_id: org.customerId,
+        actor: `customer:${org.customerId}`,
+        target: `challenge:${byDefault.id}`,
+        details: { kind: 'sign-message' },
+        ip: null,
+      },
+    ]);
+  });
+
+  it("writes the completing party's own audit entry after challenge.completed, redacted, in the same statement", async () => {
+    const c = await newChallenge();
+    await claimChallenge(db, c.id);
+    await db.transaction((tx) =>
+      completeChallenge(
+        tx,
+        c.id,
+        { signature: '0xabc' },
+        { actor: 'device:d1', ip: '203.0.113.9' },
+        { actor: 'device:d1', action: 'mpc.ceremony.completed', details: { ceremony: 'ecdsa-sign', share: 'x' } },
+      ),
+    );
+    const r = await db.query<Record<string, unknown>>(
+      `SELECT organisation_id, customer_id, actor, action, details, ip FROM audit_log
+        WHERE target = $1 AND action <> 'challenge.created' AND action <> 'challenge.claimed' ORDER BY id`,
+      [`challenge:${c.id}`],
+    );
+    const common = { organisation_id: org.organisationId, customer_id: org.customerId, ip: '203.0.113.9' };
+    expect(r.rows).toEqual([
+      { ...common, actor: 'device:d1', action: 'challenge.completed', details: { kind: 'sign-message' } },
+      {
+        ...common,
+        actor: 'device:d1',
+        action: 'mpc.ceremony.completed',
+        details: { ceremony: 'ecdsa-sign', share: '[redacted]' },
+      },
+    ]);
+  });
+
+  it('writes no completion audit entry when the challenge is not in progress', async () => {
+    const c = await newChallenge();
+    await expectUnavailable(
+      db.transaction((tx) =>
+        completeChallenge(tx, c.id, {}, {}, { actor: 'device:d1', action: 'mpc.ceremony.completed', details: {} }),
+      ),
+      'not_in_progress',
+    );
+    expect(await auditActions(c.id)).toEqual(['challenge.created']);
+  });
+
   it('refuses a second claim as already used', async () => {
     const c = await newChallenge();
     await db.transaction((tx) => claimChallenge(tx, c.id));
