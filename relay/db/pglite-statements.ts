@@ -18,7 +18,7 @@ import type { QueryResult } from './database.js';
 type BackendMessage = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][number];
 
 /** Distinct SQL texts kept prepared; texts beyond run unnamed (prepared, used once, replaced). */
-const MAX_PREPARED = 512;
+export const MAX_PREPARED = 512;
 /** PostgreSQL's "cached plan must not change result type" (a table changed under a prepared SELECT *). */
 const FEATURE_NOT_SUPPORTED = '0A000';
 

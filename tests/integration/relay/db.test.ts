@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../relay/db/database.js';
 import { applyMigrations } from '../../../relay/db/migrate.js';
 import { openDatabase } from '../../../relay/db/open.js';
 import { openPglite, parseByteaHex, serializeByteaHex } from '../../../relay/db/pglite.js';
+import { MAX_PREPARED, preparedStatements } from '../../../relay/db/pglite-statements.js';
 import { RELAY_MIGRATIONS } from '../../../relay/db/schema.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 
@@ -181,5 +183,22 @@ describe('PGlite prepared statements', () => {
     expect((await db.query(select, [1])).rows).toEqual([
       { id: 1, name: 'one', tags: null, doc: null, ok: null, extra: 'x' },
     ]);
+  });
+
+  it('keeps at most MAX_PREPARED texts prepared and still runs the texts beyond', async () => {
+    const raw = new PGlite();
+    await raw.waitReady;
+    try {
+      const statements = preparedStatements(raw);
+      for (let i = 0; i < MAX_PREPARED + 5; i++) {
+        const r = await statements.run<{ n: number }>(`SELECT $1::int + ${i} AS n`, [1], false);
+        expect(r.rows).toEqual([{ n: 1 + i }]);
+      }
+      expect(statements.size).toBe(MAX_PREPARED);
+      const beyond = await statements.run<{ n: number }>(`SELECT $1::int + ${MAX_PREPARED + 1} AS n`, [2], false);
+      expect(beyond.rows).toEqual([{ n: MAX_PREPARED + 3 }]);
+    } finally {
+      await raw.close();
+    }
   });
 });
