@@ -19,8 +19,12 @@ type BackendMessage = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][nu
 
 /** Distinct SQL texts kept prepared; texts beyond run unnamed (prepared, used once, replaced). */
 export const MAX_PREPARED = 512;
-/** PostgreSQL's "cached plan must not change result type" (a table changed under a prepared SELECT *). */
-const FEATURE_NOT_SUPPORTED = '0A000';
+/**
+ * Errors after which a statement is prepared again (once, outside a transaction): "cached plan must
+ * not change result type" (a migration changed the columns behind a prepared SELECT *), and
+ * "prepared statement does not exist" (someone ran DEALLOCATE ALL / DISCARD ALL through exec).
+ */
+const PREPARE_AGAIN = new Set(['0A000', '26000']);
 
 interface Prepared {
   name: string;
@@ -108,9 +112,9 @@ export function preparedStatements(db: PGlite): PreparedStatements {
           return await runOnce<T>(sql, params, inTransaction);
         } catch (error) {
           const prepared = cache.get(sql);
-          if (!prepared || (error as { code?: string }).code !== FEATURE_NOT_SUPPORTED || inTransaction) throw error;
-          // A migration changed the columns behind a prepared statement: prepare it again, once.
+          if (!prepared || !PREPARE_AGAIN.has((error as { code?: string }).code ?? '') || inTransaction) throw error;
           cache.delete(sql);
+          // Closing a statement that no longer exists is not an error.
           await db.execProtocol(concat([serialize.close({ type: 'S', name: prepared.name }), serialize.sync()]), {
             syncToFs: false,
           });

@@ -185,6 +185,14 @@ describe('PGlite prepared statements', () => {
     ]);
   });
 
+  it('prepares its statements again after DEALLOCATE ALL', async () => {
+    const db = await memory();
+    const select = 'SELECT count(*)::int AS n FROM items WHERE id > $1';
+    expect((await db.query(select, [0])).rows).toEqual([{ n: 0 }]);
+    await db.exec('DEALLOCATE ALL');
+    expect((await db.query(select, [0])).rows).toEqual([{ n: 0 }]);
+  });
+
   it('keeps at most MAX_PREPARED texts prepared and still runs the texts beyond', async () => {
     const raw = new PGlite();
     await raw.waitReady;
