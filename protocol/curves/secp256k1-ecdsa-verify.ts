@@ -1,12 +1,13 @@
 /**
  * ECDSA verification on secp256k1 (SEC 1 v2 §4.1.4) for signatures WE assembled, before release:
  * the two-party signing protocols check their own output with it instead of noble's `verify`,
- * about three times faster on the same public data:
+ * several times faster on the same public data:
  *
- * - u1·G on the precomputed base table (`baseMultiplyPublicK1`), no doublings;
+ * - u1·G on the precomputed base table (`baseMultiplyPublicProjK1`), no doublings;
  * - u2·Q split with the GLV endomorphism into two 128-bit halves, k1·Q + k2·φ(Q), evaluated by
- *   Straus with one chain of 128 doublings (`msmPublicK1`) instead of 256;
- * - field products reduced by folding (secp256k1-base.ts).
+ *   Straus with one chain of 128 doublings (`msmPublicProjK1`) instead of 256;
+ * - everything on float64 limbs (secp256k1-limbs.ts), converted once at each end, and no
+ *   inversion: R'.x ≡ r (mod n) is checked projectively as X ≡ r·Z or X ≡ (r + n)·Z (mod p).
  *
  * Everything here is public (the signature, the digest, the public key), so variable time is fine.
  * The accepted set is exactly noble's for low-s signatures (tested differentially): r, s in
@@ -14,13 +15,25 @@
  */
 import { _splitEndoScalar } from '@noble/curves/abstract/weierstrass.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import { wnaf } from '../frost/ed25519-vartime.js';
-import { baseMultiplyPublicK1, GLV_BASIS, GLV_BETA, msmPublicK1, mulModP } from './secp256k1-base.js';
+import {
+  addProjL,
+  baseMultiplyPublicProjK1,
+  endomorphismL,
+  GLV_BASIS,
+  msmPublicProjK1,
+  mulModP,
+  negateProjL,
+  newScratch,
+  projFromPoint,
+} from './secp256k1-base.js';
+import { fromLimbs } from './secp256k1-limbs.js';
+import { wnaf } from './wnaf.js';
 
 type K1Point = InstanceType<typeof secp256k1.Point>;
 
 const Fn = secp256k1.Point.Fn;
 const ORDER = Fn.ORDER;
+const P = secp256k1.Point.Fp.ORDER;
 
 /**
  * True iff (r, s) is a valid low-s ECDSA signature of the digest scalar `e` (bits2int(H) mod n)
@@ -33,10 +46,14 @@ export function verifyEcdsaLowS(publicKey: K1Point, e: bigint, r: bigint, s: big
   const u1 = Fn.mul(e, w);
   const u2 = Fn.mul(r, w);
   const { k1neg, k1, k2neg, k2 } = _splitEndoScalar(u2, GLV_BASIS, ORDER);
-  const q = k1neg ? publicKey.negate() : publicKey;
-  const phi = new secp256k1.Point(mulModP(publicKey.X, GLV_BETA), publicKey.Y, publicKey.Z);
-  const qEndo = k2neg ? phi.negate() : phi;
-  const point = msmPublicK1([q, qEndo], [k1, k2], wnaf).add(baseMultiplyPublicK1(u1));
-  if (point.is0()) return false;
-  return Fn.create(point.toAffine().x) === r;
+  const q = projFromPoint(publicKey);
+  const phi = endomorphismL(q);
+  const sum = msmPublicProjK1([k1neg ? negateProjL(q) : q, k2neg ? negateProjL(phi) : phi], [k1, k2], wnaf);
+  addProjL(sum, baseMultiplyPublicProjK1(u1), sum, newScratch());
+  const z = fromLimbs(sum.Z);
+  if (z === 0n) return false; // R' is the identity
+  // R'.x = X/Z lies in [0, p) and p < 2n, so R'.x ≡ r (mod n) iff R'.x is r or r + n.
+  const x = fromLimbs(sum.X);
+  if (mulModP(r, z) === x) return true;
+  return r + ORDER < P && mulModP(r + ORDER, z) === x;
 }

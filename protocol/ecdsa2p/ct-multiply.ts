@@ -6,25 +6,29 @@
  *
  * Why not noble's `Point.multiply`: for a point without a precomputed table it walks 1-bit windows
  * (about 256 doublings and 512 additions, real or fake), 2.4 ms here; with the GLV endomorphism this
- * takes 128 doublings and about 80 additions, and on the folded-reduction field code of
- * protocol/curves/secp256k1-base.ts about 0.35 ms. The signing protocol multiplies two fresh peer
+ * takes 128 doublings and about 80 additions, and on the float64 limb field arithmetic of
+ * protocol/curves/secp256k1-limbs.ts about 0.2 ms. The signing protocol multiplies two fresh peer
  * points by its secret χ per signature (sign-steps.ts), and the base OTs of pairing multiply hundreds.
  *
  * Same side-channel posture as noble: the operation sequence does not depend on the scalar, and
- * the complete (Renes–Costello–Batina) formulas have no exceptional cases. Table lookups are
- * indexed by secret digits and JavaScript BigInt arithmetic is not constant time, as in noble;
- * SECURITY.md says what that means for a JavaScript implementation.
+ * the complete (Renes–Costello–Batina) formulas have no exceptional cases, the field arithmetic is
+ * straight-line float arithmetic, and the accumulators and scratch limbs are zeroed afterwards.
+ * Table lookups are indexed by secret digits, as in noble; docs/security/curves.md says what that
+ * means for a JavaScript implementation.
  */
 import { _splitEndoScalar } from '@noble/curves/abstract/weierstrass.js';
 import {
-  addProjective,
-  GLV_BETA as BETA,
-  doubleProjective,
+  addProjL,
+  doubleL,
+  endomorphismL,
   GLV_BASIS,
-  mulModP,
-  negateProjective,
-  type Proj,
-  toNoblePoint,
+  negateProjL,
+  newScratch,
+  type ProjL,
+  projFromPoint,
+  projIdentityL,
+  projToPoint,
+  wipeScratch,
 } from '../curves/secp256k1-base.js';
 import { InvalidArgumentError } from '../errors.js';
 import { CURVE_ORDER, type Point } from './group.js';
@@ -54,22 +58,23 @@ function recodeOdd(k: bigint): Int8Array {
   return digits;
 }
 
-/** φ(X:Y:Z) = (β·X : Y : Z). */
-function endomorphism(p: Proj): Proj {
-  return { X: mulModP(p.X, BETA), Y: p.Y, Z: p.Z };
+/** Odd multiples (2j + 1)·P on limbs and their negations (public: multiples of the public point). */
+interface SignedTable {
+  pos: ProjL[];
+  neg: ProjL[];
 }
 
-/** ±entry, the sign being the digit's sign flipped when the half-scalar was negative. */
-function signed(entry: Proj, digit: number, flip: boolean): Proj {
-  const negated = negateProjective(entry);
-  return digit < 0 !== flip ? negated : entry;
+/** ±(2j + 1)P for the digit d = ±(2j + 1), the sign flipped when the half-scalar was negative. */
+function signed(table: SignedTable, digit: number, flip: boolean): ProjL {
+  const entries = digit < 0 !== flip ? table.neg : table.pos;
+  return entries[(Math.abs(digit) - 1) >> 1] as ProjL;
 }
 
 /**
  * scalar·point for a secret scalar in [1, n − 1]; the point must be a validated curve point.
  * k = k1 + k2·λ, and k1·P + k2·φ(P) is evaluated with one shared chain of 128 doublings, on the
- * complete formulas of protocol/curves/secp256k1-base.ts (folded reduction, about 2× noble's
- * `add`/`double` on the same points).
+ * complete formulas of protocol/curves/secp256k1-base.ts over float64 limbs (converted once at
+ * each end).
  */
 export function multiplySecret(point: Point, scalar: bigint): Point {
   if (typeof scalar !== 'bigint' || scalar <= 0n || scalar >= CURVE_ORDER) {
@@ -83,30 +88,37 @@ export function multiplySecret(point: Point, scalar: bigint): Point {
   const digits1 = recodeOdd(even1 ? k1 + 1n : k1);
   const digits2 = recodeOdd(even2 ? k2 + 1n : k2);
 
-  const base: Proj = { X: point.X, Y: point.Y, Z: point.Z };
-  const table: Proj[] = new Array(TABLE_SIZE);
-  const twice = doubleProjective(base);
-  table[0] = base;
-  for (let j = 1; j < TABLE_SIZE; j++) table[j] = addProjective(table[j - 1] as Proj, twice);
-  const tableEndo = table.map(endomorphism); // φ((2j+1)P) = (2j+1)φ(P)
+  const scratch = newScratch();
+  const base = projFromPoint(point);
+  const pos: ProjL[] = new Array(TABLE_SIZE);
+  const twice = doubleL(base, projIdentityL(), scratch);
+  pos[0] = base;
+  for (let j = 1; j < TABLE_SIZE; j++) pos[j] = addProjL(pos[j - 1] as ProjL, twice, projIdentityL(), scratch);
+  const table: SignedTable = { pos, neg: pos.map(negateProjL) };
+  const posEndo = pos.map(endomorphismL); // φ((2j+1)P) = (2j+1)φ(P)
+  const tableEndo: SignedTable = { pos: posEndo, neg: posEndo.map(negateProjL) };
 
   const top = DIGITS - 1;
-  let acc = addProjective(
-    signed(table[0] as Proj, digits1[top] as number, k1neg),
-    signed(tableEndo[0] as Proj, digits2[top] as number, k2neg),
+  const acc = addProjL(
+    signed(table, digits1[top] as number, k1neg),
+    signed(tableEndo, digits2[top] as number, k2neg),
+    projIdentityL(),
+    scratch,
   );
   for (let i = top - 1; i >= 0; i--) {
-    for (let b = 0; b < WINDOW_BITS; b++) acc = doubleProjective(acc);
-    const d1 = digits1[i] as number;
-    const d2 = digits2[i] as number;
-    acc = addProjective(acc, signed(table[(Math.abs(d1) - 1) >> 1] as Proj, d1, k1neg));
-    acc = addProjective(acc, signed(tableEndo[(Math.abs(d2) - 1) >> 1] as Proj, d2, k2neg));
+    for (let b = 0; b < WINDOW_BITS; b++) doubleL(acc, acc, scratch);
+    addProjL(acc, signed(table, digits1[i] as number, k1neg), acc, scratch);
+    addProjL(acc, signed(tableEndo, digits2[i] as number, k2neg), acc, scratch);
   }
   digits1.fill(0);
   digits2.fill(0);
-  // Subtracting ±P is adding ∓P: signed(P, −1, flip) is −(±P).
-  const minus1 = addProjective(acc, signed(base, -1, k1neg));
+  // Subtracting ±P is adding ∓P: signed(·, −1, flip) is −(±P).
+  const minus1 = addProjL(acc, signed(table, -1, k1neg), projIdentityL(), scratch);
   const afterFirst = even1 ? minus1 : acc;
-  const minus2 = addProjective(afterFirst, signed(tableEndo[0] as Proj, -1, k2neg));
-  return toNoblePoint(even2 ? minus2 : afterFirst);
+  const minus2 = addProjL(afterFirst, signed(tableEndo, -1, k2neg), projIdentityL(), scratch);
+  const out = projToPoint(even2 ? minus2 : afterFirst);
+  // The accumulators and scratch held partial sums of a secret multiple: clear them.
+  wipeScratch(scratch);
+  for (const p of [acc, minus1, minus2]) for (const limbs of [p.X, p.Y, p.Z]) limbs.fill(0);
+  return out;
 }

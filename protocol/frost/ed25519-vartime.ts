@@ -21,6 +21,7 @@
  *     X' = E·F, Y' = G·H, T' = E·H, Z' = F·G. Both are complete on edwards25519 (d not a square).
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { wnaf } from '../curves/wnaf.js';
 import { P, red, sqrtRatio, sub } from './ed25519-field.js';
 import {
   addL,
@@ -200,34 +201,6 @@ function oddMultiples(p: Ext, s: Scratch): { pos: Cached[]; neg: Cached[] } {
   const acc = copyExt(p);
   for (let i = 1; i < 1 << (WINDOW - 2); i++) pos.push(cache(addCached(acc, twice, acc, s)));
   return { pos, neg: pos.map(negateCached) };
-}
-
-/**
- * Width-W non-adjacent form, least significant digit first: digits are 0 or odd in
- * (−2^(W−1), 2^(W−1)), and k = Σ digit_i·2^i. Works on the binary string with plain numbers.
- */
-export function wnaf(k: bigint): Int8Array {
-  const bits = k.toString(2);
-  const n = bits.length;
-  const bit = (i: number) => (i < n ? (bits.charCodeAt(n - 1 - i) === 49 ? 1 : 0) : 0);
-  const digits = new Int8Array(n + 1);
-  const full = 1 << WINDOW;
-  let carry = 0;
-  for (let i = 0; i <= n; ) {
-    if (((bit(i) + carry) & 1) === 0) {
-      carry = (bit(i) + carry) >> 1;
-      i++;
-      continue;
-    }
-    let v = carry;
-    for (let j = 0; j < WINDOW; j++) v += bit(i + j) << j;
-    let d = v & (full - 1);
-    if (d >= full >> 1) d -= full;
-    digits[i] = d;
-    carry = (v - d) >> WINDOW;
-    i += WINDOW;
-  }
-  return digits;
 }
 
 const D = ed25519.Point.CURVE().d;

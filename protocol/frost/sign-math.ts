@@ -36,8 +36,9 @@ import {
   decodeCompressedK1,
   msmPublicK1,
 } from '../curves/secp256k1-base.js';
+import { wnaf } from '../curves/wnaf.js';
 import { baseMultiplyPublic, baseMultiplySecret, blindFromSeed } from './ed25519-base.js';
-import { decodePublic, encodeMany, msmPublic, multiplyPublic, wnaf } from './ed25519-vartime.js';
+import { decodePublic, encodeMany, msmPublic, multiplyPublic } from './ed25519-vartime.js';
 import { type FrostScheme, schemeInfo } from './suites.js';
 
 /** The point surface this module needs (both noble Point classes have it). */

@@ -10,7 +10,7 @@ import {
   encodeCompressedManyK1,
   msmPublicK1,
 } from '../../../../protocol/curves/secp256k1-base.js';
-import { wnaf } from '../../../../protocol/frost/ed25519-vartime.js';
+import { wnaf } from '../../../../protocol/curves/wnaf.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
 
 const Point = secp256k1.Point;

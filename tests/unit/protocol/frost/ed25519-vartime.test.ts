@@ -2,6 +2,7 @@ import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../../../../protocol/bytes.js';
+import { wnaf } from '../../../../protocol/curves/wnaf.js';
 import {
   addCached,
   type Cached,
@@ -17,7 +18,6 @@ import {
   multiplyPublic,
   negateCached,
   newScratch,
-  wnaf,
 } from '../../../../protocol/frost/ed25519-vartime.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
 
