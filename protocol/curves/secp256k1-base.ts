@@ -23,7 +23,7 @@
  * Point formulas on limbs: coordinates are kept in "point form", every limb of size ≤ 2·2^22
  * (affine table entries ≤ 2^22). The bounds noted beside each step (in units U = 2^22: "3U" is a
  * limb sum of size ≤ 3·2^22; a product's output is ≤ 1U) show every product's inputs multiply to
- * at most 9·U² (the limb products accept 42·U²) and every output coordinate is ≤ 2U again.
+ * at most 16·U² (4U·4U; the limb products accept 42·U²) and every output coordinate is ≤ 2U again.
  */
 import { normalizeZ } from '@noble/curves/abstract/curve.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';

@@ -16,7 +16,7 @@
  *   2. h_(12+m) is added into column m times K = 250112 and into column m + 1 times S = 2^18, and
  *      the low columns are carried; the carry c out of limb 11 (weight 2^264, plus S·h_23) is split
  *      at 22 bits, c = lo + 2^22·hi, and folded the same way (lo·K, lo·S + hi·K, hi·S into limbs
- *      0, 1, 2), followed by three short carry steps.
+ *      0, 1, 2), followed by short carry steps up to limb 4.
  * Exactness (every intermediate an integer below 2^53 in size, so float64 arithmetic is exact;
  * scaling by 2^−22 is exact, so Math.floor(v·2^−22) is the exact floor quotient, negatives too):
  * write U = 2^22. `mul`/`sqr` accept any inputs with max|a_i|·max|b_j| ≤ 42·U² (squaring: 42·U²
@@ -27,8 +27,8 @@
  * 504·U² + 2^41.2 < 2^53; c < 2^47, so lo < U, |hi| < 2^25 and the final folds are < 2^43.
  * Output ("reduced form"): limbs 0..3 and 5..11 in [0, U), limb 4 in [−1, U]: |a_i| ≤ U. So sums
  * and differences of a few reduced values are valid inputs again (the point formulas of
- * secp256k1-base.ts never exceed 4U·2U or 3U·3U; see the bounds noted there). `mulSmall` (k·a)
- * and `carry` accept limbs with |k·a_i| < 2^50 and return the reduced form. `fromLimbs` reduces
+ * secp256k1-base.ts never exceed 4U·4U = 16·U²; see the bounds noted there). `mulSmall` (k·a)
+ * accepts limbs with |k·a_i| < 2^50 and returns the reduced form. `fromLimbs` reduces
  * into [0, p).
  *
  * The products below are unrolled (generated once by a short script from the rule above). Inputs
@@ -458,70 +458,6 @@ export function mulSmall(a: Limbs, k: number, o: Limbs): Limbs {
   c = Math.floor(v * I22);
   const r10 = v - c * R22;
   v = k * (a[11] as number) + c;
-  c = Math.floor(v * I22);
-  const r11 = v - c * R22;
-  // c (weight 2^264) ≡ c·(2^40 + 250112): split at 22 bits first so each product stays < 2^42.
-  const hi = Math.floor(c * I22);
-  const lo = c - hi * R22;
-  v = r0 + K * lo;
-  c = Math.floor(v * I22);
-  o[0] = v - c * R22;
-  v = r1 + S * lo + K * hi + c;
-  c = Math.floor(v * I22);
-  o[1] = v - c * R22;
-  v = r2 + S * hi + c;
-  c = Math.floor(v * I22);
-  o[2] = v - c * R22;
-  v = r3 + c;
-  c = Math.floor(v * I22);
-  o[3] = v - c * R22;
-  o[4] = r4 + c;
-  o[5] = r5;
-  o[6] = r6;
-  o[7] = r7;
-  o[8] = r8;
-  o[9] = r9;
-  o[10] = r10;
-  o[11] = r11;
-  return o;
-}
-
-/** o = a with its limbs carried back into product-output form (|a_i| < 2^50). */
-export function carry(a: Limbs, o: Limbs): Limbs {
-  let v = a[0] as number;
-  let c = Math.floor(v * I22);
-  const r0 = v - c * R22;
-  v = (a[1] as number) + c;
-  c = Math.floor(v * I22);
-  const r1 = v - c * R22;
-  v = (a[2] as number) + c;
-  c = Math.floor(v * I22);
-  const r2 = v - c * R22;
-  v = (a[3] as number) + c;
-  c = Math.floor(v * I22);
-  const r3 = v - c * R22;
-  v = (a[4] as number) + c;
-  c = Math.floor(v * I22);
-  const r4 = v - c * R22;
-  v = (a[5] as number) + c;
-  c = Math.floor(v * I22);
-  const r5 = v - c * R22;
-  v = (a[6] as number) + c;
-  c = Math.floor(v * I22);
-  const r6 = v - c * R22;
-  v = (a[7] as number) + c;
-  c = Math.floor(v * I22);
-  const r7 = v - c * R22;
-  v = (a[8] as number) + c;
-  c = Math.floor(v * I22);
-  const r8 = v - c * R22;
-  v = (a[9] as number) + c;
-  c = Math.floor(v * I22);
-  const r9 = v - c * R22;
-  v = (a[10] as number) + c;
-  c = Math.floor(v * I22);
-  const r10 = v - c * R22;
-  v = (a[11] as number) + c;
   c = Math.floor(v * I22);
   const r11 = v - c * R22;
   // c (weight 2^264) ≡ c·(2^40 + 250112): split at 22 bits first so each product stays < 2^42.

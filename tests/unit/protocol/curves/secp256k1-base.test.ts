@@ -1,15 +1,28 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
 import {
+  type AffineL,
   addMixed,
+  addMixedL,
   addProjective,
+  addProjL,
   baseMultiplyPublicK1,
+  baseMultiplyPublicProjK1,
   baseMultiplySecretK1,
   decodeCompressedK1,
+  doubleL,
   doubleProjective,
   encodeCompressedManyK1,
+  endomorphismL,
   msmPublicK1,
+  msmPublicProjK1,
+  newScratch,
+  type ProjL,
+  projFromPoint,
+  projIdentityL,
+  projToPoint,
 } from '../../../../protocol/curves/secp256k1-base.js';
+import { type Limbs, toLimbs } from '../../../../protocol/curves/secp256k1-limbs.js';
 import { wnaf } from '../../../../protocol/curves/wnaf.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
 
@@ -161,5 +174,92 @@ describe('encodeCompressedManyK1 (one inversion for several points)', () => {
 
   it('refuses the identity', () => {
     expect(() => encodeCompressedManyK1([Point.BASE, Point.ZERO])).toThrow(/identity/);
+  });
+});
+
+describe('secp256k1 point formulas on limbs (point form: limbs up to 2·2^22 in size)', () => {
+  const U = 2 ** 22;
+  /**
+   * The same value with every limb pushed towards the documented bound: limb i gains ±2^22 and
+   * limb i + 1 loses ±1, so limbs 0..10 reach [2^22 − 1, 2^23) (or (−2^22, 0]).
+   */
+  const stretched = (x: bigint, sign: 1 | -1): Limbs => {
+    const l = toLimbs(x);
+    for (let i = 0; i < 11; i++) {
+      l[i] = (l[i] as number) + sign * U;
+      l[i + 1] = (l[i + 1] as number) - sign;
+    }
+    return l;
+  };
+  const stretchedProj = (p: InstanceType<typeof Point>, sign: 1 | -1): ProjL => ({
+    X: stretched(p.X, sign),
+    Y: stretched(p.Y, sign),
+    Z: stretched(p.Z, sign),
+  });
+  const within = (p: ProjL, bound: number) => [p.X, p.Y, p.Z].every((l) => l.every((v) => Math.abs(v) <= bound));
+
+  it('addProjL, addMixedL and doubleL equal noble on inputs at the limb bounds, and keep outputs in point form', () => {
+    const s = newScratch();
+    for (let i = 0; i < 6; i++) {
+      const a = Point.BASE.multiply(scalar()).double();
+      const b = Point.BASE.multiply(scalar()).double();
+      for (const sign of [1, -1] as const) {
+        const pa = stretchedProj(a, sign);
+        const pb = stretchedProj(b, sign);
+        expect(within(pa, 2 * U)).toBe(true);
+        const sum = addProjL(pa, pb, projIdentityL(), s);
+        expect(within(sum, 2 * U)).toBe(true);
+        expect(projToPoint(sum).equals(a.add(b))).toBe(true);
+        const twice = doubleL(pa, projIdentityL(), s);
+        expect(within(twice, 2 * U)).toBe(true);
+        expect(projToPoint(twice).equals(a.double())).toBe(true);
+        const q: AffineL = { x: toLimbs(b.toAffine().x), y: toLimbs(b.toAffine().y) };
+        const mixed = addMixedL(pa, q, projIdentityL(), s);
+        expect(within(mixed, 2 * U)).toBe(true);
+        expect(projToPoint(mixed).equals(a.add(b))).toBe(true);
+        // In place (output aliasing the first input), P + P and P − P through the general formula.
+        expect(projToPoint(addProjL(pa, stretchedProj(a, sign), pa, s)).equals(a.double())).toBe(true);
+        expect(projToPoint(addProjL(pb, projFromPoint(b.negate()), pb, s)).is0()).toBe(true);
+      }
+    }
+  });
+
+  it('the formulas stay exact along long chains of their own outputs (no renormalisation between steps)', () => {
+    const s = newScratch();
+    let expected = Point.BASE.multiply(scalar());
+    const step = Point.BASE.multiply(scalar());
+    const acc = projFromPoint(expected);
+    const stepL = projFromPoint(step);
+    for (let i = 0; i < 200; i++) {
+      if (i % 2) {
+        doubleL(acc, acc, s);
+        expected = expected.double();
+      } else {
+        addProjL(acc, stepL, acc, s);
+        expected = expected.add(step);
+      }
+      expect(within(acc, 2 * U)).toBe(true);
+    }
+    expect(projToPoint(acc).equals(expected)).toBe(true);
+  });
+
+  it('endomorphismL is multiplication by λ; the identity stays the identity', () => {
+    const LAMBDA = 0x5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd72n;
+    const a = Point.BASE.multiply(scalar()).double();
+    expect(projToPoint(endomorphismL(projFromPoint(a))).equals(a.multiply(LAMBDA))).toBe(true);
+    expect(projToPoint(doubleL(projIdentityL(), projIdentityL(), newScratch())).is0()).toBe(true);
+    expect(projToPoint(addProjL(projIdentityL(), projIdentityL(), projIdentityL(), newScratch())).is0()).toBe(true);
+  });
+
+  it('msmPublicProjK1 and baseMultiplyPublicProjK1 equal noble (limb results, no conversion in between)', () => {
+    const pts = [Point.BASE.multiply(scalar()), Point.BASE.multiply(scalar()).double()];
+    const ks = [scalar() >> 128n, scalar() >> 127n];
+    const expected = (pts[0] as InstanceType<typeof Point>)
+      .multiply(ks[0] as bigint)
+      .add((pts[1] as InstanceType<typeof Point>).multiply(ks[1] as bigint));
+    expect(projToPoint(msmPublicProjK1(pts.map(projFromPoint), ks, wnaf)).equals(expected)).toBe(true);
+    expect(projToPoint(msmPublicProjK1([projFromPoint(Point.BASE)], [0n], wnaf)).is0()).toBe(true);
+    const k = scalar();
+    expect(projToPoint(baseMultiplyPublicProjK1(k)).equals(Point.BASE.multiply(k))).toBe(true);
   });
 });

@@ -66,3 +66,34 @@ describe('verifyEcdsaLowS', () => {
     expect(verifyEcdsaLowS(publicKey, 0n, sig.r, sig.s)).toBe(true);
   });
 });
+
+describe('verifyEcdsaLowS: the projective x check', () => {
+  it('accepts when R.x ≥ n (r = R.x − n), like noble, and rejects r + 1 there', () => {
+    // A point R with x in [n, p): such an r is only reached through x − n (probability ≈ 2^−128
+    // for real signatures). Q is then chosen so that u1·G + u2·Q = R for random u1, u2.
+    const P = Point.Fp.ORDER;
+    let R: InstanceType<typeof Point> | undefined;
+    for (let x = N + 1n; !R; x++) {
+      const y2 = Point.Fp.add(Point.Fp.pow(x, 3n), 7n);
+      if (Point.Fp.pow(y2, (P - 1n) / 2n) === 1n) R = Point.fromAffine({ x, y: Point.Fp.sqrt(y2) });
+    }
+    const r = R.toAffine().x - N;
+    let checked = 0;
+    for (let i = 0; checked < 3; i++) {
+      const u1 = Fn.create(toBig(rng(48))) || 1n;
+      const u2 = Fn.create(toBig(rng(48))) || 1n;
+      const s = Fn.div(r, u2);
+      if (s > N >> 1n) continue; // low-s only
+      const e = Fn.mul(u1, s);
+      const publicKey = R.subtract(Point.BASE.multiply(u1)).multiply(Fn.inv(u2));
+      const digest = new Uint8Array(32);
+      for (let b = 31, t = e; b >= 0; b--, t >>= 8n) digest[b] = Number(t & 255n);
+      const compact = new secp256k1.Signature(r, s).toBytes('compact');
+      expect(secp256k1.verify(compact, digest, publicKey.toBytes(true), { prehash: false, lowS: true })).toBe(true);
+      expect(verifyEcdsaLowS(publicKey, e, r, s)).toBe(true);
+      // A neighbouring r is rejected.
+      expect(verifyEcdsaLowS(publicKey, e, r + 1n, s)).toBe(false);
+      checked++;
+    }
+  });
+});

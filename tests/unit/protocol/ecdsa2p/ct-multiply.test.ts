@@ -81,4 +81,13 @@ describe('multiplySecret', () => {
     const k = randomScalar();
     expect(multiplySecret(projective, k).equals(Point.fromAffine(point.toAffine()).multiply(k))).toBe(true);
   });
+
+  it('returns a valid noble point with the same encoding as noble (limb results converted back canonically)', () => {
+    for (let i = 0; i < 10; i++) {
+      const k = randomScalar();
+      const ours = multiplySecret(point, k);
+      ours.assertValidity();
+      expect(toHex(ours.toBytes(true))).toBe(toHex(point.multiply(k).toBytes(true)));
+    }
+  });
 });
