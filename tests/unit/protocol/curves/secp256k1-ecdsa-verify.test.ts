@@ -79,7 +79,7 @@ describe('verifyEcdsaLowS: the projective x check', () => {
     }
     const r = R.toAffine().x - N;
     let checked = 0;
-    for (let i = 0; checked < 3; i++) {
+    while (checked < 3) {
       const u1 = Fn.create(toBig(rng(48))) || 1n;
       const u2 = Fn.create(toBig(rng(48))) || 1n;
       const s = Fn.div(r, u2);

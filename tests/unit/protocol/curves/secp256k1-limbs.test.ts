@@ -26,7 +26,7 @@ const rng = createSeededRng('tandem/test/curves/secp256k1-limbs');
 const below = (bits: number) => BigInt(`0x${Buffer.from(rng(34)).toString('hex')}`) & ((1n << BigInt(bits)) - 1n);
 const mod = (x: bigint) => ((x % P) + P) % P;
 /** The integer Σ a_i·2^(22·i) of arbitrary (signed, oversized) limbs. */
-const valueOf = (a: Limbs) => a.reduceRight((acc, limb) => (acc << 22n) + BigInt(limb), 0n);
+const integerOf = (a: Limbs) => a.reduceRight((acc, limb) => (acc << 22n) + BigInt(limb), 0n);
 const limbsOf = (values: number[]): Limbs => {
   const l = newLimbs();
   for (const [i, v] of values.entries()) l[i] = v;
@@ -77,7 +77,7 @@ describe('secp256k1 float64 limb arithmetic', () => {
       [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -(2 ** 30)],
     ]) {
       const l = limbsOf(limbs);
-      expect(fromLimbs(l)).toBe(mod(valueOf(l)));
+      expect(fromLimbs(l)).toBe(mod(integerOf(l)));
     }
   });
 
@@ -124,18 +124,18 @@ describe('secp256k1 float64 limb arithmetic', () => {
         const b = limbsOf(Array.from({ length: 12 }, (_, i) => sb(i) * seven));
         const o = mul(a, b, newLimbs());
         expect(reducedForm(o)).toBe(true);
-        expect(fromLimbs(o)).toBe(mod(valueOf(a) * valueOf(b)));
+        expect(fromLimbs(o)).toBe(mod(integerOf(a) * integerOf(b)));
       }
       const r = limbsOf(Array.from({ length: 12 }, (_, i) => sa(i) * root));
       const s = sqr(r, newLimbs());
       expect(reducedForm(s)).toBe(true);
-      expect(fromLimbs(s)).toBe(mod(valueOf(r) ** 2n));
+      expect(fromLimbs(s)).toBe(mod(integerOf(r) ** 2n));
     }
     // Mixed sizes at the extremes: one limb large, the rest maximal of the other sign.
     for (let i = 0; i < 12; i++) {
       const a = limbsOf(Array.from({ length: 12 }, (_, j) => (j === i ? -six : six - 1)));
       const b = limbsOf(Array.from({ length: 12 }, (_, j) => (j === 11 - i ? -seven : seven - 1)));
-      expect(fromLimbs(mul(a, b, newLimbs()))).toBe(mod(valueOf(a) * valueOf(b)));
+      expect(fromLimbs(mul(a, b, newLimbs()))).toBe(mod(integerOf(a) * integerOf(b)));
     }
   });
 
@@ -144,11 +144,11 @@ describe('secp256k1 float64 limb arithmetic', () => {
       const big = limbsOf(Array.from({ length: 12 }, (_, i) => sign * (2 ** 50 - 1 - i)));
       const c = mulSmall(big, 1, newLimbs());
       expect(reducedForm(c)).toBe(true);
-      expect(fromLimbs(c)).toBe(mod(valueOf(big)));
+      expect(fromLimbs(c)).toBe(mod(integerOf(big)));
       const a = limbsOf(Array.from({ length: 12 }, () => sign * (2 ** 45 - 1)));
       const m = mulSmall(a, 21, newLimbs());
       expect(reducedForm(m)).toBe(true);
-      expect(fromLimbs(m)).toBe(mod(21n * valueOf(a)));
+      expect(fromLimbs(m)).toBe(mod(21n * integerOf(a)));
     }
     for (const x of EDGES) {
       expect(fromLimbs(mulSmall(toLimbs(x), 21, newLimbs()))).toBe(mod(21n * x));
