@@ -247,27 +247,28 @@ export function addProjL(p: ProjL, q: ProjL, o: ProjL, s: Scratch): ProjL {
   return o;
 }
 
-/** RCB Algorithm 9: o = 2·(X:Y:Z), exception-free for a = 0; `o` may be `p`. Input ≤ 2U. */
+/**
+ * RCB Algorithm 9: o = 2·(X:Y:Z), exception-free for a = 0; `o` may be `p` (X, Y, Z are read
+ * before any output is written, so no copy is needed). Input ≤ 2U.
+ */
 export function doubleL(p: ProjL, o: ProjL, s: Scratch): ProjL {
   const { X, Y, Z } = p;
-  const { t0, t1, t2, x3, y3, z3 } = s;
+  const { t0, t1, t2, t3, t4, x3 } = s;
   sqr(Y, t0); // 2U·2U
-  scaleL(t0, 8, z3); // 8U
   mul(Y, Z, t1); // 2U·2U
   mulSmall(sqr(Z, t2), B3, t2);
-  mul(t2, z3, x3); // U·8U
-  addL(t0, t2, y3); // 2U
-  mul(t1, z3, z3); // U·8U
+  mul(X, Y, t3); // 2U·2U (Algorithm 9's late t1 = X·Y, taken early)
+  scaleL(t0, 8, t4); // 8U
+  mul(t2, t4, x3); // U·8U
+  mul(t1, t4, o.Z); // U·8U
+  addL(t0, t2, o.Y); // 2U
   addL(t2, t2, t1);
   addL(t1, t2, t2); // 3U
   subL(t0, t2, t0); // 4U
-  mul(t0, y3, y3); // 4U·2U
-  addL(y3, x3, y3); // 2U
-  mul(X, Y, t1); // 2U·2U
-  mul(t0, t1, x3); // 4U·U
+  mul(t0, o.Y, o.Y); // 4U·2U
+  addL(o.Y, x3, o.Y); // 2U
+  mul(t0, t3, x3); // 4U·U
   addL(x3, x3, o.X); // 2U
-  copyL(y3, o.Y);
-  copyL(z3, o.Z);
   return o;
 }
 
