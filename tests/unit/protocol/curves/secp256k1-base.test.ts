@@ -56,7 +56,7 @@ describe('secp256k1 blinded constant-time base multiplication (secret scalars)',
   });
 
   it('equals noble at window-boundary scalars and extreme blinds', () => {
-    for (const k of [1n, 2n, 31n, 32n, 33n, N - 1n, N - 32n, (N - 1n) / 2n]) {
+    for (const k of [1n, 2n, 31n, 32n, 33n, 63n, 64n, 65n, 127n, 128n, N - 1n, N - 32n, N - 64n, (N - 1n) / 2n]) {
       for (const blind of [new Uint8Array(16), new Uint8Array(16).fill(0xff)]) {
         expect(baseMultiplySecretK1(k, blind).equals(Point.BASE.multiply(k))).toBe(true);
       }
@@ -100,7 +100,22 @@ describe('secp256k1 variable-time arithmetic (public data)', () => {
   });
 
   it('baseMultiplyPublicK1 equals noble, including 0, boundaries and values ≥ n', () => {
-    for (const k of [0n, 1n, 31n, 32n, 33n, N - 1n, N, 2n * N + 3n, scalar(), scalar()]) {
+    for (const k of [
+      0n,
+      1n,
+      31n,
+      32n,
+      33n,
+      64n,
+      65n,
+      128n,
+      N - 1n,
+      N,
+      2n * N + 3n,
+      (1n << 385n) - 1n,
+      scalar(),
+      scalar(),
+    ]) {
       const expected = Point.BASE.multiplyUnsafe(k % N);
       expect(baseMultiplyPublicK1(k).equals(expected)).toBe(true);
     }
