@@ -33,15 +33,40 @@ type K1Point = InstanceType<typeof secp256k1.Point>;
 
 const Fn = secp256k1.Point.Fn;
 const ORDER = Fn.ORDER;
-const P = secp256k1.Point.Fp.ORDER;
+const Fp = secp256k1.Point.Fp;
+const P = Fp.ORDER;
 
 /**
  * True iff (r, s) is a valid low-s ECDSA signature of the digest scalar `e` (bits2int(H) mod n)
  * under `publicKey` (a validated point, not the identity).
  */
 export function verifyEcdsaLowS(publicKey: K1Point, e: bigint, r: bigint, s: bigint): boolean {
-  if (r <= 0n || r >= ORDER || s <= 0n || s > ORDER >> 1n) return false;
-  if (e < 0n || e >= ORDER) return false;
+  return verificationPoint(publicKey, e, r, s) !== undefined;
+}
+
+/**
+ * The public-key recovery id of (r, s) if it is a valid low-s signature of `e` under `publicKey`,
+ * else undefined: bit 0 = R'.y odd, bit 1 = R'.x ≥ n, for R' = u1·G + u2·Q, the point verification
+ * itself computes. Recovering from (r, s, id) gives back exactly `publicKey` (SEC 1 §4.1.6), so
+ * a signer that takes the id from here cannot output a `v` that recovers another key, whatever
+ * the other party sent (one extra inversion over `verifyEcdsaLowS`).
+ */
+export function recoveryIdIfValidLowS(publicKey: K1Point, e: bigint, r: bigint, s: bigint): number | undefined {
+  const point = verificationPoint(publicKey, e, r, s);
+  if (point === undefined) return undefined;
+  const y = mulModP(point.y, Fp.inv(point.z));
+  return (y & 1n ? 1 : 0) | (point.xAboveOrder ? 2 : 0);
+}
+
+/** R' = u1·G + u2·Q as (Y, Z) when R'.x ≡ r (mod n) and s is low; undefined otherwise. */
+function verificationPoint(
+  publicKey: K1Point,
+  e: bigint,
+  r: bigint,
+  s: bigint,
+): { y: bigint; z: bigint; xAboveOrder: boolean } | undefined {
+  if (r <= 0n || r >= ORDER || s <= 0n || s > ORDER >> 1n) return undefined;
+  if (e < 0n || e >= ORDER) return undefined;
   const w = Fn.inv(s);
   const u1 = Fn.mul(e, w);
   const u2 = Fn.mul(r, w);
@@ -51,9 +76,10 @@ export function verifyEcdsaLowS(publicKey: K1Point, e: bigint, r: bigint, s: big
   const sum = msmPublicProjK1([k1neg ? negateProjL(q) : q, k2neg ? negateProjL(phi) : phi], [k1, k2], wnaf);
   addProjL(sum, baseMultiplyPublicProjK1(u1), sum, newScratch());
   const z = fromLimbs(sum.Z);
-  if (z === 0n) return false; // R' is the identity
+  if (z === 0n) return undefined; // R' is the identity
   // R'.x = X/Z lies in [0, p) and p < 2n, so R'.x ≡ r (mod n) iff R'.x is r or r + n.
   const x = fromLimbs(sum.X);
-  if (mulModP(r, z) === x) return true;
-  return r + ORDER < P && mulModP(r + ORDER, z) === x;
+  if (mulModP(r, z) === x) return { y: fromLimbs(sum.Y), z, xAboveOrder: false };
+  if (r + ORDER < P && mulModP(r + ORDER, z) === x) return { y: fromLimbs(sum.Y), z, xAboveOrder: true };
+  return undefined;
 }

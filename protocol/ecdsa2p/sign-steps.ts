@@ -3,7 +3,7 @@
  * client and the server state machines in `sign.ts` (which own the schedule, states and messages).
  */
 import { concatBytes, toHex } from '../bytes.js';
-import { verifyEcdsaLowS } from '../curves/secp256k1-ecdsa-verify.js';
+import { recoveryIdIfValidLowS } from '../curves/secp256k1-ecdsa-verify.js';
 import { type PartyRole, ProtocolAbortError } from '../errors.js';
 import type { Rng } from '../rng.js';
 import { commit, opens, SALT_BYTES } from './commitment.js';
@@ -208,9 +208,12 @@ export function assembleSignature(p: {
     s = Fn.neg(s); // low-s flips R to −R, whose y has the other parity
     recovery ^= 1;
   }
-  if (!verifyEcdsaLowS(p.publicKey, digestScalar(p.digest), r, s)) {
-    invalid('the combined signature does not verify under the derived public key');
-  }
+  // The id must come from the point verification computes, not only from our R: a peer that sends
+  // u_j' = −2u_i − u_j (it has seen u_i) turns s into −s, which verifies after low-s but flips the
+  // R-derived parity, and the output's EVM v would then recover another key.
+  const verified = recoveryIdIfValidLowS(p.publicKey, digestScalar(p.digest), r, s);
+  if (verified === undefined) invalid('the combined signature does not verify under the derived public key');
+  if (verified !== recovery) invalid('the recovery id from R disagrees with the one verification recovers');
   const compact = concatBytes(scalarToBytes(r), scalarToBytes(s));
   return {
     r: scalarToHex(r),

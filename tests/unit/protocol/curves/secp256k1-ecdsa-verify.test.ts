@@ -1,6 +1,6 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
-import { verifyEcdsaLowS } from '../../../../protocol/curves/secp256k1-ecdsa-verify.js';
+import { recoveryIdIfValidLowS, verifyEcdsaLowS } from '../../../../protocol/curves/secp256k1-ecdsa-verify.js';
 import { createSeededRng } from '../../../../protocol/rng.js';
 
 const Point = secp256k1.Point;
@@ -94,6 +94,22 @@ describe('verifyEcdsaLowS: the projective x check', () => {
       // A neighbouring r is rejected.
       expect(verifyEcdsaLowS(publicKey, e, r + 1n, s)).toBe(false);
       checked++;
+    }
+  });
+
+  it('recoveryIdIfValidLowS gives the id noble signs with, and undefined for what verification refuses', () => {
+    for (let i = 0; i < 30; i++) {
+      const secret = secp256k1.utils.randomSecretKey(rng(48));
+      const digest = rng(32);
+      const sig = secp256k1.Signature.fromBytes(
+        secp256k1.sign(digest, secret, { prehash: false, format: 'recovered' }),
+        'recovered',
+      );
+      const publicKey = Point.fromBytes(secp256k1.getPublicKey(secret));
+      const e = Fn.create(toBig(digest));
+      expect(recoveryIdIfValidLowS(publicKey, e, sig.r, sig.s)).toBe(sig.recovery);
+      expect(recoveryIdIfValidLowS(publicKey, Fn.add(e, 1n), sig.r, sig.s)).toBeUndefined();
+      expect(recoveryIdIfValidLowS(publicKey, e, sig.r, N - sig.s)).toBeUndefined();
     }
   });
 });

@@ -4,6 +4,7 @@
  * The honest party is replayed from its recorded state with its recorded RNG, so a tampering that
  * went unnoticed would reproduce the honest run and fail the test.
  */
+import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Ecdsa2pKeyShare } from '../../../../protocol/ecdsa2p/key-share.js';
 import { burnShare, isBurningAbort } from '../../../../protocol/ecdsa2p/key-share.js';
@@ -320,6 +321,20 @@ describe('ecdsa2p signing: each protocol check', () => {
       expect((error as ProtocolAbortError).reason).toBe(reason);
     });
   }
+
+  it('aborts when the server negates s (u_S = −2u_C − u_S): valid after low-s, but its v would recover another key', () => {
+    const n = secp256k1.Point.Fn;
+    const uClient = BigInt(`0x${(honest.deliveries[2]?.message.payload as { u: string }).u}`);
+    const error = expectRejected(3, (m) => {
+      const payload = m.payload as { u: string; w: string };
+      const uServer = BigInt(`0x${payload.u}`);
+      const negated = n.create(-2n * uClient - uServer);
+      return { ...m, payload: { ...payload, u: negated.toString(16).padStart(64, '0') } };
+    });
+    expect(error).toBeInstanceOf(ProtocolAbortError);
+    expect((error as ProtocolAbortError).reason).toBe('signature-invalid');
+    expect((error as ProtocolAbortError).message).toMatch(/recovery id/);
+  });
 
   it('rejects a client that signs another digest (server sees another session id)', () => {
     const started = startSigning('digest-mismatch-2', {
