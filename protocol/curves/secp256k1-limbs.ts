@@ -22,9 +22,11 @@
  * write U = 2^22. `mul`/`sqr` accept any inputs with max|a_i|·max|b_j| ≤ 42·U² (squaring: 42·U²
  * for max|a_i|²), e.g. limbs up to 6U times limbs up to 7U. A column has at most 12 partial
  * products (squaring: as many, counting the doubled cross terms), so |t_k| ≤ 504·U² < 2^52.98;
- * carries out of such columns are < 2^31; h_m ≤ U, h_23 < 2^28 (the product is < 2^534), so the
- * folded terms K·h, S·h are < 2^40 (S·h_23 < 2^46) and a folded column stays below
- * 504·U² + 2^41.2 < 2^53; c < 2^47, so lo < U, |hi| < 2^25 and the final folds are < 2^43.
+ * carries out of such columns are < 2^31; h_m ≤ U and h_23 < 2^27.4 (the product is below
+ * 42·U²·2^484·(1 + 2^−21) < 2^533.4), so the folded terms K·h, S·h are < 2^40 except
+ * K·h_23 < 2^45.3 (column 11) and S·h_23 < 2^45.4 (weight 2^264); a folded column stays below
+ * 504·U² + 2^45.3 + 2^40 + 2^31 < 0.99·2^53; c < 2^46, so lo < U, |hi| < 2^24 and the final folds
+ * are < 2^43.
  * Output ("reduced form"): limbs 0..3 and 5..11 in [0, U), limb 4 in [−1, U]: |a_i| ≤ U. So sums
  * and differences of a few reduced values are valid inputs again (the point formulas of
  * secp256k1-base.ts never exceed 4U·4U = 16·U²; see the bounds noted there). `mulSmall` (k·a)
