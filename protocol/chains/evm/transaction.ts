@@ -6,7 +6,8 @@
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { concatBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, concatBytes } from '@noble/hashes/utils.js';
+import { recoverPublicKeyK1 } from '../../curves/secp256k1-ecdsa-recover.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { parseBaseUnits, U256_MAX } from '../amounts.js';
 import type { ChainSignature, SignedTransaction, SigningRequest } from '../types.js';
@@ -134,6 +135,13 @@ export function checkEvmSignature(
   if (signature.scheme !== 'ecdsa-secp256k1') {
     throw new InvalidArgumentError('signature.scheme', '"ecdsa-secp256k1"', signature.scheme);
   }
+  if (!(digest instanceof Uint8Array) || digest.length !== 32) {
+    throw new InvalidArgumentError(
+      'digest',
+      '32 bytes',
+      digest instanceof Uint8Array ? `${digest.length} bytes` : typeof digest,
+    );
+  }
   const r = from0xOrHex(signature.r, 'signature.r');
   const s = from0xOrHex(signature.s, 'signature.s');
   if (signature.recovery !== 0 && signature.recovery !== 1) {
@@ -147,7 +155,11 @@ export function checkEvmSignature(
   try {
     const sig = secp256k1.Signature.fromBytes(concatBytes(r, s), 'compact').addRecoveryBit(signature.recovery);
     if (sig.hasHighS()) throw new InvalidArgumentError('signature.s', 'low-s (EIP-2)');
-    recovered = evmAddressFromPublicKey(sig.recoverPublicKey(digest).toBytes(true));
+    // Our GLV recovery: the same key as noble's `recoverPublicKey`, several times faster (tested).
+    const e = secp256k1.Point.Fn.create(BigInt(`0x${bytesToHex(digest)}`));
+    const key = recoverPublicKeyK1(e, sig.r, sig.s, signature.recovery);
+    if (key === undefined) throw new Error('no key recovers');
+    recovered = evmAddressFromPublicKey(key.toBytes(false));
   } catch (error) {
     if (error instanceof InvalidArgumentError) throw error;
     throw new InvalidArgumentError('signature', 'a valid secp256k1 signature', 'one that does not recover a key');

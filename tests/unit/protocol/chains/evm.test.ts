@@ -27,6 +27,7 @@ import {
   buildEvmContractCall,
   buildEvmNativeTransfer,
   buildEvmTokenTransfer,
+  checkEvmSignature,
   evmSigningDigest,
   evmSigningRequest,
   serializeEvmUnsigned,
@@ -140,6 +141,17 @@ describe('EIP-1559 transactions', () => {
         recovery: sig.recovery as number,
       }),
     ).toThrow(/a signature by/);
+  });
+
+  it('refuses the right signature with the other recovery id (v would recover another key)', () => {
+    const sig = signDigest(evmSigningDigest(tx));
+    if (sig.scheme !== 'ecdsa-secp256k1') throw new Error('scheme');
+    expect(() => assembleEvmTransaction(tx, { ...sig, recovery: sig.recovery ^ 1 })).toThrow(/a signature by/);
+  });
+
+  it('refuses a digest that is not 32 bytes', () => {
+    const sig = signDigest(evmSigningDigest(tx));
+    expect(() => checkEvmSignature(new Uint8Array(31), sig, tx.from)).toThrow(/digest/);
   });
 
   it('refuses a high-s signature', () => {
