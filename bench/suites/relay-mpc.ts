@@ -32,7 +32,7 @@ import {
 import { type Benchmark, type BenchResult, round } from '../harness.js';
 
 const CLIENTS = 32;
-const ECDSA_SIGNATURES = 64;
+const ECDSA_SIGNATURES = 128;
 const ED25519_SIGNATURES = 256;
 const ECDSA_CPU_TARGET_MS = 15;
 const MESSAGE = 'Tandem benchmark: sign in';
