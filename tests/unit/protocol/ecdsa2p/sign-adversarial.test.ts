@@ -324,7 +324,9 @@ describe('ecdsa2p signing: each protocol check', () => {
 
   it('aborts when the server negates s (u_S = −2u_C − u_S): valid after low-s, but its v would recover another key', () => {
     const n = secp256k1.Point.Fn;
-    const uClient = BigInt(`0x${(honest.deliveries[2]?.message.payload as { u: string }).u}`);
+    const msg3 = honest.deliveries[2];
+    if (!msg3) throw new Error('no message 3');
+    const uClient = BigInt(`0x${(msg3.message.payload as { u: string }).u}`);
     const error = expectRejected(3, (m) => {
       const payload = m.payload as { u: string; w: string };
       const uServer = BigInt(`0x${payload.u}`);
