@@ -185,7 +185,7 @@ function digestScalar(digest: Uint8Array): bigint {
 
 /**
  * Protocol 3.6 step 10: s = (w_C + w_S)/(u_C + u_S), low-s, the recovery id from R, and ECDSA
- * verification under the derived key before release.
+ * verification under the derived key before release, which must recover the same id.
  */
 export function assembleSignature(p: {
   totalInstancePoint: Point;
