@@ -26,7 +26,9 @@
  * limb sum of size ≤ 3·2^22; a product's output is ≤ 1U) show every product's inputs multiply to
  * at most 16·U² (4U·4U; the limb products accept 42·U²) and every output coordinate is ≤ 2U again.
  */
+import { _splitEndoScalar } from '@noble/curves/abstract/weierstrass.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToNumberBE, numberToBytesBE } from '@noble/curves/utils.js';
 import {
   addL,
   copyL,
@@ -44,6 +46,7 @@ import {
   subL,
   toLimbs,
 } from './secp256k1-limbs.js';
+import { wnaf } from './wnaf.js';
 
 type K1Point = InstanceType<typeof secp256k1.Point>;
 
@@ -297,17 +300,7 @@ export function mulModP(a: bigint, b: bigint): bigint {
   return red(a * b);
 }
 
-/** (X:Y:Z) → −(X:Y:Z). */
-export const negateProjective = (p: Proj): Proj => ({ X: p.X, Y: p.Y === 0n ? 0n : P - p.Y, Z: p.Z });
-
-/** Our projective triple → a noble point (same coordinates; noble checks nothing here). */
-export function toNoblePoint(p: Proj): K1Point {
-  return new secp256k1.Point(p.X, p.Y, p.Z);
-}
-
-const IDENTITY: Proj = { X: 0n, Y: 1n, Z: 0n };
-
-export { type Affine, IDENTITY as PROJECTIVE_IDENTITY, type Proj };
+export type { Affine, Proj };
 
 let table: AffineL[][] | undefined;
 
@@ -487,8 +480,7 @@ export function decodeCompressedK1(bytes: Uint8Array): K1Point {
   if (!(bytes instanceof Uint8Array) || bytes.length !== 33) throw new Error('bad point: 33 bytes expected');
   const prefix = bytes[0];
   if (prefix !== 0x02 && prefix !== 0x03) throw new Error('bad point: compressed prefix expected');
-  let x = 0n;
-  for (let i = 1; i < 33; i++) x = (x << 8n) | BigInt(bytes[i] as number);
+  const x = bytesToNumberBE(bytes.subarray(1));
   if (x >= P) throw new Error('bad point: x is not canonical');
   const xl = toLimbs(x);
   const t = newLimbs();
@@ -528,14 +520,28 @@ export function encodeCompressedManyK1(points: readonly K1Point[]): Uint8Array[]
     inverse = red(inverse * point.Z);
     const x = red(point.X * zInverse);
     const y = red(point.Y * zInverse);
-    const bytes = new Uint8Array(33);
-    bytes[0] = y & 1n ? 0x03 : 0x02;
-    let rest = x;
-    for (let b = 32; b >= 1; b--) {
-      bytes[b] = Number(rest & 0xffn);
-      rest >>= 8n;
-    }
-    out[i] = bytes;
+    out[i] = compressedEncoding(x, (y & 1n) === 1n);
   }
   return out;
+}
+
+/** SEC 1 §2.3.3 compressed encoding of the point with x-coordinate `x` and a y of the given parity. */
+export function compressedEncoding(x: bigint, yOdd: boolean): Uint8Array {
+  const bytes = new Uint8Array(33);
+  bytes[0] = yOdd ? 0x03 : 0x02;
+  bytes.set(numberToBytesBE(x, 32), 1);
+  return bytes;
+}
+
+/**
+ * u1·G + u2·Q for PUBLIC scalars in [0, n) and a public point Q, on limbs, in variable time: u1·G on
+ * the base table, u2·Q split with the GLV endomorphism into two 128-bit halves evaluated by Straus
+ * with one chain of 128 doublings. The shared core of ECDSA verification and public-key recovery.
+ */
+export function doubleBaseMultiplyPublicProjK1(u1: bigint, u2: bigint, point: K1Point): ProjL {
+  const { k1neg, k1, k2neg, k2 } = _splitEndoScalar(u2, GLV_BASIS, ORDER);
+  const q = projFromPoint(point);
+  const phi = endomorphismL(q);
+  const sum = msmPublicProjK1([k1neg ? negateProjL(q) : q, k2neg ? negateProjL(phi) : phi], [k1, k2], wnaf);
+  return addProjL(sum, baseMultiplyPublicProjK1(u1), sum, newScratch());
 }

@@ -12,21 +12,13 @@
  * The accepted set equals noble's (tested differentially): r, s in [1, n − 1], id in 0..3,
  * r + n < p for ids 2 and 3, R on the curve, Q not the identity.
  */
-import { _splitEndoScalar } from '@noble/curves/abstract/weierstrass.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import {
-  addProjL,
-  baseMultiplyPublicProjK1,
+  compressedEncoding,
   decodeCompressedK1,
-  endomorphismL,
-  GLV_BASIS,
-  msmPublicProjK1,
-  negateProjL,
-  newScratch,
-  projFromPoint,
+  doubleBaseMultiplyPublicProjK1,
   projToPoint,
 } from './secp256k1-base.js';
-import { wnaf } from './wnaf.js';
 
 type K1Point = InstanceType<typeof secp256k1.Point>;
 
@@ -43,27 +35,14 @@ export function recoverPublicKeyK1(e: bigint, r: bigint, s: bigint, recovery: nu
   if (!Number.isInteger(recovery) || recovery < 0 || recovery > 3) return undefined;
   const x = recovery & 2 ? r + ORDER : r;
   if (x >= P) return undefined;
-  const encoded = new Uint8Array(33);
-  encoded[0] = recovery & 1 ? 0x03 : 0x02;
-  let rest = x;
-  for (let i = 32; i >= 1; i--) {
-    encoded[i] = Number(rest & 0xffn);
-    rest >>= 8n;
-  }
   let point: K1Point;
   try {
-    point = decodeCompressedK1(encoded);
+    point = decodeCompressedK1(compressedEncoding(x, (recovery & 1) === 1));
   } catch {
     return undefined; // x³ + 7 is not a square: no point R with this x
   }
   const rInverse = Fn.inv(r);
-  const u1 = Fn.neg(Fn.mul(e, rInverse));
-  const u2 = Fn.mul(s, rInverse);
-  const { k1neg, k1, k2neg, k2 } = _splitEndoScalar(u2, GLV_BASIS, ORDER);
-  const big = projFromPoint(point);
-  const phi = endomorphismL(big);
-  const sum = msmPublicProjK1([k1neg ? negateProjL(big) : big, k2neg ? negateProjL(phi) : phi], [k1, k2], wnaf);
-  addProjL(sum, baseMultiplyPublicProjK1(u1), sum, newScratch());
+  const sum = doubleBaseMultiplyPublicProjK1(Fn.neg(Fn.mul(e, rInverse)), Fn.mul(s, rInverse), point);
   const key = projToPoint(sum);
   return key.is0() ? undefined : key;
 }

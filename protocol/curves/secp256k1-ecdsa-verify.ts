@@ -13,21 +13,9 @@
  * The accepted set is exactly noble's for low-s signatures (tested differentially): r, s in
  * [1, n − 1], s ≤ n/2, R' = u1·G + u2·Q not the identity and R'.x ≡ r (mod n).
  */
-import { _splitEndoScalar } from '@noble/curves/abstract/weierstrass.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
-import {
-  addProjL,
-  baseMultiplyPublicProjK1,
-  endomorphismL,
-  GLV_BASIS,
-  msmPublicProjK1,
-  mulModP,
-  negateProjL,
-  newScratch,
-  projFromPoint,
-} from './secp256k1-base.js';
+import { doubleBaseMultiplyPublicProjK1, mulModP } from './secp256k1-base.js';
 import { fromLimbs } from './secp256k1-limbs.js';
-import { wnaf } from './wnaf.js';
 
 type K1Point = InstanceType<typeof secp256k1.Point>;
 
@@ -68,13 +56,7 @@ function verificationPoint(
   if (r <= 0n || r >= ORDER || s <= 0n || s > ORDER >> 1n) return undefined;
   if (e < 0n || e >= ORDER) return undefined;
   const w = Fn.inv(s);
-  const u1 = Fn.mul(e, w);
-  const u2 = Fn.mul(r, w);
-  const { k1neg, k1, k2neg, k2 } = _splitEndoScalar(u2, GLV_BASIS, ORDER);
-  const q = projFromPoint(publicKey);
-  const phi = endomorphismL(q);
-  const sum = msmPublicProjK1([k1neg ? negateProjL(q) : q, k2neg ? negateProjL(phi) : phi], [k1, k2], wnaf);
-  addProjL(sum, baseMultiplyPublicProjK1(u1), sum, newScratch());
+  const sum = doubleBaseMultiplyPublicProjK1(Fn.mul(e, w), Fn.mul(r, w), publicKey);
   const z = fromLimbs(sum.Z);
   if (z === 0n) return undefined; // R' is the identity
   // R'.x = X/Z lies in [0, p) and p < 2n, so R'.x ≡ r (mod n) iff R'.x is r or r + n.

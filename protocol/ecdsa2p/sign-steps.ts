@@ -86,13 +86,15 @@ export function senderRound2(p: Round2Inputs) {
   });
   const cU = Fn.create(rvole.shares[0]);
   const cV = Fn.create(rvole.shares[1]);
-  // Γ^u or Γ^v is the identity only when c^u or c^v is 0 (probability 2^-256): encoded one by one then.
   const gammaU = mulBaseSecret(cU, p.sid, 'gamma-u');
   const gammaV = mulBaseSecret(cV, p.sid, 'gamma-v');
-  const [instancePoint, publicShare, gammaUHex, gammaVHex] =
-    gammaU.is0() || gammaV.is0()
-      ? [p.instancePoint, p.publicShare, gammaU, gammaV].map(pointToHex)
-      : pointsToHex([p.instancePoint, p.publicShare, gammaU, gammaV]);
+  // One shared inversion for the four encodings (it throws on the identity, as `toBytes` does).
+  const [instancePoint, publicShare, gammaUHex, gammaVHex] = pointsToHex([
+    p.instancePoint,
+    p.publicShare,
+    gammaU,
+    gammaV,
+  ]);
   const wire: SignRound2 = {
     rvoleSender: rvole.message,
     instancePoint: instancePoint as string,

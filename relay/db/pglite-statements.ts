@@ -13,6 +13,7 @@
  * The caller holds PGlite's locks (see pglite.ts): statements never interleave.
  */
 import { type PGlite, parse, protocol } from '@electric-sql/pglite';
+import { concatBytes } from '../../protocol/bytes.js';
 import type { QueryResult } from './database.js';
 
 type BackendMessage = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][number];
@@ -33,18 +34,6 @@ interface Prepared {
   rowDescription: BackendMessage | undefined;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
-
 export interface PreparedStatements {
   /** Runs `sql` with `params`. `inTransaction`: the caller's open transaction commits (and syncs) later. */
   run<T>(sql: string, params: readonly unknown[], inTransaction: boolean): Promise<QueryResult<T>>;
@@ -59,11 +48,11 @@ export function preparedStatements(db: PGlite): PreparedStatements {
 
   async function prepare(sql: string, name: string): Promise<Prepared> {
     const { messages } = await db.execProtocol(
-      concat([
+      concatBytes(
         serialize.parse({ name, text: sql, types: [] }),
         serialize.describe({ type: 'S', name }),
         serialize.sync(),
-      ]),
+      ),
       { syncToFs: false },
     );
     return {
@@ -84,7 +73,7 @@ export function preparedStatements(db: PGlite): PreparedStatements {
       return serializer ? serializer(param) : String(param);
     });
     const { messages } = await db.execProtocol(
-      concat([serialize.bind({ statement: statement.name, values }), serialize.execute({}), serialize.sync()]),
+      concatBytes(serialize.bind({ statement: statement.name, values }), serialize.execute({}), serialize.sync()),
       // Outside a transaction the statement committed: sync it to the file system like PGlite.query.
       { syncToFs: !inTransaction },
     );
@@ -115,7 +104,7 @@ export function preparedStatements(db: PGlite): PreparedStatements {
           if (!prepared || !PREPARE_AGAIN.has((error as { code?: string }).code ?? '') || inTransaction) throw error;
           cache.delete(sql);
           // Closing a statement that no longer exists is not an error.
-          await db.execProtocol(concat([serialize.close({ type: 'S', name: prepared.name }), serialize.sync()]), {
+          await db.execProtocol(concatBytes(serialize.close({ type: 'S', name: prepared.name }), serialize.sync()), {
             syncToFs: false,
           });
           return await runOnce<T>(sql, params, inTransaction);

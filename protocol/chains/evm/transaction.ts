@@ -5,8 +5,9 @@
  * appends [yParity, r, s], and its keccak256 is the transaction hash.
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { bytesToNumberBE } from '@noble/curves/utils.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { bytesToHex, concatBytes } from '@noble/hashes/utils.js';
+import { concatBytes } from '@noble/hashes/utils.js';
 import { recoverPublicKeyK1 } from '../../curves/secp256k1-ecdsa-recover.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { parseBaseUnits, U256_MAX } from '../amounts.js';
@@ -156,7 +157,7 @@ export function checkEvmSignature(
     const sig = secp256k1.Signature.fromBytes(concatBytes(r, s), 'compact').addRecoveryBit(signature.recovery);
     if (sig.hasHighS()) throw new InvalidArgumentError('signature.s', 'low-s (EIP-2)');
     // Our GLV recovery: the same key as noble's `recoverPublicKey`, several times faster (tested).
-    const e = secp256k1.Point.Fn.create(BigInt(`0x${bytesToHex(digest)}`));
+    const e = secp256k1.Point.Fn.create(bytesToNumberBE(digest));
     const key = recoverPublicKeyK1(e, sig.r, sig.s, signature.recovery);
     if (key === undefined) throw new Error('no key recovers');
     recovered = evmAddressFromPublicKey(key.toBytes(false));

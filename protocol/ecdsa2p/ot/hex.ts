@@ -4,7 +4,6 @@
  * which profiling showed to be a fifth of an RVOLE run; these validate while decoding, in one pass.
  * Only lower-case hex is accepted, exactly like `isHex`.
  */
-import { toHex } from '../../bytes.js';
 
 /** Nibble value per char code ('0'–'9', 'a'–'f'), −1 otherwise (upper case is rejected). */
 const NIBBLE = new Int8Array(256).fill(-1);
@@ -33,11 +32,6 @@ export function decodeHexInto(hex: unknown, length: number, out: Uint8Array, off
 export function decodeHex(hex: unknown, length: number): Uint8Array | undefined {
   const out = new Uint8Array(length);
   return decodeHexInto(hex, length, out, 0) ? out : undefined;
-}
-
-/** Lower-case hex of `bytes[start, end)` (flat string: see `toHex`). */
-export function encodeHex(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  return toHex(bytes.subarray(start, end));
 }
 
 const MASK_64 = (1n << 64n) - 1n;

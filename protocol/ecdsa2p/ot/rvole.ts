@@ -29,7 +29,7 @@ import { taggedHash } from '../../transcript.js';
 import { getBit } from './bit-matrix.js';
 import { BlockHasher } from './block-hash.js';
 import { extendAsReceiver, extendAsSender, sessionDigest } from './extension.js';
-import { decodeHex, decodeHexInto, encodeHex, readScalar, writeScalar } from './hex.js';
+import { decodeHex, decodeHexInto, readScalar, writeScalar } from './hex.js';
 import { Keystream } from './keystream.js';
 import { addModN, bigIntToWords, isBelowN, reduceOnce, selectWords, subAddModN, wordsToBigInt } from './limbs.js';
 import {
@@ -383,7 +383,7 @@ function senderRespond(
     }
     const base = j * ROW_SCALAR_BYTES;
     for (let w = 0; w < 8 * RVOLE_WIDTH; w++) aTildeView.setUint32(base + 4 * w, aTildeWords[w] as number, false);
-    aTildeHex[j] = encodeHex(aTildeBytes, base, base + ROW_SCALAR_BYTES);
+    aTildeHex[j] = toHex(aTildeBytes.subarray(base, base + ROW_SCALAR_BYTES));
   }
   v0.fill(0);
   v1.fill(0);
