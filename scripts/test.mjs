@@ -20,6 +20,11 @@ function run(command, args, env = {}) {
 }
 
 let exitCode = 0;
+
+function firstLine(message) {
+  const line = String(message ?? 'no message').split('\n').find((l) => l.trim() !== '') ?? 'no message';
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
 if (projects.includes('e2e')) {
   console.log('\n== building the extension (wxt build) ==');
   if (run('npx', ['wxt', 'build']) !== 0) {
@@ -37,6 +42,8 @@ if (postgresUrl && projects.includes('integration')) {
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+// CI shows only the tail of the output: the failures are listed again just above the last line.
+const failures = [];
 for (const { project, label, env } of runs) {
   console.log(`\n== ${label} tests ==`);
   const report = join(reportDir, `${label}.json`);
@@ -71,6 +78,20 @@ for (const { project, label, env } of runs) {
     (s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0,
   );
   totals.failed += brokenSuites.length;
+  for (const suite of json.testResults ?? []) {
+    const file = suite.name.replace(/^.*?\/tests\//, 'tests/');
+    if (suite.status === 'failed' && (suite.assertionResults ?? []).length === 0) {
+      failures.push(`${label} ${file}: ${firstLine(suite.message)}`);
+    }
+    for (const test of suite.assertionResults ?? []) {
+      if (test.status !== 'failed') continue;
+      failures.push(`${label} ${file} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    }
+  }
+}
+if (failures.length > 0) {
+  console.log('\n== failed ==');
+  for (const line of failures) console.log(line);
 }
 if (totals.failed > 0) exitCode ||= 1;
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
