@@ -22,7 +22,10 @@ function run(command, args, env = {}) {
 let exitCode = 0;
 
 function firstLine(message) {
-  const line = String(message ?? 'no message').split('\n').find((l) => l.trim() !== '') ?? 'no message';
+  const line =
+    String(message ?? 'no message')
+      .split('\n')
+      .find((l) => l.trim() !== '') ?? 'no message';
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 if (projects.includes('e2e')) {
