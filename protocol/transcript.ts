@@ -5,8 +5,8 @@
  *
  * Encoding: SHA-256( u32(len(tag)) ‖ tag ‖ Σ u32(len(part_i)) ‖ part_i ).
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, u32be, utf8ToBytes } from './bytes.js';
+import { sha256Parts } from './sha256.js';
 
 export type TranscriptPart = Uint8Array | string | number;
 
@@ -16,8 +16,7 @@ function encodePart(part: TranscriptPart): Uint8Array {
   return part;
 }
 
-/** Length-prefixed encoding of a tag and parts (exposed for XOF/HMAC users that need the bytes). */
-export function encodeTranscript(tag: string, parts: readonly TranscriptPart[]): Uint8Array {
+function transcriptChunks(tag: string, parts: readonly TranscriptPart[]): Uint8Array[] {
   const chunks: Uint8Array[] = [];
   const t = utf8ToBytes(tag);
   chunks.push(u32be(t.length), t);
@@ -25,10 +24,18 @@ export function encodeTranscript(tag: string, parts: readonly TranscriptPart[]):
     const b = encodePart(p);
     chunks.push(u32be(b.length), b);
   }
-  return concatBytes(...chunks);
+  return chunks;
 }
 
-/** 32-byte hash of `parts` under the domain `tag` (e.g. 'tandem/ecdsa2p/v1/commit'). */
+/** Length-prefixed encoding of a tag and parts (exposed for XOF/HMAC users that need the bytes). */
+export function encodeTranscript(tag: string, parts: readonly TranscriptPart[]): Uint8Array {
+  return concatBytes(...transcriptChunks(tag, parts));
+}
+
+/**
+ * 32-byte hash of `parts` under the domain `tag` (e.g. 'tandem/ecdsa2p/v1/commit'): SHA-256 of
+ * `encodeTranscript(tag, parts)`, hashed chunk by chunk instead of from a concatenated copy.
+ */
 export function taggedHash(tag: string, ...parts: TranscriptPart[]): Uint8Array {
-  return sha256(encodeTranscript(tag, parts));
+  return sha256Parts(transcriptChunks(tag, parts));
 }

@@ -9,7 +9,7 @@
  * run here, in the parent.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,7 @@ type RequestBody =
   | { op: 'profile-stop'; file: string }
   | { op: 'stop' };
 type Request = RequestBody & { id: number };
+type CpuSnapshot = { usage: NodeJS.CpuUsage; threads: Record<string, number> };
 type Reply = { ready?: string; database?: string; id?: number; ok?: unknown; error?: string };
 
 async function childMain() {
@@ -85,7 +86,7 @@ async function childMain() {
           return;
         }
         case 'cpu':
-          send({ id: req.id, ok: process.cpuUsage() });
+          send({ id: req.id, ok: { usage: process.cpuUsage(), threads: threadCpuMs() } });
           return;
         case 'profile-start':
           profiler = new Session();
@@ -112,6 +113,34 @@ async function childMain() {
     }
   });
   send({ ready: relay.wsUrl, database: relay.db.kind });
+}
+
+/**
+ * CPU ms per thread name (user + system) from /proc/self/task, so the report shows how much of the
+ * relay's CPU is the main thread and how much is V8's GC helpers, libuv's pool and the rest. Linux only:
+ * elsewhere it is empty.
+ */
+function threadCpuMs(): Record<string, number> {
+  const byName: Record<string, number> = {};
+  let tasks: string[];
+  try {
+    tasks = readdirSync('/proc/self/task');
+  } catch {
+    return byName;
+  }
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  for (const tid of tasks) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const name = tid === String(process.pid) ? 'main' : readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      // fields[11] and [12] are utime and stime (fields 14 and 15 of proc(5), counted after the name).
+      byName[name] = (byName[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+    } catch {
+      // the thread ended between readdir and read
+    }
+  }
+  return byName;
 }
 
 if (process.env.TANDEM_BENCH_RELAY_CHILD === '1' && process.send) void childMain();
@@ -222,7 +251,7 @@ async function benchSign(scheme: 'ecdsa' | 'ed25519', signatures: number): Promi
     const queue = await challenges(signatures);
     const latencies: number[] = [];
     if (PROFILE_DIR) await relay.call({ op: 'profile-start' });
-    const cpuBefore = await relay.call<NodeJS.CpuUsage>({ op: 'cpu' });
+    const before = await relay.call<CpuSnapshot>({ op: 'cpu' });
     const t0 = performance.now();
     await Promise.all(
       clients.map(async (client) => {
@@ -234,12 +263,18 @@ async function benchSign(scheme: 'ecdsa' | 'ed25519', signatures: number): Promi
       }),
     );
     const elapsedMs = performance.now() - t0;
-    const cpuAfter = await relay.call<NodeJS.CpuUsage>({ op: 'cpu' });
+    const after = await relay.call<CpuSnapshot>({ op: 'cpu' });
     if (PROFILE_DIR) {
       await relay.call({ op: 'profile-stop', file: join(PROFILE_DIR, `relay-${scheme}-measured.cpuprofile`) });
     }
     await Promise.all(clients.map((c) => c.close()));
-    const cpuMs = (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1000;
+    const cpuMs = (after.usage.user - before.usage.user + after.usage.system - before.usage.system) / 1000;
+    const systemMsPerSignature = round((after.usage.system - before.usage.system) / 1000 / signatures, 2);
+    const threadMsPerSignature = Object.fromEntries(
+      Object.entries(after.threads)
+        .map(([name, ms]) => [name, round((ms - (before.threads[name] ?? 0)) / signatures, 2)] as const)
+        .filter(([, ms]) => ms > 0),
+    );
     const sorted = [...latencies].sort((a, b) => a - b);
     const perSignatureCpu = round(cpuMs / signatures, 2);
     return {
@@ -252,6 +287,8 @@ async function benchSign(scheme: 'ecdsa' | 'ed25519', signatures: number): Promi
         clients: CLIENTS,
         ceremoniesPerSecond: round((signatures / elapsedMs) * 1000, 2),
         relayCpuMsPerSignature: perSignatureCpu,
+        relaySystemCpuMsPerSignature: systemMsPerSignature,
+        relayCpuMsPerSignatureByThread: threadMsPerSignature,
         database: relay.database,
         ...(scheme === 'ecdsa'
           ? { relayCpuTargetMs: ECDSA_CPU_TARGET_MS, meetsCpuTarget: perSignatureCpu <= ECDSA_CPU_TARGET_MS }

@@ -1,3 +1,4 @@
+import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../protocol/bytes.js';
 import { createSeededRng } from '../../../protocol/rng.js';
@@ -16,6 +17,14 @@ describe('taggedHash', () => {
 
   it('length-prefixes the tag and every part', () => {
     expect(toHex(encodeTranscript('ab', [new Uint8Array([9])]))).toBe('00000002616200000001' + '09');
+  });
+
+  it('is SHA-256 of the encoded transcript, for small and large parts alike', () => {
+    const rng = createSeededRng('transcript');
+    for (const size of [0, 31, 2048, 49_152]) {
+      const parts = [rng(size), 'label', 7, rng(3)];
+      expect(toHex(taggedHash('t', ...parts))).toBe(toHex(sha256(encodeTranscript('t', parts))));
+    }
   });
 });
 
