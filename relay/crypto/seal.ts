@@ -5,12 +5,13 @@
  * into another row or another customer's record fails to open.
  *
  * Layout: version (1 byte, 0x01) ‖ key id (8 bytes) ‖ nonce (24 bytes) ‖ ciphertext ‖ tag (16 bytes).
+ * The cipher runs in OpenSSL (xchacha-native.ts): the relay opens a sealed share for every signature.
  */
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { concatBytes, equalBytes, fromHex, toHex } from '../../protocol/bytes.js';
 import { encodeTranscript } from '../../protocol/transcript.js';
 import type { MasterKey, MasterKeyRing } from './master-key.js';
+import { xchachaDecrypt, xchachaEncrypt } from './xchacha-native.js';
 
 const SEAL_VERSION = 0x01;
 const KEY_ID_BYTES = 8;
@@ -45,7 +46,7 @@ function associatedData(context: SealContext, keyId: string): Uint8Array {
 export function seal(masterKey: MasterKey, plaintext: Uint8Array, context: SealContext): Uint8Array {
   const nonce = randomBytes(NONCE_BYTES);
   const keyId = fromHex(masterKey.id, 'masterKey.id', KEY_ID_BYTES);
-  const ciphertext = xchacha20poly1305(masterKey.key, nonce, associatedData(context, masterKey.id)).encrypt(plaintext);
+  const ciphertext = xchachaEncrypt(masterKey.key, nonce, associatedData(context, masterKey.id), plaintext);
   return concatBytes(Uint8Array.of(SEAL_VERSION), keyId, nonce, ciphertext);
 }
 
@@ -70,7 +71,7 @@ export function open(keys: MasterKey | MasterKeyRing, sealed: Uint8Array, contex
   if (!key) throw new SealError(`sealed under master key ${keyId}, which this relay does not have`);
   const nonce = sealed.subarray(1 + KEY_ID_BYTES, HEADER_BYTES);
   try {
-    return xchacha20poly1305(key.key, nonce, associatedData(context, key.id)).decrypt(sealed.subarray(HEADER_BYTES));
+    return xchachaDecrypt(key.key, nonce, associatedData(context, key.id), sealed.subarray(HEADER_BYTES));
   } catch {
     throw new SealError(
       `sealed value for ${context.table}/${context.purpose} failed authentication (altered, or belongs to another row/customer)`,
