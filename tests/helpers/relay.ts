@@ -17,7 +17,7 @@ export interface TestRelay extends RunningRelay {
   call: ApiCall;
   /** The PostgreSQL database this relay uses (undefined on PGlite). */
   databaseUrl: string | undefined;
-  /** Stops the relay; unless `keepData`, deletes its data directory / test database. */
+  /** Stops the relay; unless `keepData`, deletes its data directory (a restarted relay's too) / test database. */
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -52,7 +52,7 @@ export async function startTestRelay(
       await relay.close();
       if (stopOptions.keepData) return;
       await database.drop();
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

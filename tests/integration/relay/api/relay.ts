@@ -45,7 +45,7 @@ export async function startApiRelay(
       await relay.close();
       if (stopOptions.keepData) return;
       await database.drop();
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
