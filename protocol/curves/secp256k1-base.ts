@@ -494,35 +494,49 @@ export function decodeCompressedK1(bytes: Uint8Array): K1Point {
 }
 
 /**
- * SEC 1 §2.3.3 compressed encodings of several points with ONE field inversion (Montgomery's
- * simultaneous-inversion trick: prefix products of the Z coordinates, one inverse, then back
- * substitution), instead of one inversion per `toBytes`. Throws on the identity, which has no
- * compressed encoding. The coordinates are not secret here: the encodings are sent or stored.
+ * Affine (x, y) of several points with ONE field inversion (Montgomery's simultaneous-inversion
+ * trick: prefix products of the Z coordinates, one inverse, then back substitution), instead of one
+ * inversion per point. Throws on the identity, which has no affine form; `what` names the caller in
+ * that error. The coordinates are not secret here: the encodings are sent or stored.
  */
-export function encodeCompressedManyK1(points: readonly K1Point[]): Uint8Array[] {
+function affineMany(points: readonly K1Point[], what: string): Array<{ x: bigint; y: bigint }> {
   const count = points.length;
   if (count === 0) return [];
   const prefix: bigint[] = new Array(count);
   let acc = 1n;
   for (let i = 0; i < count; i++) {
     const z = (points[i] as K1Point).Z;
-    if (z === 0n) throw new Error('encodeCompressedManyK1: the identity has no compressed encoding');
+    if (z === 0n) throw new Error(`${what}: the identity has no encoding`);
     prefix[i] = acc;
     acc = red(acc * z);
   }
   // 1 / (Z_0 · … · Z_{count−1}) by the inversion chain on limbs (≈ 18 µs, noble's `inv` ≈ 21 µs);
   // the few products around it stay on bigints (converting each point to limbs costs as much).
   let inverse = fromLimbs(invertL(toLimbs(acc), newLimbs()));
-  const out: Uint8Array[] = new Array(count);
+  const out: Array<{ x: bigint; y: bigint }> = new Array(count);
   for (let i = count - 1; i >= 0; i--) {
     const point = points[i] as K1Point;
     const zInverse = red(inverse * (prefix[i] as bigint));
     inverse = red(inverse * point.Z);
-    const x = red(point.X * zInverse);
-    const y = red(point.Y * zInverse);
-    out[i] = compressedEncoding(x, (y & 1n) === 1n);
+    out[i] = { x: red(point.X * zInverse), y: red(point.Y * zInverse) };
   }
   return out;
+}
+
+/** SEC 1 §2.3.3 compressed encodings of several points with one field inversion (see affineMany). */
+export function encodeCompressedManyK1(points: readonly K1Point[]): Uint8Array[] {
+  return affineMany(points, 'encodeCompressedManyK1').map(({ x, y }) => compressedEncoding(x, (y & 1n) === 1n));
+}
+
+/** SEC 1 §2.3.3 uncompressed encodings (0x04 ‖ x ‖ y) of several points with one field inversion. */
+export function encodeUncompressedManyK1(points: readonly K1Point[]): Uint8Array[] {
+  return affineMany(points, 'encodeUncompressedManyK1').map(({ x, y }) => {
+    const bytes = new Uint8Array(65);
+    bytes[0] = 0x04;
+    bytes.set(numberToBytesBE(x, 32), 1);
+    bytes.set(numberToBytesBE(y, 32), 33);
+    return bytes;
+  });
 }
 
 /** SEC 1 §2.3.3 compressed encoding of the point with x-coordinate `x` and a y of the given parity. */

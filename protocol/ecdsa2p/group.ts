@@ -7,7 +7,12 @@ import { mapHashToField } from '@noble/curves/abstract/modular.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { fromHex, toHex } from '../bytes.js';
-import { baseMultiplySecretK1, decodeCompressedK1, encodeCompressedManyK1 } from '../curves/secp256k1-base.js';
+import {
+  baseMultiplySecretK1,
+  decodeCompressedK1,
+  encodeCompressedManyK1,
+  encodeUncompressedManyK1,
+} from '../curves/secp256k1-base.js';
 import type { Rng } from '../rng.js';
 import { encodeTranscript, type TranscriptPart, taggedHash } from '../transcript.js';
 
@@ -45,7 +50,12 @@ export const UNCOMPRESSED_POINT_BYTES = 65;
  * the curve-equation check instead of a square root. Wire messages stay compressed.
  */
 export function statePointToHex(point: Point): string {
-  return toHex(point.toBytes(false));
+  return statePointsToHex([point])[0] as string;
+}
+
+/** `statePointToHex` of several points with one shared field inversion (none may be the identity). */
+export function statePointsToHex(points: readonly Point[]): string[] {
+  return encodeUncompressedManyK1(points).map(toHex);
 }
 
 /** Reads a `statePointToHex` value back (noble checks the prefix, x, y < p and the curve equation). */

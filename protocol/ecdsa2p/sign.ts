@@ -20,7 +20,15 @@ import { InvalidArgumentError, type PartyRole, ProtocolStateError } from '../err
 import type { Rng } from '../rng.js';
 import type { Envelope, Step } from '../session.js';
 import { deriveNonHardened, formatDerivationPath, parseDerivationPath } from './derivation.js';
-import { Fn, mulBaseSecret, scalarFromHex, scalarToHex, statePointFromHex, statePointToHex } from './group.js';
+import {
+  Fn,
+  mulBaseSecret,
+  scalarFromHex,
+  scalarToHex,
+  statePointFromHex,
+  statePointsToHex,
+  statePointToHex,
+} from './group.js';
 import { assertNotBurned, decodeKeyShare, type Ecdsa2pKeyShare } from './key-share.js';
 import {
   assertSessionId,
@@ -192,16 +200,17 @@ export function startSignClient(params: StartSignParams & { serverNonce: string 
     commitment: toHex(round1.commitment),
     rvole: rvole.message,
   };
+  const [derivedPublicKeyHex, instancePointHex] = statePointsToHex([derived.publicKey, round1.instancePoint]);
   const state: SignClientAwaitMsg2 = {
     kind: 'ecdsa2p/sign/client/await-msg2',
     sessionId,
     digest,
-    derivedPublicKey: statePointToHex(derived.publicKey),
+    derivedPublicKey: derivedPublicKeyHex as string,
     secretKey: scalarToHex(secretKey),
     instanceKey: scalarToHex(round1.instanceKey),
     inversionMask: scalarToHex(round1.inversionMask),
     chi: scalarToHex(Fn.create(rvole.b)),
-    instancePoint: statePointToHex(round1.instancePoint),
+    instancePoint: instancePointHex as string,
     salt: toHex(round1.salt),
     rvoleReceiver: rvole.state,
     otSender: share.ot.sender,
@@ -309,17 +318,22 @@ function serverOnMsg1(s: SignServerAwaitMsg1, message: unknown, rng: Rng): SignS
     rvoleReceiver: rvoleAsBob.message,
     ...round2.wire,
   };
+  const [derivedPublicKeyHex, instancePointHex, publicShareHex] = statePointsToHex([
+    derived.publicKey,
+    round1.instancePoint,
+    publicShare,
+  ]);
   const next: SignServerAwaitMsg3 = {
     kind: 'ecdsa2p/sign/server/await-msg3',
     sessionId,
     digest: s.digest,
-    derivedPublicKey: statePointToHex(derived.publicKey),
+    derivedPublicKey: derivedPublicKeyHex as string,
     secretKey: scalarToHex(secretKey),
     instanceKey: scalarToHex(round1.instanceKey),
     inversionMask: scalarToHex(round1.inversionMask),
     chi: scalarToHex(chi),
-    instancePoint: statePointToHex(round1.instancePoint),
-    publicShare: statePointToHex(publicShare),
+    instancePoint: instancePointHex as string,
+    publicShare: publicShareHex as string,
     cU: scalarToHex(round2.cU),
     cV: scalarToHex(round2.cV),
     peerCommitment: toHex(msg.commitment),

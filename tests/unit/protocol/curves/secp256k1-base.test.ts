@@ -13,6 +13,7 @@ import {
   doubleL,
   doubleProjective,
   encodeCompressedManyK1,
+  encodeUncompressedManyK1,
   endomorphismL,
   msmPublicK1,
   msmPublicProjK1,
@@ -189,6 +190,23 @@ describe('encodeCompressedManyK1 (one inversion for several points)', () => {
 
   it('refuses the identity', () => {
     expect(() => encodeCompressedManyK1([Point.BASE, Point.ZERO])).toThrow(/identity/);
+  });
+});
+
+describe('encodeUncompressedManyK1 (one inversion for several points)', () => {
+  it('equals noble toBytes(false) for projective points with Z ≠ 1, one point, and none', () => {
+    const points = Array.from({ length: 5 }, () => Point.BASE.multiply(scalar()).double());
+    expect(encodeUncompressedManyK1(points).map((b) => Buffer.from(b).toString('hex'))).toEqual(
+      points.map((p) => Buffer.from(p.toBytes(false)).toString('hex')),
+    );
+    expect(encodeUncompressedManyK1([Point.BASE]).map((b) => Buffer.from(b).toString('hex'))).toEqual([
+      Buffer.from(Point.BASE.toBytes(false)).toString('hex'),
+    ]);
+    expect(encodeUncompressedManyK1([])).toEqual([]);
+  });
+
+  it('refuses the identity', () => {
+    expect(() => encodeUncompressedManyK1([Point.ZERO, Point.BASE])).toThrow(/encodeUncompressedManyK1: the identity/);
   });
 });
 
