@@ -2,6 +2,7 @@ import { HDKey } from '@scure/bip32';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../../protocol/bytes.js';
 import {
+  DERIVED_CACHE_ENTRIES,
   deriveNonHardened,
   formatDerivationPath,
   HARDENED_OFFSET,
@@ -92,5 +93,40 @@ describe('deriveNonHardened on additive shares', () => {
     const derived = deriveNonHardened(s.publicKey, s.chainCode, 'm');
     expect(derived.tweak).toBe(0n);
     expect(derived.publicKey.equals(s.publicKey)).toBe(true);
+  });
+  it('gives the same result from its cache, and a caller that alters a result alters no later one', () => {
+    const s = shares();
+    const first = deriveNonHardened(s.publicKey, s.chainCode, 'm/7/9');
+    const chainCode = toHex(first.chainCode);
+    first.chainCode.fill(0);
+    first.indices.push(99);
+    const again = deriveNonHardened(s.publicKey, s.chainCode, [7, 9]);
+    expect(toHex(again.chainCode)).toBe(chainCode);
+    expect(again.indices).toEqual([7, 9]);
+    expect(again.tweak).toBe(first.tweak);
+    expect(again.publicKey.equals(first.publicKey)).toBe(true);
+  });
+
+  it('keys its cache on the chain code and the path, not only the public key', () => {
+    const s = shares();
+    const other = rng(32);
+    const a = deriveNonHardened(s.publicKey, s.chainCode, 'm/1');
+    const b = deriveNonHardened(s.publicKey, other, 'm/1');
+    const c = deriveNonHardened(s.publicKey, s.chainCode, 'm/2');
+    const xpub = (chainCode: Uint8Array) => new HDKey({ publicKey: s.publicKey.toBytes(true), chainCode });
+    expect(toHex(b.publicKey.toBytes(true))).toBe(toHex(xpub(other).derive('m/1').publicKey as Uint8Array));
+    expect(toHex(c.publicKey.toBytes(true))).toBe(toHex(xpub(s.chainCode).derive('m/2').publicKey as Uint8Array));
+    expect(a.publicKey.equals(b.publicKey)).toBe(false);
+    expect(a.publicKey.equals(c.publicKey)).toBe(false);
+  });
+
+  it('still derives correctly after more distinct derivations than its cache holds', () => {
+    const s = shares();
+    const xpub = new HDKey({ publicKey: s.publicKey.toBytes(true), chainCode: s.chainCode });
+    for (let i = 0; i <= DERIVED_CACHE_ENTRIES; i++) deriveNonHardened(s.publicKey, s.chainCode, [i]);
+    for (const i of [0, 1, DERIVED_CACHE_ENTRIES]) {
+      const derived = deriveNonHardened(s.publicKey, s.chainCode, [i]);
+      expect(toHex(derived.publicKey.toBytes(true))).toBe(toHex(xpub.deriveChild(i).publicKey as Uint8Array));
+    }
   });
 });
