@@ -210,8 +210,9 @@ export function rvoleReceiverStart(p: { setup: OtReceiverSetup; sessionId: Uint8
   for (let j = 0; j < XI; j++) b += (g[j] as bigint) * BigInt(getBit(choice, j));
   b = mod(b);
   const msg1Digest = receiverMessageDigest(ext.uDigest, ext.xTilde, ext.tTilde);
-  const u: string[] = [];
-  for (let i = 0; i < LAMBDA_C; i++) u.push(toHex(ext.u.subarray(i * COLUMN_BYTES, (i + 1) * COLUMN_BYTES)));
+  // One hex encoding of the 128 columns, cut into the wire format's per-column strings.
+  const uHex = toHex(ext.u.subarray(0, LAMBDA_C * COLUMN_BYTES));
+  const u = Array.from({ length: LAMBDA_C }, (_, i) => uHex.slice(2 * i * COLUMN_BYTES, 2 * (i + 1) * COLUMN_BYTES));
   const state: RvoleReceiverState = {
     kind: 'ecdsa2p/rvole/receiver-await-sender',
     consumed: false,
