@@ -4,6 +4,7 @@
  */
 import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { InvalidArgumentError } from './errors.js';
+import { nodeBuiltin } from './node-builtin.js';
 
 export { bytesToHex, concatBytes, utf8ToBytes };
 
@@ -33,12 +34,30 @@ for (let b = 0; b < 256; b++) {
 }
 const ASCII = new TextDecoder();
 
+interface NodeBufferModule {
+  Buffer: { from(buffer: ArrayBufferLike, byteOffset: number, length: number): { toString(encoding: 'hex'): string } };
+}
+/**
+ * From this size on, Node's native hex encoder (a flat one-byte string, ≈ 3× faster on the 49 KB
+ * RVOLE messages) is used when it exists; below it the JavaScript path is as fast.
+ */
+export const NATIVE_HEX_MIN_BYTES = 1024;
+const NODE_BUFFER = nodeBuiltin<NodeBufferModule>('node:buffer', (m) => typeof m.Buffer?.from === 'function');
+
 /**
  * Lower-case hex of `bytes`. Built as ASCII bytes and decoded once, which gives a flat string:
  * appending two characters at a time (noble's `bytesToHex` on Node 20) builds a rope that every
  * later read — hashing, JSON, decoding the 50 KB protocol messages — first has to flatten.
  */
 export function toHex(bytes: Uint8Array): string {
+  if (NODE_BUFFER && bytes.length >= NATIVE_HEX_MIN_BYTES) {
+    return NODE_BUFFER.Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
+  }
+  return toHexPortable(bytes);
+}
+
+/** `toHex` in JavaScript: the only path in the extension, and below NATIVE_HEX_MIN_BYTES in Node. */
+export function toHexPortable(bytes: Uint8Array): string {
   const codes = new Uint8Array(2 * bytes.length);
   for (let i = 0, o = 0; i < bytes.length; i++, o += 2) {
     const b = 2 * (bytes[i] as number);

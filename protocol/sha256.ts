@@ -7,6 +7,7 @@
  * to each other across sizes.
  */
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { nodeBuiltin } from './node-builtin.js';
 
 /** The part of node:crypto this module uses. */
 export interface NativeSha256 {
@@ -16,15 +17,7 @@ export interface NativeSha256 {
 /** Inputs from this many bytes on take the native path (below it, noble is as fast or faster). */
 export const NATIVE_MIN_BYTES = 2048;
 
-function loadNative(): NativeSha256 | undefined {
-  // process.getBuiltinModule is synchronous and needs no import, so the browser bundle never
-  // references node:crypto; in a browser or service worker `process` does not exist.
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const crypto = proc?.getBuiltinModule?.('node:crypto') as NativeSha256 | undefined;
-  return typeof crypto?.createHash === 'function' ? crypto : undefined;
-}
-
-const NATIVE = loadNative();
+const NATIVE = nodeBuiltin<NativeSha256>('node:crypto', (crypto) => typeof crypto.createHash === 'function');
 
 /** Which implementation large inputs use here: 'node:crypto' in Node, 'noble' elsewhere. */
 export const largeInputBackend: 'node:crypto' | 'noble' = NATIVE ? 'node:crypto' : 'noble';
