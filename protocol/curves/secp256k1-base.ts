@@ -186,7 +186,7 @@ export function endomorphismL(p: ProjL): ProjL {
 export function addMixedL(p: ProjL, q: AffineL, o: ProjL, s: Scratch): ProjL {
   const { X: X1, Y: Y1, Z: Z1 } = p;
   const { x: x2, y: y2 } = q;
-  const { t0, t1, t2, t3, t4, x3, y3, z3 } = s;
+  const { t0, t1, t3, t4, y3 } = s;
   mul(X1, x2, t0); // 2U·U
   mul(Y1, y2, t1);
   mul(addL(x2, y2, t3), addL(X1, Y1, t4), t3); // 2U·4U
@@ -194,22 +194,7 @@ export function addMixedL(p: ProjL, q: AffineL, o: ProjL, s: Scratch): ProjL {
   subL(t3, t4, t3); // 3U
   addL(mul(y2, Z1, t4), Y1, t4); // 3U
   addL(mul(x2, Z1, y3), X1, y3); // 3U
-  addL(t0, t0, x3);
-  addL(x3, t0, t0); // 3U
-  mulSmall(Z1, B3, t2);
-  addL(t1, t2, z3); // 2U
-  subL(t1, t2, t1); // 2U
-  mulSmall(y3, B3, y3);
-  mul(t4, y3, x3); // 3U·U
-  mul(t3, t1, t2); // 3U·2U
-  subL(t2, x3, o.X); // 2U
-  mul(y3, t0, y3); // U·3U
-  mul(t1, z3, t1); // 2U·2U
-  addL(t1, y3, o.Y); // 2U
-  mul(t0, t3, t0); // 3U·3U
-  mul(z3, t4, z3); // 2U·3U
-  addL(z3, t0, o.Z); // 2U
-  return o;
+  return finishAddL(Z1, o, s);
 }
 
 /**
@@ -219,7 +204,7 @@ export function addMixedL(p: ProjL, q: AffineL, o: ProjL, s: Scratch): ProjL {
 export function addProjL(p: ProjL, q: ProjL, o: ProjL, s: Scratch): ProjL {
   const { X: X1, Y: Y1, Z: Z1 } = p;
   const { X: X2, Y: Y2, Z: Z2 } = q;
-  const { t0, t1, t2, t3, t4, x3, y3, z3 } = s;
+  const { t0, t1, t2, t3, t4, x3, y3 } = s;
   mul(X1, X2, t0); // 2U·2U
   mul(Y1, Y2, t1);
   mul(Z1, Z2, t2);
@@ -232,9 +217,19 @@ export function addProjL(p: ProjL, q: ProjL, o: ProjL, s: Scratch): ProjL {
   mul(addL(X1, Z1, x3), addL(X2, Z2, y3), x3); // 4U·4U
   addL(t0, t2, y3);
   subL(x3, y3, y3); // 3U
+  return finishAddL(t2, o, s);
+}
+
+/**
+ * The common end of RCB Algorithms 7 and 8, from the scratch both leave behind: t0 = X1·X2,
+ * t1 = Y1·Y2, t3 = the X·Y cross term, t4 = the Y·Z cross term, y3 = the X·Z cross term (each
+ * ≤ 3U), and `zProduct` = Z1·Z2 (Z1 for the mixed addition), read before `o` is written.
+ */
+function finishAddL(zProduct: Limbs, o: ProjL, s: Scratch): ProjL {
+  const { t0, t1, t2, t3, t4, x3, y3, z3 } = s;
   addL(t0, t0, x3);
   addL(x3, t0, t0); // 3U
-  mulSmall(t2, B3, t2);
+  mulSmall(zProduct, B3, t2);
   addL(t1, t2, z3); // 2U
   subL(t1, t2, t1); // 2U
   mulSmall(y3, B3, y3);
