@@ -11,6 +11,7 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, toHex, u32be } from '../bytes.js';
 import { baseMultiplyPublicK1 } from '../curves/secp256k1-base.js';
 import { InvalidArgumentError } from '../errors.js';
+import { LruCache } from '../lru-cache.js';
 import { Fn, type Point } from './group.js';
 
 /** First hardened index, 2^31 (BIP32). */
@@ -86,15 +87,7 @@ export function deriveNonHardened(
 ): DerivedKey {
   const requested = typeof path === 'string' ? parseDerivationPath(path) : path.map((i, level) => checkIndex(i, level));
   const cacheKey = `${toHex(rootPublicKey.toBytes(true))}:${toHex(rootChainCode)}:${requested.join('/')}`;
-  let derived = derivedCache.get(cacheKey);
-  if (derived) {
-    // Refresh its place: the least recently used entry is the one evicted.
-    derivedCache.delete(cacheKey);
-  } else {
-    derived = deriveUncached(rootPublicKey, rootChainCode, requested);
-    if (derivedCache.size >= DERIVED_CACHE_ENTRIES) derivedCache.delete(derivedCache.keys().next().value as string);
-  }
-  derivedCache.set(cacheKey, derived);
+  const derived = derivedCache.getOrCompute(cacheKey, () => deriveUncached(rootPublicKey, rootChainCode, requested));
   // Points and bigints are immutable; the byte and index arrays are copied so no caller can alter the entry.
   return { ...derived, chainCode: derived.chainCode.slice(), indices: [...derived.indices] };
 }
@@ -106,7 +99,7 @@ export function deriveNonHardened(
  * them: anyone holding the extended public key derives the same.
  */
 export const DERIVED_CACHE_ENTRIES = 1024;
-const derivedCache = new Map<string, DerivedKey>();
+const derivedCache = new LruCache<DerivedKey>(DERIVED_CACHE_ENTRIES);
 
 function deriveUncached(rootPublicKey: Point, rootChainCode: Uint8Array, requested: readonly number[]): DerivedKey {
   let key = rootPublicKey;

@@ -23,6 +23,7 @@
 import { chacha20 } from '@noble/ciphers/chacha.js';
 import { equalBytes, fromHex, isHex, toHex } from '../../bytes.js';
 import { InvalidArgumentError, ProtocolAbortError, ProtocolStateError } from '../../errors.js';
+import { LruCache } from '../../lru-cache.js';
 import type { Rng } from '../../rng.js';
 import type { PartyRole } from '../../session.js';
 import { taggedHash } from '../../transcript.js';
@@ -106,33 +107,24 @@ function checkRole(value: unknown, name: string): asserts value is PartyRole {
  * Public gadget vector g ∈ Z_n^ξ, fixed per pairing direction: ChaCha20 keystream under
  * H(setup id), 32 bytes per entry, reduced by one conditional subtraction (bias < 2^-127 each).
  * A pure function of the public setup id, needed two or three times per signature per party
- * (≈ 0.15 ms and 0.4 MB of bigints each time), so the last GADGET_CACHE_ENTRIES vectors are kept
+ * (≈ 0.15 ms and 0.4 MB of bigints each time), so the last 256 vectors are kept
  * (≈ 25 KB each); callers only read them.
  */
 function gadgetVector(setupId: Uint8Array): readonly bigint[] {
-  const cacheKey = toHex(setupId);
-  const cached = gadgetCache.get(cacheKey);
-  if (cached) {
-    gadgetCache.delete(cacheKey); // re-inserted below: the least recently used entry is evicted first
-    gadgetCache.set(cacheKey, cached);
-    return cached;
-  }
-  const key = taggedHash(TAG.gadget, setupId);
-  const stream = chacha20(key, new Uint8Array(12), new Uint8Array(XI * SCALAR_BYTES));
-  const view = new DataView(stream.buffer);
-  const g: bigint[] = new Array(XI);
-  for (let j = 0; j < XI; j++) {
-    const x = readScalar(view, j * SCALAR_BYTES);
-    g[j] = x >= N ? x - N : x;
-  }
-  Object.freeze(g);
-  if (gadgetCache.size >= GADGET_CACHE_ENTRIES) gadgetCache.delete(gadgetCache.keys().next().value as string);
-  gadgetCache.set(cacheKey, g);
-  return g;
+  return gadgetCache.getOrCompute(toHex(setupId), () => {
+    const key = taggedHash(TAG.gadget, setupId);
+    const stream = chacha20(key, new Uint8Array(12), new Uint8Array(XI * SCALAR_BYTES));
+    const view = new DataView(stream.buffer);
+    const g: bigint[] = new Array(XI);
+    for (let j = 0; j < XI; j++) {
+      const x = readScalar(view, j * SCALAR_BYTES);
+      g[j] = x >= N ? x - N : x;
+    }
+    return Object.freeze(g);
+  });
 }
 
-const GADGET_CACHE_ENTRIES = 256;
-const gadgetCache = new Map<string, readonly bigint[]>();
+const gadgetCache = new LruCache<readonly bigint[]>(256);
 
 /**
  * The tweakable correlation-robust row hash: H(j, row) = the first 96 bytes of the ChaCha20
