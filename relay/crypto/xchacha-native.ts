@@ -8,12 +8,14 @@
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { hchacha } from '@noble/ciphers/chacha.js';
+import { u32, utf8ToBytes } from '@noble/ciphers/utils.js';
+import { concatBytes } from '../../protocol/bytes.js';
 
 const KEY_BYTES = 32;
 const NONCE_BYTES = 24;
 const TAG_BYTES = 16;
-/** "expand 32-byte k" as little-endian words (RFC 8439 §2.3). */
-const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
+/** "expand 32-byte k" (RFC 8439 §2.3), as the host-order words noble's `hchacha` takes. */
+const SIGMA = u32(utf8ToBytes('expand 32-byte k'));
 
 /** Thrown when the tag does not verify (altered ciphertext, wrong key, nonce or associated data). */
 export class AeadAuthenticationError extends Error {
@@ -23,26 +25,16 @@ export class AeadAuthenticationError extends Error {
   }
 }
 
-function littleEndianWords(bytes: Uint8Array): Uint32Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const words = new Uint32Array(bytes.length / 4);
-  for (let i = 0; i < words.length; i++) words[i] = view.getUint32(i * 4, true);
-  return words;
-}
-
 function subkeyAndNonce(key: Uint8Array, nonce: Uint8Array): { subkey: Uint8Array; iv: Uint8Array } {
   if (key.length !== KEY_BYTES) throw new RangeError(`XChaCha20-Poly1305 key: expected 32 bytes, got ${key.length}`);
   if (nonce.length !== NONCE_BYTES) {
     throw new RangeError(`XChaCha20-Poly1305 nonce: expected 24 bytes, got ${nonce.length}`);
   }
-  const keyWords = littleEndianWords(key);
-  const out = new Uint32Array(8);
-  hchacha(SIGMA, keyWords, littleEndianWords(nonce.subarray(0, 16)), out);
+  // Aligned copies, viewed as words the way noble's own xchacha20 calls hchacha (endian-safe).
+  const keyCopy = key.slice();
   const subkey = new Uint8Array(KEY_BYTES);
-  const view = new DataView(subkey.buffer);
-  for (let i = 0; i < 8; i++) view.setUint32(i * 4, out[i] as number, true);
-  keyWords.fill(0);
-  out.fill(0);
+  hchacha(SIGMA, u32(keyCopy), u32(nonce.slice(0, 16)), u32(subkey));
+  keyCopy.fill(0);
   const iv = new Uint8Array(12);
   iv.set(nonce.subarray(16), 4);
   return { subkey, iv };
@@ -56,11 +48,7 @@ export function xchachaEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Arr
     cipher.setAAD(aad, { plaintextLength: plaintext.length });
     const head = cipher.update(plaintext);
     const tail = cipher.final();
-    const out = new Uint8Array(head.length + tail.length + TAG_BYTES);
-    out.set(head, 0);
-    out.set(tail, head.length);
-    out.set(cipher.getAuthTag(), head.length + tail.length);
-    return out;
+    return concatBytes(head, tail, cipher.getAuthTag());
   } finally {
     subkey.fill(0);
   }
@@ -83,11 +71,9 @@ export function xchachaDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Arr
       head.fill(0);
       throw new AeadAuthenticationError();
     }
-    const out = new Uint8Array(head.length + tail.length);
-    out.set(head, 0);
-    out.set(tail, head.length);
+    const plaintext = concatBytes(head, tail);
     head.fill(0);
-    return out;
+    return plaintext;
   } finally {
     subkey.fill(0);
   }
