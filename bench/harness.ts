@@ -34,7 +34,8 @@ export interface TimingSummary {
   samplesMs: number[];
 }
 
-function quantile(sorted: number[], q: number): number {
+/** The q-quantile of ascending `sorted` (nearest rank). */
+export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[idx] as number;

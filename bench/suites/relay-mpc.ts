@@ -30,7 +30,7 @@ import {
   runFrostSign,
   startMpcTestRelay,
 } from '../../tests/helpers/node1.js';
-import { type Benchmark, type BenchResult, round } from '../harness.js';
+import { type Benchmark, type BenchResult, quantile, round, timeIt } from '../harness.js';
 
 const CLIENTS = 32;
 /**
@@ -103,7 +103,7 @@ async function childMain() {
           send({ id: req.id, ok: { usage: process.cpuUsage(), threads: threadCpuMs() } });
           return;
         case 'host-probe':
-          send({ id: req.id, ok: hostProbeMs() });
+          send({ id: req.id, ok: await hostProbeMs() });
           return;
         case 'profile-start':
           profiler = new Session();
@@ -137,22 +137,11 @@ async function childMain() {
  * the same work as `baseline.secp256k1.sign` (≈ 0.46 ms on a quiet spell of this host). This host is
  * shared; when the probe is well above that, the whole run was slowed by neighbours, not the relay.
  */
-function hostProbeMs(): number {
+async function hostProbeMs(): Promise<number> {
   const secretKey = secp256k1.utils.randomSecretKey();
   const digest = new Uint8Array(32).fill(7);
-  const times: number[] = [];
-  for (let i = 0; i < 220; i++) {
-    const start = performance.now();
-    secp256k1.sign(digest, secretKey, { prehash: false });
-    if (i >= 20) times.push(performance.now() - start);
-  }
-  return round(
-    quantile(
-      times.sort((a, b) => a - b),
-      0.5,
-    ),
-    3,
-  );
+  const t = await timeIt(() => secp256k1.sign(digest, secretKey, { prehash: false }), { n: 200, warmup: 20 });
+  return t.median;
 }
 
 /**
@@ -238,10 +227,6 @@ async function startRelayChild(): Promise<RelayChild> {
       clearTimeout(timer);
     },
   };
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
 }
 
 interface SchemeSetup {
